@@ -1,0 +1,3 @@
+//! nianbao: search and browse Chinese government information-disclosure annual reports.
+
+pub mod report;

@@ -1,0 +1,122 @@
+//! The arithmetic the template itself states (FORMAT.md §4), evaluated on one report's tables.
+
+use super::model::{CellRef, Check, Table, Template, Value};
+use super::template::{table3_total_rows, T3_COLUMNS, T3_FIRST_RESULT, T3_ROW_CARRIED_IN, T3_ROW_NEW};
+
+/// Every rule of §4 that applies to the tables present, passed, failed or not assessable.
+pub fn run(template: Template, tables: &[Table]) -> Vec<Check> {
+    let mut checks = Vec::new();
+    if let Some(t3) = tables.iter().find(|t| t.id == "3") {
+        table3(template, t3, &mut checks);
+    }
+    if let Some(t4) = tables.iter().find(|t| t.id == "4") {
+        table4(t4, &mut checks);
+    }
+    checks
+}
+
+fn cell(table: &Table, row: usize, col: usize) -> Option<Value> {
+    table.rows.get(row)?.values.get(col).copied().flatten()
+}
+
+/// `left = right` where each side is a sum of cells; `None` when any cell is missing.
+fn equation(
+    rule: String,
+    table: &Table,
+    left: &[(usize, usize)],
+    right: &[(usize, usize)],
+) -> Check {
+    let sum = |side: &[(usize, usize)]| -> Option<f64> {
+        side.iter()
+            .map(|&(r, c)| cell(table, r, c).map(Value::as_f64))
+            .sum()
+    };
+    let cells = left
+        .iter()
+        .chain(right)
+        .map(|&(row, col)| CellRef {
+            table: table.id.clone(),
+            row,
+            col,
+        })
+        .collect();
+    match (sum(left), sum(right)) {
+        (Some(l), Some(r)) => {
+            let ok = (l - r).abs() < 1e-6;
+            Check {
+                rule,
+                ok: Some(ok),
+                left: (!ok).then(|| as_value(l)),
+                right: (!ok).then(|| as_value(r)),
+                cells,
+            }
+        }
+        _ => Check {
+            rule,
+            ok: None,
+            left: None,
+            right: None,
+            cells,
+        },
+    }
+}
+
+fn as_value(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9.0e15 {
+        Value::Int(x as i64)
+    } else {
+        Value::Dec(x)
+    }
+}
+
+fn table3(template: Template, t: &Table, out: &mut Vec<Check>) {
+    let (total_row, carry_out_row) = table3_total_rows(template);
+    if t.rows.len() <= carry_out_row {
+        return;
+    }
+    let ncols = T3_COLUMNS.len();
+    for (c, name) in T3_COLUMNS.iter().enumerate() {
+        out.push(equation(
+            format!("3: 一+二 = （七）+四 ({name})"),
+            t,
+            &[(T3_ROW_NEW, c), (T3_ROW_CARRIED_IN, c)],
+            &[(total_row, c), (carry_out_row, c)],
+        ));
+    }
+    for (c, name) in T3_COLUMNS.iter().enumerate() {
+        let parts: Vec<_> = (T3_FIRST_RESULT..total_row).map(|r| (r, c)).collect();
+        out.push(equation(
+            format!("3: （七）总计 = （一）+…+（六） ({name})"),
+            t,
+            &[(total_row, c)],
+            &parts,
+        ));
+    }
+    for (r, row) in t.rows.iter().enumerate() {
+        let parts: Vec<_> = (0..ncols - 1).map(|c| (r, c)).collect();
+        out.push(equation(
+            format!("3: 总计 = 自然人+法人或其他组织 ({})", row.label),
+            t,
+            &[(r, ncols - 1)],
+            &parts,
+        ));
+    }
+}
+
+fn table4(t: &Table, out: &mut Vec<Check>) {
+    if t.rows.is_empty() {
+        return;
+    }
+    for (g, name) in ["行政复议", "行政诉讼 未经复议直接起诉", "行政诉讼 复议后起诉"]
+        .iter()
+        .enumerate()
+    {
+        let base = g * 5;
+        out.push(equation(
+            format!("4: {name} 总计 = 结果维持+结果纠正+其他结果+尚未审结"),
+            t,
+            &[(0, base + 4)],
+            &[(0, base), (0, base + 1), (0, base + 2), (0, base + 3)],
+        ));
+    }
+}

@@ -1,0 +1,148 @@
+//! The report contract of FORMAT.md §6: what a parsed report is, independent of how it was read.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Which generation of the official template a report follows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
+pub enum Template {
+    #[serde(rename = "2021")]
+    T2021,
+    #[serde(rename = "2019")]
+    T2019,
+    #[serde(rename = "free")]
+    Free,
+}
+
+impl Template {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Template::T2021 => "2021",
+            Template::T2019 => "2019",
+            Template::Free => "free",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Template> {
+        match s.trim() {
+            "2021" => Some(Template::T2021),
+            "2019" => Some(Template::T2019),
+            "free" => Some(Template::Free),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Template {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One table cell's figure. Counts are integers; fees (万元) may be decimals.
+/// Kept apart so that an integer is never printed as `3.0`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Value {
+    Int(i64),
+    Dec(f64),
+}
+
+impl Value {
+    pub fn as_f64(self) -> f64 {
+        match self {
+            Value::Int(i) => i as f64,
+            Value::Dec(d) => d,
+        }
+    }
+}
+
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Int(i) => write!(f, "{i}"),
+            Value::Dec(d) => write!(f, "{d}"),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    /// The Chinese numeral of the heading: `一`, `二`, …
+    pub number: String,
+    pub title: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Row {
+    pub label: String,
+    /// The heading a sub-row sits under in the template (`（三）不予公开`); display only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+    /// One entry per column; `None` where the cell could not be read.
+    pub values: Vec<Option<Value>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    /// `2-1`, `2-5`, `2-6`, `2-8`, `2-9`, `3` or `4`.
+    pub id: String,
+    pub title: String,
+    pub columns: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    pub fn row(&self, label: &str) -> Option<&Row> {
+        self.rows.iter().find(|r| r.label == label)
+    }
+}
+
+/// One arithmetic rule of FORMAT.md §4 and its outcome on this report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Check {
+    pub rule: String,
+    /// `Some(true)` passed, `Some(false)` failed, `None` not assessable (a cell it needs is null).
+    pub ok: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub left: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub right: Option<Value>,
+    /// The cells the rule reads, for marking them in a grid; not part of the JSON contract.
+    #[serde(skip)]
+    pub cells: Vec<CellRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CellRef {
+    pub table: String,
+    pub row: usize,
+    pub col: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub path: String,
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    pub title: Option<String>,
+    pub template: Template,
+    pub sections: Vec<Section>,
+    pub tables: Vec<Table>,
+    pub checks: Vec<Check>,
+    pub warnings: Vec<String>,
+    /// The whole text as read (decoded, markup removed), for search and display; not in the JSON.
+    #[serde(skip)]
+    pub text: String,
+}
+
+impl Report {
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+
+    pub fn failed_checks(&self) -> impl Iterator<Item = &Check> {
+        self.checks.iter().filter(|c| c.ok == Some(false))
+    }
+}
