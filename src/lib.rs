@@ -1,3 +1,9 @@
 //! nianbao: search and browse Chinese government information-disclosure annual reports.
+//!
+//! Data flows one way: [`report`] (decode, parse, check) → `index` (schema, tokenizer,
+//! indexing, queries) → `tui` and [`commands`]; [`output`] formats for both.
 
+pub mod cli;
+pub mod commands;
+pub mod output;
 pub mod report;

@@ -1,1 +1,33 @@
-fn main(){}
+//! The `nianbao` binary: parses the command line and runs one command.
+
+use clap::Parser;
+use nianbao::cli::{Cli, Command, Config};
+use nianbao::commands;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let config = Config::from_cli(&cli);
+    match run(cli, &config) {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::from(1),
+        Err(e) => {
+            eprintln!("nianbao: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli, _config: &Config) -> anyhow::Result<bool> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut err = std::io::stderr();
+    match cli.command {
+        Some(Command::Parse {
+            files,
+            json,
+            sections,
+        }) => commands::parse::run(&files, json, sections, &mut out, &mut err),
+        Some(_) | None => anyhow::bail!("not implemented yet"),
+    }
+}

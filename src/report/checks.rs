@@ -1,7 +1,9 @@
 //! The arithmetic the template itself states (FORMAT.md §4), evaluated on one report's tables.
 
 use super::model::{CellRef, Check, Table, Template, Value};
-use super::template::{table3_total_rows, T3_COLUMNS, T3_FIRST_RESULT, T3_ROW_CARRIED_IN, T3_ROW_NEW};
+use super::template::{
+    table3_total_rows, T3_COLUMNS, T3_FIRST_RESULT, T3_ROW_CARRIED_IN, T3_ROW_NEW,
+};
 
 /// Every rule of §4 that applies to the tables present, passed, failed or not assessable.
 pub fn run(template: Template, tables: &[Table]) -> Vec<Check> {
@@ -107,9 +109,13 @@ fn table4(t: &Table, out: &mut Vec<Check>) {
     if t.rows.is_empty() {
         return;
     }
-    for (g, name) in ["行政复议", "行政诉讼 未经复议直接起诉", "行政诉讼 复议后起诉"]
-        .iter()
-        .enumerate()
+    for (g, name) in [
+        "行政复议",
+        "行政诉讼 未经复议直接起诉",
+        "行政诉讼 复议后起诉",
+    ]
+    .iter()
+    .enumerate()
     {
         let base = g * 5;
         out.push(equation(

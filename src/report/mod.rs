@@ -2,13 +2,14 @@
 
 pub mod checks;
 pub mod decode;
-pub mod model;
-mod normalize;
+mod keyed;
 mod meta;
+pub mod model;
+pub mod normalize;
 mod sections;
 mod tables;
-mod tokens;
 pub mod template;
+mod tokens;
 
 pub use model::{CellRef, Check, Report, Row, Section, Table, Template, Value};
 

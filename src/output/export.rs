@@ -1,0 +1,205 @@
+//! A table, or a rectangle of its cells, as TSV, CSV, Markdown or JSON, ready to paste.
+
+use crate::report::{Table, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Tsv,
+    Csv,
+    Markdown,
+    Json,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Tsv => "TSV",
+            Format::Csv => "CSV",
+            Format::Markdown => "Markdown",
+            Format::Json => "JSON",
+        }
+    }
+
+    pub fn next(self) -> Format {
+        match self {
+            Format::Tsv => Format::Csv,
+            Format::Csv => Format::Markdown,
+            Format::Markdown => Format::Json,
+            Format::Json => Format::Tsv,
+        }
+    }
+}
+
+/// A rectangle of a table's body: rows `r0..=r1`, value columns `c0..=c1`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    pub r0: usize,
+    pub r1: usize,
+    pub c0: usize,
+    pub c1: usize,
+}
+
+impl Selection {
+    pub fn whole(t: &Table) -> Selection {
+        Selection {
+            r0: 0,
+            r1: t.rows.len().saturating_sub(1),
+            c0: 0,
+            c1: t.columns.len().saturating_sub(1),
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.r1 - self.r0 + 1
+    }
+
+    pub fn cols(&self) -> usize {
+        self.c1 - self.c0 + 1
+    }
+}
+
+pub fn cell_text(v: Option<Value>) -> String {
+    v.map_or(String::new(), |v| v.to_string())
+}
+
+/// The cells of `sel` only, no labels or headers: what a spreadsheet user pastes into a range.
+pub fn cells(t: &Table, sel: Selection, fmt: Format) -> String {
+    let grid: Vec<Vec<String>> = (sel.r0..=sel.r1)
+        .filter_map(|r| t.rows.get(r))
+        .map(|row| {
+            (sel.c0..=sel.c1)
+                .map(|c| cell_text(row.values.get(c).copied().flatten()))
+                .collect()
+        })
+        .collect();
+    match fmt {
+        Format::Json => {
+            let vals: Vec<Vec<Option<Value>>> = (sel.r0..=sel.r1)
+                .filter_map(|r| t.rows.get(r))
+                .map(|row| {
+                    (sel.c0..=sel.c1)
+                        .map(|c| row.values.get(c).copied().flatten())
+                        .collect()
+                })
+                .collect();
+            serde_json::to_string(&vals).unwrap_or_default()
+        }
+        _ => join(&grid, fmt, false),
+    }
+}
+
+/// The whole table with its header row and row labels.
+pub fn table(t: &Table, fmt: Format) -> String {
+    if fmt == Format::Json {
+        return serde_json::to_string_pretty(t).unwrap_or_default();
+    }
+    let mut grid = Vec::with_capacity(t.rows.len() + 1);
+    let mut header = vec![String::new()];
+    header.extend(t.columns.iter().cloned());
+    grid.push(header);
+    for row in &t.rows {
+        let mut line = vec![row.label.clone()];
+        line.extend(row.values.iter().map(|v| cell_text(*v)));
+        grid.push(line);
+    }
+    join(&grid, fmt, true)
+}
+
+fn join(grid: &[Vec<String>], fmt: Format, header: bool) -> String {
+    let mut out = String::new();
+    for (i, row) in grid.iter().enumerate() {
+        match fmt {
+            Format::Tsv => out.push_str(
+                &row.iter()
+                    .map(|c| c.replace(['\t', '\n'], " "))
+                    .collect::<Vec<_>>()
+                    .join("\t"),
+            ),
+            Format::Csv => out.push_str(
+                &row.iter()
+                    .map(|c| csv_field(c))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ),
+            Format::Markdown | Format::Json => {
+                out.push_str("| ");
+                out.push_str(
+                    &row.iter()
+                        .map(|c| c.replace('|', "\\|"))
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                );
+                out.push_str(" |");
+                if i == 0 {
+                    out.push('\n');
+                    out.push_str(&"|---".repeat(row.len()));
+                    out.push('|');
+                }
+                let _ = header;
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Row;
+
+    fn t() -> Table {
+        Table {
+            id: "2-1".into(),
+            title: "第二十条第（一）项".into(),
+            columns: vec![
+                "本年制发件数".into(),
+                "本年废止件数".into(),
+                "现行有效件数".into(),
+            ],
+            rows: vec![
+                Row {
+                    label: "规章".into(),
+                    group: None,
+                    values: vec![Some(Value::Int(1)), None, Some(Value::Int(3))],
+                },
+                Row {
+                    label: "行政规范性文件".into(),
+                    group: None,
+                    values: vec![
+                        Some(Value::Int(4)),
+                        Some(Value::Int(5)),
+                        Some(Value::Dec(6.5)),
+                    ],
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn cells_as_tsv_and_csv() {
+        let sel = Selection {
+            r0: 0,
+            r1: 1,
+            c0: 1,
+            c1: 2,
+        };
+        assert_eq!(cells(&t(), sel, Format::Tsv), "\t3\n5\t6.5\n");
+        assert_eq!(cells(&t(), sel, Format::Csv), ",3\n5,6.5\n");
+        assert_eq!(cells(&t(), sel, Format::Json), "[[null,3],[5,6.5]]");
+    }
+
+    #[test]
+    fn whole_table_as_markdown() {
+        let md = table(&t(), Format::Markdown);
+        assert!(md.starts_with("|  | 本年制发件数 | 本年废止件数 | 现行有效件数 |\n|---|---|---|---|\n| 规章 | 1 |  | 3 |"), "{md}");
+    }
+}

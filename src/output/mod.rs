@@ -1,0 +1,5 @@
+//! Turning reports and tables into text for people and programs; nothing here reads or searches.
+
+pub mod export;
+pub mod grid;
+pub mod summary;

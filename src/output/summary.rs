@@ -1,0 +1,109 @@
+//! The readable summary of a report that `nianbao parse` and `nianbao show` print.
+
+use super::grid;
+use crate::output::export::cell_text;
+use crate::report::{Report, Table};
+use std::fmt::Write;
+
+pub fn report(r: &Report, with_sections: bool) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", r.path);
+    let _ = writeln!(
+        out,
+        "  agency:   {}",
+        r.agency.as_deref().unwrap_or("(unknown)")
+    );
+    let _ = writeln!(
+        out,
+        "  year:     {}",
+        r.year.map_or("(unknown)".into(), |y| y.to_string())
+    );
+    let _ = writeln!(
+        out,
+        "  title:    {}",
+        r.title.as_deref().unwrap_or("(none)")
+    );
+    let _ = writeln!(out, "  template: {}", r.template);
+    let secs: Vec<String> = r
+        .sections
+        .iter()
+        .map(|s| format!("{}、{}", s.number, s.title))
+        .collect();
+    let _ = writeln!(
+        out,
+        "  sections: {}",
+        if secs.is_empty() {
+            "(none)".into()
+        } else {
+            secs.join(" · ")
+        }
+    );
+    for t in &r.tables {
+        out.push('\n');
+        out.push_str(&table(t));
+    }
+    let failed: Vec<_> = r.failed_checks().collect();
+    let unassessable = r.checks.iter().filter(|c| c.ok.is_none()).count();
+    let _ = writeln!(
+        out,
+        "\nchecks: {} passed, {} failed, {} not assessable",
+        r.checks.iter().filter(|c| c.ok == Some(true)).count(),
+        failed.len(),
+        unassessable
+    );
+    for c in failed {
+        let side = |v: Option<crate::report::Value>| v.map_or("?".into(), |v| v.to_string());
+        let _ = writeln!(
+            out,
+            "  FAILED {}: {} ≠ {}",
+            c.rule,
+            side(c.left),
+            side(c.right)
+        );
+    }
+    if !r.warnings.is_empty() {
+        let _ = writeln!(out, "warnings:");
+        for w in &r.warnings {
+            let _ = writeln!(out, "  - {w}");
+        }
+    }
+    if with_sections {
+        for s in &r.sections {
+            let _ = writeln!(out, "\n{}、{}\n{}", s.number, s.title, s.text);
+        }
+    }
+    out
+}
+
+/// A table as an aligned grid; long row labels are cut, column headers are numbered above.
+pub fn table(t: &Table) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "table {} {}", t.id, t.title);
+    let mut rows = Vec::with_capacity(t.rows.len() + 1);
+    let mut head = vec![String::new()];
+    head.extend((1..=t.columns.len()).map(|i| format!("[{i}]")));
+    rows.push(head);
+    for r in &t.rows {
+        let mut line = vec![r.label.clone()];
+        line.extend(r.values.iter().map(|v| {
+            let s = cell_text(*v);
+            if s.is_empty() {
+                "—".into()
+            } else {
+                s
+            }
+        }));
+        rows.push(line);
+    }
+    for l in grid::render(&rows, 36) {
+        let _ = writeln!(out, "  {l}");
+    }
+    let cols: Vec<String> = t
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("[{}] {c}", i + 1))
+        .collect();
+    let _ = writeln!(out, "  {}", cols.join("  "));
+    out
+}

@@ -1,0 +1,417 @@
+//! A report's identity: title, agency, the year its statistics cover, the format notice it cites.
+
+use super::keyed::Keyed;
+use super::model::Template;
+use super::normalize::key;
+
+pub struct Meta {
+    pub title: Option<String>,
+    pub agency: Option<String>,
+    pub year: Option<i32>,
+    pub cites: Option<Template>,
+}
+
+const SUFFIXES: &[&str] = &[
+    "政府信息公开工作年度报告",
+    "政府信息公开年度报告",
+    "政务公开工作年度报告",
+    "信息公开工作年度报告",
+    "政府信息公开工作报告",
+    "信息公开年度报告",
+    "工作年度报告",
+    "年度报告",
+];
+
+pub fn read(text: &str, path: &str, warnings: &mut Vec<String>) -> Meta {
+    let keyed = Keyed::new(text);
+    let cites = if keyed.contains("国办公开办函2021") || keyed.contains("20213O号") {
+        Some(Template::T2021)
+    } else if keyed.contains("国办公开办函2019") {
+        Some(Template::T2019)
+    } else {
+        None
+    };
+
+    let title = find_title(text);
+    let (mut agency, title_year) = match &title {
+        Some(t) => split_title(t),
+        None => (None, None),
+    };
+    let period_year = statistics_year(text);
+    let year = match (title_year, period_year) {
+        (Some(t), Some(p)) if t != p => {
+            warnings.push(format!(
+                "year: the title says {t} but the statistics period says {p}; the title's year is used"
+            ));
+            Some(t)
+        }
+        (Some(t), _) => Some(t),
+        (None, Some(p)) => Some(p),
+        (None, None) => {
+            warnings.push(
+                "year: neither the title nor a 统计期限 sentence gives the year the report covers"
+                    .into(),
+            );
+            None
+        }
+    };
+
+    if title.is_none() {
+        warnings
+            .push("title: no line ending in 年度报告 was found near the top of the report".into());
+    }
+    let needs_body = agency.as_deref().is_none_or(|a| !has_place(a));
+    if needs_body {
+        if let Some(full) = agency.as_deref().and_then(|a| name_in_body(text, a)) {
+            agency = Some(full);
+        } else if let Some(dir) =
+            dir_name(path).filter(|d| agency.as_deref().is_none_or(|a| is_subsequence(a, d)))
+        {
+            warnings.push(format!("agency: taken from the folder name \"{dir}\"; the report itself does not name it in full"));
+            agency = Some(dir);
+        } else if let Some(a) = &agency {
+            warnings.push(format!("agency: \"{a}\" is the name as the title gives it; the report names no place, so it may be ambiguous"));
+        } else {
+            warnings.push("agency: the report does not name its agency in its title; set it by putting the file in a folder named after the agency".into());
+        }
+    }
+    Meta {
+        title,
+        agency,
+        year,
+        cites,
+    }
+}
+
+/// The title: the lines ending in `…年度报告` near the top, with the short lines just above
+/// it that carry the agency's name; all whitespace removed.
+fn find_title(text: &str) -> Option<String> {
+    let lines: Vec<&str> = text.lines().take(60).collect();
+    for (i, line) in lines.iter().enumerate() {
+        let k = key(line);
+        let next = lines.get(i + 1).map(|l| key(l)).unwrap_or_default();
+        let joined_next = k.ends_with("工作") && next.starts_with("年度报告")
+            || k.ends_with("年度") && next.starts_with("报告");
+        if !k.contains("年度报告") && !k.contains("工作报告") && !joined_next {
+            continue;
+        }
+        // Inside a sentence (the preamble cites the title in 《》): take the quoted or run part.
+        if line.contains('《') || line.contains('。') || line.chars().count() > 80 {
+            if let Some(t) = title_in_line(line) {
+                return Some(t);
+            }
+            continue;
+        }
+        let mut parts = vec![compact(line)];
+        if joined_next {
+            parts.push(compact(lines[i + 1]));
+        }
+        let mut j = i;
+        while j > 0 && parts.iter().map(|p| p.chars().count()).sum::<usize>() < 40 {
+            let prev = lines[j - 1];
+            if !is_title_part(prev) {
+                break;
+            }
+            parts.insert(0, compact(prev));
+            j -= 1;
+        }
+        return Some(parts.concat());
+    }
+    None
+}
+
+fn compact(s: &str) -> String {
+    s.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+fn is_title_part(line: &str) -> bool {
+    let c = compact(line);
+    let n = c.chars().count();
+    n > 1
+        && n <= 30
+        && !c.contains(['。', '，', '；', '：', '>', '》', '〔', '/', '|', ':'])
+        && !c.contains("首页")
+        && !c.contains("当前位置")
+        && !c.contains("发布")
+        && c.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))
+        && !c
+            .chars()
+            .all(|ch| ch.is_ascii_digit() || "-年月日.".contains(ch))
+}
+
+/// A title inside a longer line: the run of name, year and suffix before `年度报告`.
+fn title_in_line(line: &str) -> Option<String> {
+    let end = line.find("年度报告")? + "年度报告".len();
+    let chars: Vec<char> = line[..end].chars().collect();
+    let ok = |c: char| is_han(c) || c.is_ascii_digit() || "（）()〇".contains(c);
+    let mut start = chars.len();
+    while start > 0 {
+        let c = chars[start - 1];
+        // A space belongs to the title only beside a year's digits: `中心 2024 年`.
+        let spaced_year = c == ' '
+            && (chars
+                .get(start)
+                .is_some_and(|n| n.is_ascii_digit() || *n == '年')
+                || start >= 2 && chars[start - 2].is_ascii_digit());
+        if !(ok(c) || spaced_year) {
+            break;
+        }
+        start -= 1;
+    }
+    let t: String = chars[start..]
+        .iter()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    (t.chars().count() >= 8).then_some(t)
+}
+
+/// Splits a title into the agency and the year: `中卫市…中心2024年政府信息公开工作年度报告`,
+/// `2024年度中卫市…中心政府信息…`, `…中心二〇二四年…`.
+fn split_title(title: &str) -> (Option<String>, Option<i32>) {
+    let mut rest = title.to_string();
+    let mut year = None;
+    if let Some((s, e, y)) = find_year(&rest) {
+        year = Some(y);
+        let mut e = e;
+        if rest[e..].starts_with('度') {
+            e += '度'.len_utf8();
+        }
+        rest.replace_range(s..e, "");
+    }
+    for suf in SUFFIXES {
+        if let Some(i) = rest.find(suf) {
+            rest.truncate(i);
+            break;
+        }
+    }
+    let name = rest
+        .trim_start_matches("关于")
+        .trim_end_matches(['的', '（', '(', '）', ')'])
+        .trim_matches(|c: char| {
+            !(('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric() || "）)".contains(c))
+        });
+    let name = name.trim_end_matches(['（', '(']);
+    ((name.chars().count() >= 2).then(|| name.to_string()), year)
+}
+
+/// `2024年` or `二〇二四年`: byte span including 年, and the year.
+fn find_year(s: &str) -> Option<(usize, usize, i32)> {
+    let chars: Vec<(usize, char)> = s.char_indices().collect();
+    for w in 0..chars.len() {
+        let take: Vec<char> = chars[w..].iter().take(5).map(|&(_, c)| c).collect();
+        if take.len() < 5 || take[4] != '年' {
+            continue;
+        }
+        let digits: Option<String> = take[..4]
+            .iter()
+            .map(|&c| match c {
+                '0'..='9' => Some(c),
+                '〇' | '零' | 'O' | 'o' => Some('0'),
+                '一' => Some('1'),
+                '二' => Some('2'),
+                '三' => Some('3'),
+                '四' => Some('4'),
+                '五' => Some('5'),
+                '六' => Some('6'),
+                '七' => Some('7'),
+                '八' => Some('8'),
+                '九' => Some('9'),
+                _ => None,
+            })
+            .collect();
+        let Some(y) = digits.and_then(|d| d.parse::<i32>().ok()) else {
+            continue;
+        };
+        if (1990..=2100).contains(&y) {
+            let start = chars[w].0;
+            let end = chars[w + 4].0 + '年'.len_utf8();
+            return Some((start, end, y));
+        }
+    }
+    None
+}
+
+/// The year of a 统计期限 sentence: `…统计数据从 2024年 1月 1日至…`, `统计期限自2024年1月1日起`.
+fn statistics_year(text: &str) -> Option<i32> {
+    let c = compact(text);
+    let mut from = 0;
+    while let Some(i) = c[from..].find("1月1日") {
+        let at = from + i;
+        let before = &c[..at];
+        let tail_start = before.char_indices().rev().nth(4).map_or(0, |(i, _)| i);
+        if let Some((_, _, y)) = find_year(&before[tail_start..]) {
+            return Some(y);
+        }
+        from = at + "1月1日".len();
+    }
+    None
+}
+
+/// Names that carry a place are complete; others (`公共资源交易中心`) are looked up in the body.
+fn has_place(name: &str) -> bool {
+    name.contains(['省', '市', '县', '区', '州', '旗', '盟', '镇', '乡', '村'])
+        || name.contains("街道")
+        || [
+            "国家",
+            "国务院",
+            "中国",
+            "中华人民共和国",
+            "全国",
+            "最高",
+            "中央",
+            "海关",
+        ]
+        .iter()
+        .any(|p| name.starts_with(p))
+}
+
+/// A fuller name of the agency in the body: a place followed by the title's name (letters
+/// in order, words may be added: 交易中心 → 交易服务中心). Names in quotes are websites or
+/// brands, so names outside quotes win; then the most frequent, then the longest.
+fn name_in_body(text: &str, short: &str) -> Option<String> {
+    // Names are broken over lines in PDF text.
+    let text = &compact(text);
+    let chars: Vec<char> = text.chars().collect();
+    let tail: String = short
+        .chars()
+        .rev()
+        .take(2)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let tail_chars: Vec<char> = tail.chars().collect();
+    let mut found: Vec<(String, bool)> = Vec::new();
+    let mut i = 0;
+    while i + tail_chars.len() <= chars.len() {
+        if chars[i..i + tail_chars.len()] != tail_chars[..] {
+            i += 1;
+            continue;
+        }
+        let end = i + tail_chars.len();
+        let mut start = i;
+        while start > 0 && end - start < 30 && is_han(chars[start - 1]) {
+            start -= 1;
+        }
+        let quoted = start > 0 && "“\"《「'‘".contains(chars[start - 1]);
+        let cand: String = chars[start..end].iter().collect();
+        if let Some(name) = trim_to_place(&cand, short) {
+            found.push((name, quoted));
+        }
+        i = end;
+    }
+    found.sort_by_key(|(n, q)| {
+        (
+            *q,
+            std::cmp::Reverse(text.matches(n.as_str()).count()),
+            std::cmp::Reverse(n.chars().count()),
+        )
+    });
+    found.into_iter().next().map(|(n, _)| n)
+}
+
+/// Cuts a run of Chinese text down to `place + name`, where the place ends in 省/市/县/区/…
+/// and the rest holds `short`'s characters in order.
+fn trim_to_place(run: &str, short: &str) -> Option<String> {
+    let chars: Vec<char> = run.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        if !"省市县区州旗盟".contains(c) || i == 0 {
+            continue;
+        }
+        // The place starts after any leading function words.
+        let mut s = 0;
+        while s < i && "在由对向为经与和及是将把被从我本年度，".contains(chars[s])
+        {
+            s += 1;
+        }
+        if i + 1 - s < 2 {
+            continue;
+        }
+        let rest: String = chars[i + 1..].iter().collect();
+        if is_subsequence(short, &rest)
+            || is_subsequence(short, &chars[s..].iter().collect::<String>())
+        {
+            let name: String = chars[s..].iter().collect();
+            if name.chars().count() > short.chars().count() {
+                return Some(name);
+            }
+        }
+        break;
+    }
+    None
+}
+
+fn is_han(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+fn is_subsequence(needle: &str, hay: &str) -> bool {
+    let mut it = hay.chars();
+    needle.chars().all(|n| it.any(|h| h == n))
+}
+
+/// The report's folder, when it is named in Chinese (`corpus/修武县公共资源交易服务中心/2023.txt`).
+fn dir_name(path: &str) -> Option<String> {
+    let parent = std::path::Path::new(path).parent()?.file_name()?.to_str()?;
+    (parent.chars().filter(|&c| is_han(c)).count() >= 4 && has_place(parent))
+        .then(|| parent.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn title_split_over_lines() {
+        let t = "中卫市工业和信息化局\n2024年政府信息公开工作年度报告\n本年度报告根据…\n";
+        let mut w = Vec::new();
+        let m = read(t, "x.txt", &mut w);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("中卫市工业和信息化局2024年政府信息公开工作年度报告")
+        );
+        assert_eq!(m.agency.as_deref(), Some("中卫市工业和信息化局"));
+        assert_eq!(m.year, Some(2024));
+    }
+
+    #[test]
+    fn year_first_and_nianDu_titles() {
+        assert_eq!(
+            split_title("2019年度石嘴山市财政局政府信息公开工作年度报告"),
+            (Some("石嘴山市财政局".into()), Some(2019))
+        );
+        assert_eq!(
+            split_title("沭阳县人民政府二〇二〇年政府信息公开工作年度报告"),
+            (Some("沭阳县人民政府".into()), Some(2020))
+        );
+    }
+
+    #[test]
+    fn agency_from_body_when_title_lacks_place() {
+        let t = "公共资源交易中心 2023 年政府信息公开工作\n年度报告\n一、总体情况\n通过“修武县公共资源交易中心”网站公开。\n2023年，修武县公共资源交易服务中心未收到申请。\n";
+        let mut w = Vec::new();
+        let m = read(t, "x.txt", &mut w);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("公共资源交易中心2023年政府信息公开工作年度报告")
+        );
+        assert_eq!(m.agency.as_deref(), Some("修武县公共资源交易服务中心"));
+        assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn year_from_statistics_period_when_title_has_none() {
+        let t = "某某市统计局政府信息公开工作年度报告\n本报告统计期限自2021年1月1日起至2021年12月31日止。\n";
+        let mut w = Vec::new();
+        assert_eq!(read(t, "x.txt", &mut w).year, Some(2021));
+    }
+
+    #[test]
+    fn breadcrumbs_and_flattened_line() {
+        let t = "首页 > 政务公开 > 年报 中卫市审计局2022年政府信息公开工作年度报告 发布时间：2023-01-20。一、总体情况 …\n";
+        let mut w = Vec::new();
+        let m = read(t, "x.txt", &mut w);
+        assert_eq!(m.agency.as_deref(), Some("中卫市审计局"));
+        assert_eq!(m.year, Some(2022));
+    }
+}

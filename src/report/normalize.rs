@@ -1,0 +1,273 @@
+//! Cleaning decoded text into lines a reader and the parser can both use: markup, footers and
+//! URL lines out, full-width digits folded, blank lines dropped, flattened web text re-split.
+
+/// Normalises a whole report. The result keeps the source's wording; only noise is removed.
+pub fn clean(text: &str) -> String {
+    let text = strip_markup(text);
+    let mut out = String::with_capacity(text.len());
+    for raw in text.split(['\n', '\r']) {
+        let line = fold_width(raw);
+        let line = line.trim();
+        if line.is_empty() || is_page_footer(line) || is_url_line(line) || is_pipe_rule(line) {
+            continue;
+        }
+        let line = pipes_to_tabs(line);
+        for piece in split_flattened(&line) {
+            let piece = piece.trim();
+            if !piece.is_empty() {
+                out.push_str(piece);
+                out.push('\n');
+            }
+        }
+    }
+    out
+}
+
+/// Full-width ASCII digits, letters and a few signs to half-width; the ideographic space to a
+/// space. Full-width brackets and Chinese punctuation stay as they are: they are the wording.
+pub fn fold_width(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '．' | '－' | '＋' | '％' | '／' | '｜' => {
+                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+            }
+            '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200b}' | '\u{feff}' => ' ',
+            _ => c,
+        })
+        .collect()
+}
+
+/// Removes HTML comments, tags and entities left by web scrapers. Angle brackets used as
+/// Chinese title marks (`<中华人民共和国…>`) are kept: only tags with ASCII names go.
+fn strip_markup(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(i) = rest.find(['<', '&']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if let Some(after) = tail.strip_prefix("<!--") {
+            rest = match after.find("-->") {
+                Some(end) => &after[end + 3..],
+                None => "",
+            };
+            continue;
+        }
+        if tail.starts_with('<') {
+            if let Some(len) = tag_len(tail) {
+                let tag = &tail[..len];
+                let lower = tag.to_ascii_lowercase();
+                if lower.starts_with("<br")
+                    || lower.starts_with("</p")
+                    || lower.starts_with("<p")
+                    || lower.starts_with("</tr")
+                    || lower.starts_with("<div")
+                    || lower.starts_with("</div")
+                {
+                    out.push('\n');
+                } else if lower.starts_with("<td") || lower.starts_with("<th") {
+                    out.push('\t');
+                } else {
+                    out.push(' ');
+                }
+                rest = &tail[len..];
+                continue;
+            }
+            out.push('<');
+            rest = &tail[1..];
+            continue;
+        }
+        // An entity.
+        let entities = [
+            ("&nbsp;", " "),
+            ("&lt;", "<"),
+            ("&gt;", ">"),
+            ("&amp;", "&"),
+            ("&quot;", "\""),
+            ("&ldquo;", "“"),
+            ("&rdquo;", "”"),
+            ("&mdash;", "—"),
+        ];
+        if let Some((e, r)) = entities.iter().find(|(e, _)| tail.starts_with(e)) {
+            out.push_str(r);
+            rest = &tail[e.len()..];
+            continue;
+        }
+        out.push('&');
+        rest = &tail[1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Length of an HTML tag at the start of `s` (`<p>`, `</td>`, `<span class="x">`,
+/// `<http://…>`), or `None` when the `<` opens something else.
+fn tag_len(s: &str) -> Option<usize> {
+    let body = s.strip_prefix('<')?;
+    let first = body.chars().next()?;
+    let is_tag = first.is_ascii_alphabetic()
+        || (first == '/' || first == '!')
+            && body[1..].starts_with(|c: char| c.is_ascii_alphabetic());
+    if !is_tag {
+        return None;
+    }
+    let end = body.find('>')?;
+    let inner = &body[..end];
+    if end > 400 || inner.contains('<') || inner.contains('\n') {
+        return None;
+    }
+    // A tag's name is ASCII; `<中华…>` never gets here, but `<a中文>` would: refuse non-ASCII names.
+    let name: String = inner
+        .trim_start_matches(['/', '!'])
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    if !name.is_ascii() {
+        return None;
+    }
+    Some(end + 2)
+}
+
+/// `- 5 -`, `— 12 —`, `第 3 页`, `第3页 共10页`, `5/12`.
+fn is_page_footer(line: &str) -> bool {
+    let compact: String = line.chars().filter(|c| !c.is_whitespace()).collect();
+    let dashes = ['-', '—', '–', '－', '―'];
+    let inner = compact.trim_matches(&dashes[..]);
+    if inner.len() < compact.len()
+        && !inner.is_empty()
+        && inner.len() <= 4
+        && inner.chars().all(|c| c.is_ascii_digit())
+    {
+        return compact.starts_with(&dashes[..]) && compact.ends_with(&dashes[..]);
+    }
+    if let Some(rest) = compact.strip_prefix('第') {
+        let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+        let after = &rest[digits.len()..];
+        if !digits.is_empty()
+            && (after == "页" || after.starts_with("页共") && after.ends_with('页'))
+        {
+            return true;
+        }
+    }
+    false
+}
+
+fn is_url_line(line: &str) -> bool {
+    let l = line.trim_matches(|c: char| "<>()（）".contains(c));
+    (l.starts_with("http://") || l.starts_with("https://") || l.starts_with("www."))
+        && l.chars().all(|c| c.is_ascii_graphic())
+}
+
+/// A Markdown table rule such as `|---|:---:|`.
+fn is_pipe_rule(line: &str) -> bool {
+    line.contains('-')
+        && line
+            .chars()
+            .all(|c| matches!(c, '|' | '-' | ':' | ' ' | '+'))
+}
+
+fn pipes_to_tabs(line: &str) -> String {
+    if line.starts_with('|') || line.matches('|').count() >= 2 {
+        line.trim_matches('|').replace('|', "\t")
+    } else {
+        line.to_string()
+    }
+}
+
+/// Web pages saved as text put a whole report on one line. Headings (`二、…`, `第二十条…`)
+/// and table-3 row labels are put back at the start of a line so that the rest of the parser
+/// sees the same shape as in PDF text. Short lines are never touched.
+fn split_flattened(line: &str) -> Vec<&str> {
+    const LONG: usize = 600;
+    if line.len() < LONG {
+        return vec![line];
+    }
+    let mut cuts = Vec::new();
+    let chars: Vec<(usize, char)> = line.char_indices().collect();
+    for (k, &(i, c)) in chars.iter().enumerate() {
+        if k == 0 {
+            continue;
+        }
+        let prev = chars[k - 1].1;
+        let next = chars.get(k + 1).map(|&(_, c)| c);
+        let boundary =
+            prev.is_whitespace() || "。；：！？）”".contains(prev) || prev.is_ascii_digit();
+        let numbered = is_cjk_numeral(c) && next == Some('、');
+        let article = c == '第' && line[i..].starts_with("第二十条");
+        if boundary && (numbered || article) {
+            cuts.push(i);
+        }
+    }
+    let mut pieces = Vec::with_capacity(cuts.len() + 1);
+    let mut start = 0;
+    for cut in cuts {
+        pieces.push(&line[start..cut]);
+        start = cut;
+    }
+    pieces.push(&line[start..]);
+    pieces
+}
+
+pub fn is_cjk_numeral(c: char) -> bool {
+    "一二三四五六七八九十".contains(c)
+}
+
+/// A key for comparing wording: no whitespace or punctuation, half-width digits.
+/// `（二）部分 公开` and `(二)部分公开` give the same key.
+pub fn key(s: &str) -> String {
+    fold_width(s)
+        .chars()
+        .filter(|c| c.is_alphanumeric() && !c.is_whitespace())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn drops_footers_urls_blank_lines_and_comments() {
+        let t = "标题\n\n- 5 -\n\nhttp://www.nxzw.gov.cn/a/b.html\n<!--[if !supportLists]-->一、总体情况<br/>正文&nbsp;内容\n第 3 页\n";
+        assert_eq!(clean(t), "标题\n一、总体情况\n正文 内容\n");
+    }
+
+    #[test]
+    fn keeps_chinese_angle_quotes() {
+        assert_eq!(
+            clean("关于印发<中华人民共和国政府信息公开工作年度报告格式>的通知"),
+            "关于印发<中华人民共和国政府信息公开工作年度报告格式>的通知\n"
+        );
+    }
+
+    #[test]
+    fn folds_full_width_digits_only() {
+        assert_eq!(fold_width("２０２４年（一）　规章"), "2024年（一） 规章");
+    }
+
+    #[test]
+    fn markdown_pipes_become_cells() {
+        assert_eq!(
+            clean("| 规章 | 0 | 0 | 0 |\n|---|---|---|---|\n"),
+            "规章 \t 0 \t 0 \t 0\n"
+        );
+    }
+
+    #[test]
+    fn flattened_line_is_split_at_headings() {
+        let body = "正文。".repeat(120);
+        let line = format!(
+            "首页>年报 一、总体情况{body}二、主动公开政府信息情况 第二十条第（一）项 规章 0 0 0"
+        );
+        let out = clean(&line);
+        let lines: Vec<&str> = out.lines().collect();
+        assert!(
+            lines.iter().any(|l| l.starts_with("二、主动公开")),
+            "{lines:?}"
+        );
+        assert!(lines.iter().any(|l| l.starts_with("第二十条")), "{lines:?}");
+    }
+
+    #[test]
+    fn key_ignores_spacing_and_bracket_width() {
+        assert_eq!(key("（二） 部分 公开"), key("(二)部分公开"));
+    }
+}

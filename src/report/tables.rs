@@ -1,0 +1,688 @@
+//! Reading the standard tables (2-1 … 2-9, 3, 4) out of a report's text, and telling the
+//! template from their shape.
+
+use super::keyed::Keyed;
+use super::model::{Row, Table, Template, Value};
+use super::template::{self, RowSpec, TableSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
+use super::tokens::{tokenize, Tok, Unit};
+
+/// The template and the standard tables found in `text` (already cleaned).
+pub fn read(
+    text: &str,
+    year: Option<i32>,
+    cites: Option<Template>,
+    warnings: &mut Vec<String>,
+) -> (Template, Vec<Table>) {
+    let keyed = Keyed::new(text);
+    let Some(template) = template_of(&keyed, year, cites, warnings) else {
+        return (Template::Free, Vec::new());
+    };
+    let mut tables = Vec::new();
+
+    let t3_start = keyed.find("本年新收", 0);
+    let t3_head = t3_start.map(|(s, _)| {
+        keyed
+            .rfind("收到和处理政府信息公开申请情况", s)
+            .map_or(s.saturating_sub(600), |(h, _)| h)
+    });
+    // Section 二's tables end where table 3's header begins.
+    let s2_end = t3_head.unwrap_or(text.len());
+    read_section2(text, &keyed, template, s2_end, &mut tables, warnings);
+
+    let t3_end = match t3_start {
+        Some((s, _)) => keyed
+            .find("结转下年度", s)
+            .and_then(|(_, e)| keyed.find("行政复议", e))
+            .or_else(|| keyed.find("行政复议", s))
+            .map_or(text.len(), |(s, _)| line_start(text, s)),
+        None => text.len(),
+    };
+    match t3_head {
+        Some(head) => {
+            let region = slice(text, head, t3_end);
+            tables.push(read_table3(template, region, warnings));
+        }
+        None => warnings.push(
+            "table 3 (收到和处理政府信息公开申请情况) was not found: its first row 本年新收政府信息公开申请数量 is not in the text".into(),
+        ),
+    }
+
+    let t4_from = if t3_head.is_some() { t3_end } else { 0 };
+    match keyed.find("行政复议", t4_from) {
+        Some((s, _)) => {
+            let start = line_start(text, s);
+            let end = section_five(text, start).unwrap_or(text.len());
+            tables.push(read_table4(slice(text, start, end), warnings));
+        }
+        None => warnings.push(
+            "table 4 (政府信息公开行政复议、行政诉讼情况) was not found: no 行政复议 heading after table 3".into(),
+        ),
+    }
+    (template, tables)
+}
+
+fn slice(text: &str, start: usize, end: usize) -> &str {
+    text.get(start..end.max(start)).unwrap_or("")
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    text.get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1)
+}
+
+/// The line of heading 五 after `from`, which ends table 4.
+fn section_five(text: &str, from: usize) -> Option<usize> {
+    let mut off = from;
+    for (i, line) in text.get(from..)?.split_inclusive('\n').enumerate() {
+        let l = line.trim_start();
+        if i > 0 && (l.starts_with("五、") || l.starts_with("五.") || l.starts_with("五．")) {
+            return Some(off);
+        }
+        off += line.len();
+    }
+    None
+}
+
+/// Tells the template: the shape of the tables first (their columns and rows are what the
+/// figures mean), then the format notice the report cites, then the year. `None`: no
+/// standard tables, a free-form report.
+fn template_of(
+    k: &Keyed,
+    year: Option<i32>,
+    cites: Option<Template>,
+    warnings: &mut Vec<String>,
+) -> Option<Template> {
+    let has_t3 = k.contains("本年新收") && (k.contains("予以公开") || k.contains("结转下年度"));
+    let has_s2 = k.contains("第二十条第");
+    if !has_t3 && !has_s2 {
+        return None;
+    }
+    let marks_2021 = [
+        "本年制发件数",
+        "本年废止件数",
+        "现行有效件数",
+        "本年收费金额",
+        "逾期不补正",
+        "缴纳费用",
+    ];
+    let marks_2019 = [
+        "本年新制作数量",
+        "本年新公开数量",
+        "对外公开总数量",
+        "上一年项目数量",
+        "本年增减",
+        "采购总金额",
+    ];
+    let score = |marks: &[&str]| marks.iter().filter(|m| k.contains(m)).count();
+    let (s21, s19) = (score(&marks_2021), score(&marks_2019));
+    if s21 > s19 {
+        return Some(Template::T2021);
+    }
+    if s19 > s21 {
+        return Some(Template::T2019);
+    }
+    if let Some(t) = cites {
+        return Some(t);
+    }
+    match year {
+        Some(y) if y <= 2020 => Some(Template::T2019),
+        Some(_) => Some(Template::T2021),
+        None => {
+            warnings.push("template: the tables' columns, the format notice and the year are all missing; read as the 2021 template".into());
+            Some(Template::T2021)
+        }
+    }
+}
+
+/// Anchor of a section-二 table: `第二十条第（一）项` without the brackets, as [`Keyed`] keys it.
+fn anchor_of(id: &str) -> &'static str {
+    match id {
+        "2-1" => "第二十条第一项",
+        "2-5" => "第二十条第五项",
+        "2-6" => "第二十条第六项",
+        "2-8" => "第二十条第八项",
+        _ => "第二十条第九项",
+    }
+}
+
+fn read_section2(
+    text: &str,
+    keyed: &Keyed,
+    template: Template,
+    end: usize,
+    tables: &mut Vec<Table>,
+    warnings: &mut Vec<String>,
+) {
+    let specs = template::section2_tables(template);
+    let anchors: Vec<Option<(usize, usize)>> = specs
+        .iter()
+        .map(|s| keyed.find(anchor_of(s.id), 0).filter(|&(a, _)| a < end))
+        .collect();
+    for (i, spec) in specs.iter().enumerate() {
+        let Some((_, a_end)) = anchors[i] else {
+            warnings.push(format!(
+                "table {} ({}) was not found in section 二",
+                spec.id, spec.title
+            ));
+            continue;
+        };
+        let next = anchors[i + 1..]
+            .iter()
+            .flatten()
+            .map(|&(s, _)| s)
+            .find(|&s| s > a_end)
+            .unwrap_or(end)
+            .min(end);
+        let region = slice(text, a_end, next);
+        tables.push(read_rows_table(spec, region, warnings));
+    }
+}
+
+fn read_rows_table(spec: &TableSpec, region: &str, warnings: &mut Vec<String>) -> Table {
+    let toks = tokenize(region);
+    let rows = read_rows(
+        spec.id,
+        spec.rows,
+        spec.columns.len(),
+        spec.decimals,
+        &toks,
+        None,
+        warnings,
+    );
+    Table {
+        id: spec.id.to_string(),
+        title: spec.title.to_string(),
+        columns: spec.columns.iter().map(|c| c.to_string()).collect(),
+        rows,
+    }
+}
+
+fn read_table3(template: Template, region: &str, warnings: &mut Vec<String>) -> Table {
+    let specs = template::table3_rows(template);
+    let toks = tokenize(region);
+    // An eighth column (小计 of the 法人或其他组织 columns) is read and dropped.
+    let header_end = toks
+        .iter()
+        .position(|t| matches!(t, Tok::Text(s) if super::normalize::key(s).contains("本年新收")))
+        .unwrap_or(0);
+    let subtotal = toks[..header_end]
+        .iter()
+        .any(|t| matches!(t, Tok::Text(s) if s.contains("小计")));
+    let rows = read_rows(
+        "3",
+        &specs,
+        T3_COLUMNS.len(),
+        false,
+        &toks,
+        Some(subtotal),
+        warnings,
+    );
+    Table {
+        id: "3".into(),
+        title: T3_TITLE.into(),
+        columns: T3_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows,
+    }
+}
+
+fn read_table4(region: &str, warnings: &mut Vec<String>) -> Table {
+    let toks = tokenize(region);
+    let n = T4_COLUMNS.len();
+    let cells: Vec<&Tok> = toks.iter().filter(|t| t.is_cell()).collect();
+    let chosen: Vec<&Tok> = if cells.len() > n {
+        // More figures than cells: take the one run of exactly 15 that no text interrupts.
+        let runs: Vec<Vec<&Tok>> = toks
+            .split(|t| !t.is_cell())
+            .filter(|r| r.len() == n)
+            .map(|r| r.iter().collect())
+            .collect();
+        if runs.len() == 1 {
+            runs.into_iter().next().unwrap_or_default()
+        } else {
+            warnings.push(format!(
+                "table 4: found {} figures where 15 were expected and could not tell which are the table's; its cells are left empty",
+                cells.len()
+            ));
+            Vec::new()
+        }
+    } else {
+        cells
+    };
+    let values = if chosen.is_empty() {
+        if !toks.iter().any(Tok::is_cell) {
+            warnings.push("table 4: no figures found under the 行政复议/行政诉讼 headers; its cells are left empty".into());
+        }
+        vec![None; n]
+    } else {
+        cells_to_values("4", "", &chosen, (n, n), false, &table4_rule, warnings)
+    };
+    Table {
+        id: "4".into(),
+        title: T4_TITLE.into(),
+        columns: T4_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        rows: vec![Row {
+            label: String::new(),
+            group: None,
+            values,
+        }],
+    }
+}
+
+fn table4_rule(v: &[i64]) -> bool {
+    v.chunks(5)
+        .all(|g| g.len() == 5 && g[4] == g[..4].iter().sum::<i64>())
+}
+
+fn table3_row_rule(v: &[i64]) -> bool {
+    v.len() == 7 && v[6] == v[..6].iter().sum::<i64>()
+}
+
+fn table3_row_rule_subtotal(v: &[i64]) -> bool {
+    v.len() == 8 && v[6] == v[1..6].iter().sum::<i64>() && v[7] == v[0] + v[6]
+}
+
+fn no_rule(_: &[i64]) -> bool {
+    true
+}
+
+/// Finds each row's label in order and reads the figures between it and the next label.
+/// `subtotal`: `Some(true)` when table 3 has an eighth (小计) column to drop.
+fn read_rows(
+    id: &str,
+    specs: &[RowSpec],
+    ncols: usize,
+    decimals: bool,
+    toks: &[Tok],
+    subtotal: Option<bool>,
+    warnings: &mut Vec<String>,
+) -> Vec<Row> {
+    // The labels' text, keyed, with a '#' for each cell so that no label matches across a figure.
+    let mut hay = String::new();
+    let mut owner: Vec<(usize, usize)> = Vec::new(); // (byte in hay, token index)
+    for (ti, t) in toks.iter().enumerate() {
+        match t {
+            Tok::Text(s) => {
+                for c in super::normalize::key(s).chars() {
+                    owner.push((hay.len(), ti));
+                    hay.push(c);
+                }
+            }
+            _ => {
+                owner.push((hay.len(), ti));
+                hay.push('#');
+            }
+        }
+    }
+    let tok_at = |byte: usize| -> usize {
+        let i = owner.partition_point(|&(b, _)| b < byte);
+        owner.get(i).map_or(toks.len(), |&(_, t)| t)
+    };
+    // Label spans as token ranges [first, last].
+    let mut spans: Vec<Option<(usize, usize)>> = Vec::with_capacity(specs.len());
+    let mut cursor = 0usize;
+    for spec in specs {
+        let found = spec.keys.iter().find_map(|k| {
+            let kk = super::normalize::key(k);
+            hay.get(cursor..)?
+                .find(&kk)
+                .map(|p| (cursor + p, cursor + p + kk.len()))
+        });
+        match found {
+            Some((s, e)) => {
+                // The token holding the label's last character.
+                let last = owner.partition_point(|&(b, _)| b < e).saturating_sub(1);
+                spans.push(Some((
+                    tok_at(s),
+                    owner.get(last).map_or(toks.len(), |&(_, t)| t),
+                )));
+                cursor = e;
+            }
+            None => spans.push(None),
+        }
+    }
+
+    let (source_cols, rule): (usize, &dyn Fn(&[i64]) -> bool) = match subtotal {
+        Some(true) => (ncols + 1, &table3_row_rule_subtotal),
+        Some(false) => (ncols, &table3_row_rule),
+        None => (ncols, &no_rule),
+    };
+
+    let mut rows: Vec<Row> = specs
+        .iter()
+        .map(|s| Row {
+            label: s.label.to_string(),
+            group: s.group.map(str::to_string),
+            values: vec![None; ncols],
+        })
+        .collect();
+    // Rows whose label stood with no figures after it, waiting for a block of figures.
+    let mut pending: Vec<usize> = Vec::new();
+    for i in 0..specs.len() {
+        let Some((_, last)) = spans[i] else {
+            warnings.push(format!(
+                "table {id}: row {} was not found; its cells are left empty",
+                specs[i].label
+            ));
+            continue;
+        };
+        let next_start = spans[i + 1..]
+            .iter()
+            .flatten()
+            .map(|&(f, _)| f)
+            .next()
+            .unwrap_or(toks.len());
+        let cells: Vec<&Tok> = toks
+            .get(last + 1..next_start.max(last + 1))
+            .unwrap_or(&[])
+            .iter()
+            .filter(|t| t.is_cell())
+            .collect();
+        if cells.is_empty() {
+            pending.push(i);
+            continue;
+        }
+        // Labels in one block and their figures in another: the block after the last label
+        // holds every waiting row's figures, in order.
+        if !pending.is_empty() && cells.len() == source_cols * (pending.len() + 1) {
+            pending.push(i);
+            for (chunk, &r) in cells.chunks(source_cols).zip(&pending) {
+                rows[r].values = cells_to_values(
+                    id,
+                    specs[r].label,
+                    chunk,
+                    (ncols, source_cols),
+                    decimals,
+                    rule,
+                    warnings,
+                );
+            }
+            pending.clear();
+            continue;
+        }
+        for &r in &pending {
+            warnings.push(format!(
+                "table {id}: row {} has no figures; its cells are left empty",
+                specs[r].label
+            ));
+        }
+        pending.clear();
+        rows[i].values = cells_to_values(
+            id,
+            specs[i].label,
+            &cells,
+            (ncols, source_cols),
+            decimals,
+            rule,
+            warnings,
+        );
+    }
+    for &r in &pending {
+        warnings.push(format!(
+            "table {id}: row {} has no figures; its cells are left empty",
+            specs[r].label
+        ));
+    }
+    rows
+}
+
+/// Turns a row's cell tokens into `ncols` values. Figures written together (`640020470`) are
+/// split only where the row's arithmetic leaves exactly one reading.
+fn cells_to_values(
+    id: &str,
+    label: &str,
+    cells: &[&Tok],
+    (ncols, source_cols): (usize, usize),
+    decimals: bool,
+    rule: &dyn Fn(&[i64]) -> bool,
+    warnings: &mut Vec<String>,
+) -> Vec<Option<Value>> {
+    let row_name = if label.is_empty() {
+        String::new()
+    } else {
+        format!(" row {label}")
+    };
+    let runs = cells
+        .iter()
+        .any(|t| matches!(t, Tok::Num { raw, .. } if raw.len() > 1 && raw.starts_with('0')));
+    let values: Vec<Option<Value>> = if cells.len() == source_cols && !runs {
+        let mut vs = Vec::with_capacity(source_cols);
+        for t in cells {
+            match value_of(t, decimals) {
+                Ok(v) => vs.push(v),
+                Err(why) => {
+                    warnings.push(format!(
+                        "table {id}{row_name}: {why}; the cell is left empty"
+                    ));
+                    vs.push(None);
+                }
+            }
+        }
+        vs
+    } else if cells.len() < source_cols || runs {
+        match split_runs(cells, source_cols, rule) {
+            Split::One(vs) => {
+                let raw: Vec<String> = cells.iter().map(|t| raw_of(t)).collect();
+                let read: Vec<String> = vs
+                    .iter()
+                    .map(|v| v.map_or("-".into(), |x| x.to_string()))
+                    .collect();
+                warnings.push(format!(
+                    "table {id}{row_name}: figures written together ({}) were split as {} — the only reading the row's arithmetic allows; check against the source",
+                    raw.join(" "),
+                    read.join(" ")
+                ));
+                vs.into_iter().map(|v| v.map(Value::Int)).collect()
+            }
+            Split::None | Split::Many => {
+                warnings.push(format!(
+                    "table {id}{row_name}: found {} figures ({}) for {} columns and could not tell which cell each belongs to; the row is left empty",
+                    cells.len(),
+                    cells.iter().map(|t| raw_of(t)).collect::<Vec<_>>().join(" "),
+                    source_cols
+                ));
+                vec![None; source_cols]
+            }
+        }
+    } else {
+        warnings.push(format!(
+            "table {id}{row_name}: found {} figures ({}) for {} columns; the row is left empty",
+            cells.len(),
+            cells
+                .iter()
+                .map(|t| raw_of(t))
+                .collect::<Vec<_>>()
+                .join(" "),
+            source_cols
+        ));
+        vec![None; source_cols]
+    };
+    if source_cols == ncols + 1 {
+        // Drop the 小计 column (the seventh of eight).
+        values
+            .into_iter()
+            .enumerate()
+            .filter(|&(i, _)| i != ncols - 1)
+            .map(|(_, v)| v)
+            .collect()
+    } else {
+        values
+    }
+}
+
+fn raw_of(t: &Tok) -> String {
+    match t {
+        Tok::Num { raw, .. } => raw.clone(),
+        Tok::Blank => "/".into(),
+        Tok::Text(s) => s.clone(),
+    }
+}
+
+fn value_of(t: &Tok, decimals: bool) -> Result<Option<Value>, String> {
+    let Tok::Num { raw, unit } = t else {
+        return Ok(None);
+    };
+    let clean: String = raw.chars().filter(|&c| c != ',' && c != '+').collect();
+    let scale = |x: f64| if *unit == Unit::Yuan { x / 10000.0 } else { x };
+    if clean.contains('.') || (*unit == Unit::Yuan && decimals) {
+        if !decimals {
+            return Err(format!(
+                "\"{raw}\" is not a whole number in a column of counts"
+            ));
+        }
+        let x: f64 = clean
+            .parse()
+            .map_err(|_| format!("\"{raw}\" is not a number"))?;
+        let x = scale(x);
+        return Ok(Some(if x.fract() == 0.0 && x.abs() < 1e15 {
+            Value::Int(x as i64)
+        } else {
+            Value::Dec(x)
+        }));
+    }
+    clean
+        .parse::<i64>()
+        .map(|i| Some(Value::Int(i)))
+        .map_err(|_| format!("\"{raw}\" is not a number"))
+}
+
+enum Split {
+    None,
+    One(Vec<Option<i64>>),
+    Many,
+}
+
+/// Every way to cut the cell tokens' digits into `n` figures (no leading zeros) that satisfies
+/// `rule`; `One` only when exactly one exists. Blank marks are one empty cell each; a row with
+/// a blank or a decimal is never split.
+fn split_runs(cells: &[&Tok], n: usize, rule: &dyn Fn(&[i64]) -> bool) -> Split {
+    let mut digit_runs: Vec<&str> = Vec::new();
+    for t in cells {
+        match t {
+            Tok::Num { raw, .. } if raw.bytes().all(|b| b.is_ascii_digit()) => digit_runs.push(raw),
+            _ => return Split::None,
+        }
+    }
+    let total_digits: usize = digit_runs.iter().map(|r| r.len()).sum();
+    if total_digits < n || digit_runs.len() > n {
+        return Split::None;
+    }
+    let mut found: Option<Vec<i64>> = None;
+    let mut count = 0usize;
+    let mut budget = 200_000usize;
+    let mut cur: Vec<i64> = Vec::with_capacity(n);
+    fn walk(
+        runs: &[&str],
+        pos: usize,
+        n: usize,
+        cur: &mut Vec<i64>,
+        rule: &dyn Fn(&[i64]) -> bool,
+        found: &mut Option<Vec<i64>>,
+        count: &mut usize,
+        budget: &mut usize,
+    ) {
+        if *count > 1 || *budget == 0 {
+            return;
+        }
+        *budget -= 1;
+        let Some(run) = runs.first() else {
+            if cur.len() == n && rule(cur) {
+                *count += 1;
+                *found = Some(cur.clone());
+            }
+            return;
+        };
+        let rest_min = runs.len() - 1; // each later run gives at least one figure
+        if pos == run.len() {
+            walk(&runs[1..], 0, n, cur, rule, found, count, budget);
+            return;
+        }
+        let bytes = run.as_bytes();
+        let max_len = if bytes[pos] == b'0' {
+            1
+        } else {
+            (run.len() - pos).min(9)
+        };
+        for len in 1..=max_len {
+            let remaining_slots = n.saturating_sub(cur.len() + 1);
+            let remaining_digits =
+                run.len() - pos - len + runs[1..].iter().map(|r| r.len()).sum::<usize>();
+            if cur.len() + 1 > n || remaining_digits < remaining_slots || remaining_slots < rest_min
+            {
+                continue;
+            }
+            let Ok(v) = run[pos..pos + len].parse::<i64>() else {
+                continue;
+            };
+            cur.push(v);
+            walk(runs, pos + len, n, cur, rule, found, count, budget);
+            cur.pop();
+        }
+    }
+    walk(
+        &digit_runs,
+        0,
+        n,
+        &mut cur,
+        rule,
+        &mut found,
+        &mut count,
+        &mut budget,
+    );
+    match (count, found) {
+        (1, Some(v)) if budget > 0 => Split::One(v.into_iter().map(Some).collect()),
+        (0, _) => Split::None,
+        _ => Split::Many,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ints(v: &[Option<Value>]) -> Vec<Option<i64>> {
+        v.iter()
+            .map(|x| {
+                x.map(|x| match x {
+                    Value::Int(i) => i,
+                    Value::Dec(d) => d as i64,
+                })
+            })
+            .collect()
+    }
+
+    #[test]
+    fn run_split_only_when_unique() {
+        let t = tokenize("640020470");
+        let cells: Vec<&Tok> = t.iter().collect();
+        let mut w = Vec::new();
+        let v = cells_to_values("3", "x", &cells, (7, 7), false, &table3_row_rule, &mut w);
+        assert_eq!(
+            ints(&v),
+            vec![
+                Some(64),
+                Some(0),
+                Some(0),
+                Some(2),
+                Some(0),
+                Some(4),
+                Some(70)
+            ]
+        );
+        assert_eq!(w.len(), 1, "{w:?}");
+        // "1111" for 3 count columns without arithmetic: 1|1|11, 1|11|1, 11|1|1: ambiguous.
+        let t = tokenize("1111");
+        let cells: Vec<&Tok> = t.iter().collect();
+        let v = cells_to_values("2-1", "规章", &cells, (3, 3), false, &no_rule, &mut w);
+        assert_eq!(v, vec![None, None, None]);
+    }
+
+    #[test]
+    fn all_zero_run_is_forced() {
+        let t = tokenize("000000000000000");
+        let cells: Vec<&Tok> = t.iter().collect();
+        let mut w = Vec::new();
+        let v = cells_to_values("4", "", &cells, (15, 15), false, &table4_rule, &mut w);
+        assert_eq!(ints(&v), vec![Some(0); 15]);
+    }
+}
