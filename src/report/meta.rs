@@ -375,7 +375,7 @@ mod tests {
     }
 
     #[test]
-    fn year_first_and_nianDu_titles() {
+    fn year_first_and_nian_du_titles() {
         assert_eq!(
             split_title("2019年度石嘴山市财政局政府信息公开工作年度报告"),
             (Some("石嘴山市财政局".into()), Some(2019))

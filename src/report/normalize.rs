@@ -52,7 +52,7 @@ fn strip_markup(text: &str) -> String {
             };
             continue;
         }
-        if tail.starts_with('<') {
+        if let Some(after_lt) = tail.strip_prefix('<') {
             if let Some(len) = tag_len(tail) {
                 let tag = &tail[..len];
                 let lower = tag.to_ascii_lowercase();
@@ -73,7 +73,7 @@ fn strip_markup(text: &str) -> String {
                 continue;
             }
             out.push('<');
-            rest = &tail[1..];
+            rest = after_lt;
             continue;
         }
         // An entity.

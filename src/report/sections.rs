@@ -87,8 +87,8 @@ fn heading(line: &str) -> Option<(u32, String, &str)> {
         return Some((n, rest.chars().filter(|c| !c.is_whitespace()).collect(), ""));
     }
     for t in STANDARD_TITLES {
-        if rest.starts_with(t) {
-            return Some((n, t.to_string(), rest[t.len()..].trim()));
+        if let Some(after) = rest.strip_prefix(t) {
+            return Some((n, t.to_string(), after.trim()));
         }
     }
     let cut = rest

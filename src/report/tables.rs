@@ -269,6 +269,9 @@ fn read_table4(region: &str, warnings: &mut Vec<String>) -> Table {
     }
 }
 
+/// The arithmetic a row's figures must satisfy, used to split figures written together.
+type RowRule = dyn Fn(&[i64]) -> bool;
+
 fn table4_rule(v: &[i64]) -> bool {
     v.chunks(5)
         .all(|g| g.len() == 5 && g[4] == g[..4].iter().sum::<i64>())
@@ -342,7 +345,7 @@ fn read_rows(
         }
     }
 
-    let (source_cols, rule): (usize, &dyn Fn(&[i64]) -> bool) = match subtotal {
+    let (source_cols, rule): (usize, &RowRule) = match subtotal {
         Some(true) => (ncols + 1, &table3_row_rule_subtotal),
         Some(false) => (ncols, &table3_row_rule),
         None => (ncols, &no_rule),
@@ -434,7 +437,7 @@ fn cells_to_values(
     cells: &[&Tok],
     (ncols, source_cols): (usize, usize),
     decimals: bool,
-    rule: &dyn Fn(&[i64]) -> bool,
+    rule: &RowRule,
     warnings: &mut Vec<String>,
 ) -> Vec<Option<Value>> {
     let row_name = if label.is_empty() {
@@ -555,7 +558,7 @@ enum Split {
 /// Every way to cut the cell tokens' digits into `n` figures (no leading zeros) that satisfies
 /// `rule`; `One` only when exactly one exists. Blank marks are one empty cell each; a row with
 /// a blank or a decimal is never split.
-fn split_runs(cells: &[&Tok], n: usize, rule: &dyn Fn(&[i64]) -> bool) -> Split {
+fn split_runs(cells: &[&Tok], n: usize, rule: &RowRule) -> Split {
     let mut digit_runs: Vec<&str> = Vec::new();
     for t in cells {
         match t {
@@ -567,72 +570,69 @@ fn split_runs(cells: &[&Tok], n: usize, rule: &dyn Fn(&[i64]) -> bool) -> Split 
     if total_digits < n || digit_runs.len() > n {
         return Split::None;
     }
-    let mut found: Option<Vec<i64>> = None;
-    let mut count = 0usize;
-    let mut budget = 200_000usize;
-    let mut cur: Vec<i64> = Vec::with_capacity(n);
-    fn walk(
-        runs: &[&str],
-        pos: usize,
-        n: usize,
-        cur: &mut Vec<i64>,
-        rule: &dyn Fn(&[i64]) -> bool,
-        found: &mut Option<Vec<i64>>,
-        count: &mut usize,
-        budget: &mut usize,
-    ) {
-        if *count > 1 || *budget == 0 {
+    let mut search = SplitSearch {
+        n,
+        rule,
+        found: None,
+        count: 0,
+        budget: 200_000,
+        cur: Vec::with_capacity(n),
+    };
+    search.walk(&digit_runs, 0);
+    let (count, found, budget) = (search.count, search.found, search.budget);
+    match (count, found) {
+        (1, Some(v)) if budget > 0 => Split::One(v.into_iter().map(Some).collect()),
+        (0, _) => Split::None,
+        _ => Split::Many,
+    }
+}
+
+struct SplitSearch<'a> {
+    n: usize,
+    rule: &'a RowRule,
+    found: Option<Vec<i64>>,
+    count: usize,
+    /// Steps left; a search that runs out is ambiguous, never a guess.
+    budget: usize,
+    cur: Vec<i64>,
+}
+
+impl SplitSearch<'_> {
+    fn walk(&mut self, runs: &[&str], pos: usize) {
+        if self.count > 1 || self.budget == 0 {
             return;
         }
-        *budget -= 1;
+        self.budget -= 1;
         let Some(run) = runs.first() else {
-            if cur.len() == n && rule(cur) {
-                *count += 1;
-                *found = Some(cur.clone());
+            if self.cur.len() == self.n && (self.rule)(&self.cur) {
+                self.count += 1;
+                self.found = Some(self.cur.clone());
             }
             return;
         };
-        let rest_min = runs.len() - 1; // each later run gives at least one figure
         if pos == run.len() {
-            walk(&runs[1..], 0, n, cur, rule, found, count, budget);
+            self.walk(&runs[1..], 0);
             return;
         }
-        let bytes = run.as_bytes();
-        let max_len = if bytes[pos] == b'0' {
-            1
-        } else {
-            (run.len() - pos).min(9)
-        };
+        let later_runs = runs.len() - 1; // each later run gives at least one figure
+        let later_digits: usize = runs[1..].iter().map(|r| r.len()).sum();
+        let max_len = if run.as_bytes()[pos] == b'0' { 1 } else { (run.len() - pos).min(9) };
         for len in 1..=max_len {
-            let remaining_slots = n.saturating_sub(cur.len() + 1);
-            let remaining_digits =
-                run.len() - pos - len + runs[1..].iter().map(|r| r.len()).sum::<usize>();
-            if cur.len() + 1 > n || remaining_digits < remaining_slots || remaining_slots < rest_min
-            {
+            if self.cur.len() + 1 > self.n {
+                break;
+            }
+            let slots_left = self.n - self.cur.len() - 1;
+            let digits_left = run.len() - pos - len + later_digits;
+            if digits_left < slots_left || slots_left < later_runs {
                 continue;
             }
             let Ok(v) = run[pos..pos + len].parse::<i64>() else {
                 continue;
             };
-            cur.push(v);
-            walk(runs, pos + len, n, cur, rule, found, count, budget);
-            cur.pop();
+            self.cur.push(v);
+            self.walk(runs, pos + len);
+            self.cur.pop();
         }
-    }
-    walk(
-        &digit_runs,
-        0,
-        n,
-        &mut cur,
-        rule,
-        &mut found,
-        &mut count,
-        &mut budget,
-    );
-    match (count, found) {
-        (1, Some(v)) if budget > 0 => Split::One(v.into_iter().map(Some).collect()),
-        (0, _) => Split::None,
-        _ => Split::Many,
     }
 }
 
