@@ -7,3 +7,4 @@ pub mod cli;
 pub mod commands;
 pub mod output;
 pub mod report;
+pub mod tui;

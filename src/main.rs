@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli, _config: &Config) -> anyhow::Result<bool> {
+fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut err = std::io::stderr();
@@ -28,6 +28,17 @@ fn run(cli: Cli, _config: &Config) -> anyhow::Result<bool> {
             json,
             sections,
         }) => commands::parse::run(&files, json, sections, &mut out, &mut err),
-        Some(_) | None => anyhow::bail!("not implemented yet"),
+        None => browse(config, None),
+        Some(Command::Open { agency, year }) => browse(config, Some((agency, year))),
+        Some(_) => anyhow::bail!("not implemented yet"),
     }
+}
+
+fn browse(config: &Config, open: Option<(String, Option<i32>)>) -> anyhow::Result<bool> {
+    nianbao::tui::run(nianbao::tui::Options {
+        corpus: config.corpus.clone(),
+        index: config.index.clone(),
+        open,
+    })?;
+    Ok(true)
 }

@@ -1,0 +1,886 @@
+//! Turning input and engine messages into changes of the browser's state (the only writer of it).
+
+use super::backend::query_terms;
+use super::keys::{self, Action, Ctx};
+use super::layout;
+use super::state::*;
+use super::worker::{EngineMsg, Request};
+use crate::output::export;
+use crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::Rect;
+
+/// Everything the browser reacts to.
+#[derive(Debug)]
+pub enum AppEvent {
+    Key(KeyEvent),
+    Mouse(MouseEvent),
+    Paste(String),
+    Resize(u16, u16),
+    Engine(EngineMsg),
+}
+
+impl App {
+    fn area(&self) -> Rect {
+        Rect::new(0, 0, self.size.0, self.size.1)
+    }
+
+    pub fn handle(&mut self, ev: AppEvent) {
+        match ev {
+            AppEvent::Key(k) => self.on_key(k),
+            AppEvent::Mouse(m) => self.on_mouse(m),
+            AppEvent::Paste(s) => {
+                if let Some(input) = self.text_input() {
+                    input.insert_str(&s);
+                    self.after_edit();
+                }
+            }
+            AppEvent::Resize(w, h) => {
+                self.size = (w, h);
+                self.fit_table();
+            }
+            AppEvent::Engine(m) => self.on_engine(m),
+        }
+    }
+
+    fn on_key(&mut self, k: KeyEvent) {
+        if k.kind == KeyEventKind::Release {
+            return;
+        }
+        let ctx = self.ctx();
+        if let Some(a) = keys::lookup(ctx, &k) {
+            // A fresh action replaces the last message.
+            if !matches!(a, Action::Copy | Action::CopyTable | Action::CopySection) {
+                self.status = None;
+            }
+            self.act(a);
+            return;
+        }
+        if ctx.types_text() {
+            self.edit(k);
+        }
+    }
+
+    /// The text box that has the focus, if any.
+    fn text_input(&mut self) -> Option<&mut TextInput> {
+        match self.ctx() {
+            Ctx::Query => Some(&mut self.search.input),
+            Ctx::FilterInput => match &mut self.overlay {
+                Some(Overlay::Filters(p)) => Some(&mut p.agency_input),
+                _ => None,
+            },
+            Ctx::Goto => match &mut self.overlay {
+                Some(Overlay::Goto(g)) => Some(&mut g.input),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
+    fn edit(&mut self, k: KeyEvent) {
+        let Some(input) = self.text_input() else {
+            return;
+        };
+        let changed = match k.code {
+            KeyCode::Char(c)
+                if !k
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+            {
+                input.insert(c);
+                true
+            }
+            KeyCode::Backspace => input.backspace(),
+            KeyCode::Delete => input.delete(),
+            KeyCode::Left => {
+                input.left();
+                false
+            }
+            KeyCode::Right => {
+                input.right();
+                false
+            }
+            KeyCode::Home => {
+                input.home();
+                false
+            }
+            KeyCode::End => {
+                input.end();
+                false
+            }
+            _ => false,
+        };
+        if changed {
+            self.after_edit();
+        }
+    }
+
+    fn after_edit(&mut self) {
+        match &mut self.overlay {
+            Some(Overlay::Filters(p)) => p.agency_cursor = 0,
+            Some(Overlay::Goto(g)) => {
+                g.cursor = 0;
+                g.error = None;
+            }
+            _ => self.request_search(),
+        }
+    }
+
+    /// Sends the query and filters to the worker under a new generation.
+    pub fn request_search(&mut self) {
+        self.search.generation += 1;
+        self.search.searching = true;
+        self.effects.push(Effect::Search(Request {
+            generation: self.search.generation,
+            text: self.search.input.text.clone(),
+            filters: self.filters.clone(),
+            limit: HIT_LIMIT,
+        }));
+    }
+
+    fn on_engine(&mut self, m: EngineMsg) {
+        match m {
+            EngineMsg::Progress { done, total } => self.engine = Engine::Loading { done, total },
+            EngineMsg::LoadFailed(e) => self.engine = Engine::Failed(e),
+            EngineMsg::Ready(b) => {
+                self.engine = Engine::Ready(b);
+                if !self.search.searching {
+                    self.request_search();
+                }
+                if let Some((agency, year)) = self.pending_open.take() {
+                    if let Err(e) = self.goto(&agency, year) {
+                        self.status = Some(e);
+                    }
+                }
+            }
+            EngineMsg::Results {
+                generation,
+                results,
+            } => {
+                // Stale: the user has typed since; the newer results are on their way.
+                if generation != self.search.generation {
+                    return;
+                }
+                self.search.searching = false;
+                match results {
+                    Ok(r) => {
+                        self.search.error = None;
+                        self.search.results = Some(r);
+                        self.search.selected = 0;
+                    }
+                    Err(e) => self.search.error = Some(e),
+                }
+            }
+        }
+    }
+
+    fn hit_count(&self) -> usize {
+        self.search.results.as_ref().map_or(0, |r| r.hits.len())
+    }
+
+    fn move_hit(&mut self, delta: isize) {
+        let n = self.hit_count();
+        if n == 0 {
+            return;
+        }
+        let s = self.search.selected as isize + delta;
+        self.search.selected = s.clamp(0, n as isize - 1) as usize;
+    }
+
+    fn act(&mut self, a: Action) {
+        let ctx = self.ctx();
+        match a {
+            Action::ForceQuit | Action::Quit => self.quit = true,
+            Action::Help => self.overlay = Some(Overlay::Help { ctx, scroll: 0 }),
+            Action::Back => self.back(),
+            Action::FocusResults => self.search.focus = SearchFocus::Results,
+            Action::FocusQuery => self.search.focus = SearchFocus::Query,
+            Action::Filters => {
+                self.overlay = Some(Overlay::Filters(FilterPanel {
+                    pane: FilterPane::Agency,
+                    agency_input: TextInput::default(),
+                    agency_cursor: 0,
+                    year_cursor: 0,
+                    template_cursor: 0,
+                }))
+            }
+            Action::Goto => {
+                self.overlay = Some(Overlay::Goto(GotoPrompt {
+                    input: TextInput::default(),
+                    cursor: 0,
+                    error: None,
+                }))
+            }
+            Action::RemoveChip => {
+                if let Some((chip, _, _)) = self.chips().last() {
+                    self.remove_chip(*chip);
+                }
+            }
+            Action::CycleFormat => {
+                self.copy_format = self.copy_format.next();
+                self.status = Some(format!("copy format: {}", self.copy_format.name()));
+            }
+            _ => match ctx {
+                Ctx::Query | Ctx::Results => self.act_search(a),
+                Ctx::FilterInput | Ctx::FilterList => self.act_filters(a),
+                Ctx::Goto => self.act_goto(a),
+                Ctx::Report => self.act_report(a),
+                Ctx::Table => self.act_table(a),
+                Ctx::Help => {
+                    if let Some(Overlay::Help { scroll, .. }) = &mut self.overlay {
+                        match a {
+                            Action::Down => *scroll += 1,
+                            Action::Up => *scroll = scroll.saturating_sub(1),
+                            _ => {}
+                        }
+                    }
+                }
+                Ctx::Global => {}
+            },
+        }
+    }
+
+    fn back(&mut self) {
+        if self.overlay.take().is_some() {
+            return;
+        }
+        if let Some(Screen::Table(t)) = self.screens.last_mut() {
+            if t.anchor.take().is_some() {
+                return;
+            }
+        }
+        self.screens.pop();
+    }
+
+    pub fn remove_chip(&mut self, chip: Chip) {
+        match chip {
+            Chip::Agency(i) if i < self.filters.agencies.len() => {
+                self.filters.agencies.remove(i);
+            }
+            Chip::Agency(_) => return,
+            Chip::Years => self.filters.years = None,
+            Chip::Template => self.filters.template = None,
+        }
+        self.request_search();
+    }
+
+    fn act_search(&mut self, a: Action) {
+        let page = layout::hits_per_page(self.area()) as isize;
+        match a {
+            Action::Down => self.move_hit(1),
+            Action::Up => self.move_hit(-1),
+            Action::PageDown => self.move_hit(page),
+            Action::PageUp => self.move_hit(-page),
+            Action::Home => self.search.selected = 0,
+            Action::End => self.move_hit(isize::MAX / 2),
+            Action::Open => {
+                let hit = self
+                    .search
+                    .results
+                    .as_ref()
+                    .and_then(|r| r.hits.get(self.search.selected))
+                    .map(|h| h.path.clone());
+                if let Some(path) = hit {
+                    let q = self.search.input.text.clone();
+                    if let Err(e) = self.open_report(&path, &q) {
+                        self.status = Some(e);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Loads a report and shows it above the current screen.
+    pub fn open_report(&mut self, path: &str, query: &str) -> Result<(), String> {
+        let backend = self
+            .backend()
+            .ok_or("the index is not ready yet; wait for the progress bar to finish")?;
+        let mut report = backend.report(path).map_err(|e| format!("{e:#}"))?;
+        // `cells` is not part of the stored contract: recompute the checks to mark cells.
+        report.checks = crate::report::checks::run(report.template, &report.tables);
+        self.screens
+            .push(Screen::Report(Box::new(ReportState::new(report, query))));
+        self.fit_report();
+        Ok(())
+    }
+
+    /// Agency candidates and the year typed in a go-to prompt.
+    pub fn goto_candidates(&self, input: &str) -> (Vec<String>, Option<i32>) {
+        let mut words: Vec<&str> = input.split_whitespace().collect();
+        let year = words
+            .last()
+            .and_then(|w| w.trim_end_matches('年').parse::<i32>().ok())
+            .filter(|y| (1900..=2200).contains(y));
+        if year.is_some() {
+            words.pop();
+        }
+        let agency = words.join(" ");
+        let cands = match self.backend() {
+            Some(b) if !agency.is_empty() => b.resolve_agency(&agency),
+            _ => Vec::new(),
+        };
+        (cands, year)
+    }
+
+    /// Opens the report of the agency meant by `agency` for `year` (the latest when `None`).
+    pub fn goto(&mut self, agency: &str, year: Option<i32>) -> Result<(), String> {
+        let backend = self
+            .backend()
+            .ok_or("the index is not ready yet; wait for the progress bar to finish")?;
+        let cands = backend.resolve_agency(agency);
+        let name = cands
+            .first()
+            .ok_or_else(|| format!("no agency matches “{agency}”"))?;
+        self.goto_exact(name, year)
+    }
+
+    fn goto_exact(&mut self, name: &str, year: Option<i32>) -> Result<(), String> {
+        let backend = self.backend().ok_or("the index is not ready yet")?;
+        let years: Vec<i32> = backend
+            .agencies()
+            .into_iter()
+            .find(|a| a.name == name)
+            .map(|a| a.years)
+            .unwrap_or_default();
+        let year = year.or_else(|| years.last().copied());
+        let path = backend.find(name, year).into_iter().next().ok_or_else(|| {
+            let list: Vec<String> = years.iter().map(i32::to_string).collect();
+            format!(
+                "{name} has no report for {}; it has: {}",
+                year.map_or("any year".into(), |y| y.to_string()),
+                list.join(", ")
+            )
+        })?;
+        self.open_report(&path, "")
+    }
+
+    fn act_goto(&mut self, a: Action) {
+        let Some(Overlay::Goto(g)) = &self.overlay else {
+            return;
+        };
+        let input = g.input.text.clone();
+        let cursor = g.cursor;
+        let (cands, year) = self.goto_candidates(&input);
+        let result = match a {
+            Action::Down => Ok(cursor.saturating_add(1).min(cands.len().saturating_sub(1))),
+            Action::Up => Ok(cursor.saturating_sub(1)),
+            Action::Complete => {
+                if let (Some(name), Some(Overlay::Goto(g))) = (cands.get(cursor), &mut self.overlay)
+                {
+                    let y = year.map_or(String::new(), |y| y.to_string());
+                    g.input = TextInput::new(&format!("{name} {y}"));
+                }
+                Ok(0)
+            }
+            Action::Open => match cands.get(cursor) {
+                None if input.trim().is_empty() => Err("type an agency and a year".to_string()),
+                None => Err(format!("no agency matches “{}”", input.trim())),
+                Some(name) => {
+                    let name = name.clone();
+                    self.overlay = None;
+                    match self.goto_exact(&name, year) {
+                        Ok(()) => return,
+                        Err(e) => {
+                            self.overlay = Some(Overlay::Goto(GotoPrompt {
+                                input: TextInput::new(&input),
+                                cursor,
+                                error: None,
+                            }));
+                            Err(e)
+                        }
+                    }
+                }
+            },
+            _ => Ok(cursor),
+        };
+        if let Some(Overlay::Goto(g)) = &mut self.overlay {
+            match result {
+                Ok(c) => g.cursor = c,
+                Err(e) => g.error = Some(e),
+            }
+        }
+    }
+
+    /// Values each filter list offers: agencies for the typed text, years, templates.
+    pub fn filter_agencies(&self, input: &str) -> Vec<(String, u64)> {
+        let counts = self
+            .search
+            .results
+            .as_ref()
+            .map(|r| r.facets.agencies.clone())
+            .unwrap_or_default();
+        let count = |n: &str| counts.iter().find(|c| c.0 == n).map_or(0, |c| c.1);
+        if input.trim().is_empty() {
+            // With nothing typed, the agencies with hits, most first.
+            return counts;
+        }
+        match self.backend() {
+            Some(b) => b
+                .resolve_agency(input)
+                .into_iter()
+                .map(|n| {
+                    let c = count(&n);
+                    (n, c)
+                })
+                .collect(),
+            None => Vec::new(),
+        }
+    }
+
+    pub fn filter_years(&self) -> Vec<(i32, u64)> {
+        self.search
+            .results
+            .as_ref()
+            .map(|r| r.facets.years.clone())
+            .unwrap_or_default()
+    }
+
+    pub fn filter_templates(&self) -> Vec<(crate::report::Template, u64)> {
+        use crate::report::Template;
+        let counts = self
+            .search
+            .results
+            .as_ref()
+            .map(|r| r.facets.templates.clone())
+            .unwrap_or_default();
+        [Template::T2021, Template::T2019, Template::Free]
+            .into_iter()
+            .map(|t| (t, counts.iter().find(|c| c.0 == t).map_or(0, |c| c.1)))
+            .collect()
+    }
+
+    fn act_filters(&mut self, a: Action) {
+        let Some(Overlay::Filters(p)) = &self.overlay else {
+            return;
+        };
+        let pane = p.pane;
+        let input = p.agency_input.text.clone();
+        let (ac, yc, tc) = (p.agency_cursor, p.year_cursor, p.template_cursor);
+        let agencies = self.filter_agencies(&input);
+        let years = self.filter_years();
+        let templates = self.filter_templates();
+        let len = match pane {
+            FilterPane::Agency => agencies.len(),
+            FilterPane::Year => years.len(),
+            FilterPane::Template => templates.len(),
+        };
+        let cur = match pane {
+            FilterPane::Agency => ac,
+            FilterPane::Year => yc,
+            FilterPane::Template => tc,
+        };
+        let mut new_cur = cur;
+        let mut changed = false;
+        match a {
+            Action::Down => new_cur = (cur + 1).min(len.saturating_sub(1)),
+            Action::Up => new_cur = cur.saturating_sub(1),
+            Action::SwitchFocus | Action::SwitchFocusBack => {
+                if let Some(Overlay::Filters(p)) = &mut self.overlay {
+                    let fwd = a == Action::SwitchFocus;
+                    p.pane = match (p.pane, fwd) {
+                        (FilterPane::Agency, true) | (FilterPane::Template, false) => {
+                            FilterPane::Year
+                        }
+                        (FilterPane::Year, true) | (FilterPane::Agency, false) => {
+                            FilterPane::Template
+                        }
+                        (FilterPane::Template, true) | (FilterPane::Year, false) => {
+                            FilterPane::Agency
+                        }
+                    };
+                }
+                return;
+            }
+            Action::ClearFilter => {
+                match pane {
+                    FilterPane::Agency => self.filters.agencies.clear(),
+                    FilterPane::Year => self.filters.years = None,
+                    FilterPane::Template => self.filters.template = None,
+                }
+                changed = true;
+            }
+            Action::Open => match pane {
+                FilterPane::Agency => {
+                    if let Some((name, _)) = agencies.get(cur) {
+                        let f = &mut self.filters.agencies;
+                        match f.iter().position(|x| x == name) {
+                            Some(i) => {
+                                f.remove(i);
+                            }
+                            None => f.push(name.clone()),
+                        }
+                        changed = true;
+                    }
+                }
+                FilterPane::Year => {
+                    if let Some((y, _)) = years.get(cur) {
+                        self.filters.years = if self.filters.years == Some((*y, *y)) {
+                            None
+                        } else {
+                            Some((*y, *y))
+                        };
+                        changed = true;
+                    }
+                }
+                FilterPane::Template => {
+                    if let Some((t, _)) = templates.get(cur) {
+                        self.filters.template = if self.filters.template == Some(*t) {
+                            None
+                        } else {
+                            Some(*t)
+                        };
+                        changed = true;
+                    }
+                }
+            },
+            Action::ExtendRange if pane == FilterPane::Year => {
+                if let Some((y, _)) = years.get(cur) {
+                    self.filters.years = Some(match self.filters.years {
+                        Some((a, b)) => (a.min(*y), b.max(*y)),
+                        None => (*y, *y),
+                    });
+                    changed = true;
+                }
+            }
+            _ => {}
+        }
+        if let Some(Overlay::Filters(p)) = &mut self.overlay {
+            match pane {
+                FilterPane::Agency => p.agency_cursor = new_cur,
+                FilterPane::Year => p.year_cursor = new_cur,
+                FilterPane::Template => p.template_cursor = new_cur,
+            }
+        }
+        if changed {
+            self.request_search();
+        }
+    }
+
+    fn report_text_size(&self) -> (usize, usize) {
+        match self.screens.last() {
+            Some(Screen::Report(r)) => {
+                layout::report_text_inner(self.area(), r.report.tables.len())
+            }
+            _ => (0, 0),
+        }
+    }
+
+    /// Makes sure the current match (if any) is in view.
+    fn fit_report(&mut self) {
+        let (w, h) = self.report_text_size();
+        if let Some(Screen::Report(r)) = self.screens.last_mut() {
+            if let Some((sec, range)) = r.current_match.and_then(|i| r.matches.get(i)) {
+                let lines = layout::wrap(&section_text(&r.report, *sec), w);
+                let line = layout::line_of(&lines, range.start);
+                if line < r.scroll || line >= r.scroll + h.max(1) {
+                    r.scroll = line.saturating_sub(h / 3);
+                }
+            }
+        }
+    }
+
+    fn act_report(&mut self, a: Action) {
+        let (w, h) = self.report_text_size();
+        let Some(Screen::Report(r)) = self.screens.last_mut() else {
+            return;
+        };
+        let n_sections = r.report.sections.len().max(1);
+        let n_tables = r.report.tables.len();
+        let max_scroll = || -> usize {
+            layout::wrap(&section_text(&r.report, r.section), w)
+                .len()
+                .saturating_sub(1)
+        };
+        match a {
+            Action::Down | Action::Up => {
+                let down = a == Action::Down;
+                match r.focus {
+                    ReportFocus::Sections => {
+                        let s = if down {
+                            (r.section + 1).min(n_sections - 1)
+                        } else {
+                            r.section.saturating_sub(1)
+                        };
+                        if s != r.section {
+                            r.section = s;
+                            r.scroll = 0;
+                        }
+                    }
+                    ReportFocus::Tables => {
+                        r.table = if down {
+                            (r.table + 1).min(n_tables.saturating_sub(1))
+                        } else {
+                            r.table.saturating_sub(1)
+                        }
+                    }
+                }
+            }
+            Action::PageDown => {
+                r.scroll = (r.scroll + h.saturating_sub(1).max(1)).min(max_scroll())
+            }
+            Action::PageUp => r.scroll = r.scroll.saturating_sub(h.saturating_sub(1).max(1)),
+            Action::SwitchFocus => {
+                r.focus = match r.focus {
+                    ReportFocus::Sections if n_tables > 0 => ReportFocus::Tables,
+                    _ => ReportFocus::Sections,
+                }
+            }
+            Action::Open => {
+                if r.focus == ReportFocus::Tables {
+                    if let Some(t) = r.report.tables.get(r.table) {
+                        let ts = TableState::new(&r.report, t);
+                        self.screens.push(Screen::Table(Box::new(ts)));
+                    }
+                } else if n_tables > 0 {
+                    r.focus = ReportFocus::Tables;
+                }
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                let n = r.matches.len();
+                if n == 0 {
+                    self.status = Some(if r.terms.is_empty() {
+                        "no search words to find: open the report from a search".into()
+                    } else {
+                        "no matches in this report".into()
+                    });
+                    return;
+                }
+                let i = match (r.current_match, a == Action::NextMatch) {
+                    (None, true) => 0,
+                    (None, false) => n - 1,
+                    (Some(i), true) => (i + 1) % n,
+                    (Some(i), false) => (i + n - 1) % n,
+                };
+                r.current_match = Some(i);
+                if r.section != r.matches[i].0 {
+                    r.section = r.matches[i].0;
+                    r.scroll = 0;
+                }
+                self.status = Some(format!("match {} of {n}", i + 1));
+                self.fit_report();
+            }
+            Action::CopySection => {
+                let i = r.section;
+                let text = section_text(&r.report, i);
+                let heading = text.lines().next().unwrap_or_default().to_string();
+                let (out, fmt) = match self.copy_format {
+                    export::Format::Json => (
+                        r.report
+                            .sections
+                            .get(i)
+                            .and_then(|s| serde_json::to_string_pretty(s).ok())
+                            .unwrap_or_default(),
+                        "JSON",
+                    ),
+                    export::Format::Markdown => {
+                        let body = text.split_once('\n').map_or("", |x| x.1);
+                        (format!("## {heading}\n\n{body}\n"), "Markdown")
+                    }
+                    _ => (text, "text"),
+                };
+                self.effects.push(Effect::Copy {
+                    text: out,
+                    what: format!("section {heading} as {fmt}"),
+                });
+            }
+            _ => {}
+        }
+    }
+
+    fn grid_area(&self) -> Rect {
+        match self.screens.last() {
+            Some(Screen::Table(t)) => layout::table(self.area(), t.failed_rules.len()).grid,
+            _ => Rect::default(),
+        }
+    }
+
+    fn fit_table(&mut self) {
+        let area = self.grid_area();
+        if let Some(Screen::Table(t)) = self.screens.last_mut() {
+            t.offsets = layout::fit_offsets(&t.table, area, t.cur, t.offsets);
+        }
+    }
+
+    fn act_table(&mut self, a: Action) {
+        let page = self.grid_area().height.saturating_sub(1).max(1) as isize;
+        let Some(Screen::Table(t)) = self.screens.last_mut() else {
+            return;
+        };
+        let rows = t.table.rows.len();
+        let cols = t.table.columns.len();
+        if rows == 0 || cols == 0 {
+            if a == Action::CopyTable {
+                let text = export::table(&t.table, self.copy_format);
+                let what = format!("table {} as {}", t.table.id, self.copy_format.name());
+                self.effects.push(Effect::Copy { text, what });
+            }
+            return;
+        }
+        let mv = |t: &mut TableState, dr: isize, dc: isize| {
+            t.cur.0 = (t.cur.0 as isize + dr).clamp(0, rows as isize - 1) as usize;
+            t.cur.1 = (t.cur.1 as isize + dc).clamp(0, cols as isize - 1) as usize;
+        };
+        let extend = |t: &mut TableState, dr: isize, dc: isize| {
+            if t.anchor.is_none() {
+                t.anchor = Some(t.cur);
+            }
+            mv(t, dr, dc);
+        };
+        match a {
+            Action::Up => mv(t, -1, 0),
+            Action::Down => mv(t, 1, 0),
+            Action::Left => mv(t, 0, -1),
+            Action::Right => mv(t, 0, 1),
+            Action::PageUp => mv(t, -page, 0),
+            Action::PageDown => mv(t, page, 0),
+            Action::Home => t.cur.1 = 0,
+            Action::End => t.cur.1 = cols - 1,
+            Action::ExtendUp => extend(t, -1, 0),
+            Action::ExtendDown => extend(t, 1, 0),
+            Action::ExtendLeft => extend(t, 0, -1),
+            Action::ExtendRight => extend(t, 0, 1),
+            Action::ToggleSelect => {
+                t.anchor = match t.anchor {
+                    Some(_) => None,
+                    None => Some(t.cur),
+                }
+            }
+            Action::Copy => {
+                let sel = t.selection();
+                let text = export::cells(&t.table, sel, self.copy_format);
+                let what = format!(
+                    "{}×{} cells as {}",
+                    sel.rows(),
+                    sel.cols(),
+                    self.copy_format.name()
+                );
+                self.effects.push(Effect::Copy { text, what });
+            }
+            Action::CopyTable => {
+                let text = export::table(&t.table, self.copy_format);
+                let what = format!("table {} as {}", t.table.id, self.copy_format.name());
+                self.effects.push(Effect::Copy { text, what });
+            }
+            _ => {}
+        }
+        self.fit_table();
+    }
+
+    fn on_mouse(&mut self, m: MouseEvent) {
+        let (x, y) = (m.column, m.row);
+        let scroll = match m.kind {
+            MouseEventKind::ScrollDown => Some(Action::Down),
+            MouseEventKind::ScrollUp => Some(Action::Up),
+            _ => None,
+        };
+        if let Some(a) = scroll {
+            match self.ctx() {
+                Ctx::Report => self.act_report(if a == Action::Down {
+                    Action::PageDown
+                } else {
+                    Action::PageUp
+                }),
+                Ctx::Help | Ctx::Results | Ctx::Query | Ctx::Table | Ctx::FilterList => self.act(a),
+                _ => {}
+            }
+            return;
+        }
+        let area = self.area();
+        let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+        if self.overlay.is_some() {
+            if matches!(m.kind, MouseEventKind::Down(_))
+                && matches!(self.overlay, Some(Overlay::Help { .. }))
+            {
+                self.overlay = None;
+            }
+            return;
+        }
+        match self.screens.last_mut() {
+            None => {
+                if m.kind != MouseEventKind::Down(MouseButton::Left) {
+                    return;
+                }
+                let l = layout::search(area);
+                if inside(l.query) {
+                    self.search.focus = SearchFocus::Query;
+                } else if inside(l.chips) {
+                    let hit = self.chips().into_iter().find(|(_, s, at)| {
+                        x >= *at && x < at + crate::output::grid::width(s) as u16
+                    });
+                    if let Some((chip, _, _)) = hit {
+                        self.remove_chip(chip);
+                    }
+                } else if inside(l.list) {
+                    let per = layout::hits_per_page(area);
+                    let i = list_offset(self.search.selected, per)
+                        + ((y - l.list.y) / layout::HIT_HEIGHT) as usize;
+                    if i < self.hit_count() {
+                        if i == self.search.selected {
+                            self.act_search(Action::Open);
+                        } else {
+                            self.search.selected = i;
+                        }
+                    }
+                }
+            }
+            Some(Screen::Report(r)) => {
+                if m.kind != MouseEventKind::Down(MouseButton::Left) {
+                    return;
+                }
+                let l = layout::report(area, r.report.tables.len());
+                if inside(l.outline) && y > l.outline.y {
+                    let i = (y - l.outline.y - 1) as usize;
+                    if i < r.report.sections.len() {
+                        r.focus = ReportFocus::Sections;
+                        if r.section != i {
+                            r.section = i;
+                            r.scroll = 0;
+                        }
+                    }
+                } else if inside(l.tables) && y > l.tables.y {
+                    let i = (y - l.tables.y - 1) as usize;
+                    if i < r.report.tables.len() {
+                        r.focus = ReportFocus::Tables;
+                        r.table = i;
+                        self.act_report(Action::Open);
+                    }
+                }
+            }
+            Some(Screen::Table(t)) => {
+                let grid = layout::table(area, t.failed_rules.len()).grid;
+                let g = layout::grid(&t.table, grid, t.offsets.0, t.offsets.1);
+                let col = g
+                    .cols
+                    .iter()
+                    .find(|c| x >= c.1 && x < c.1 + c.2)
+                    .map(|c| c.0);
+                let row = g.rows.iter().find(|r| r.1 == y).map(|r| r.0);
+                match (m.kind, row, col) {
+                    (MouseEventKind::Down(MouseButton::Left), Some(r), Some(c)) => {
+                        t.cur = (r, c);
+                        t.anchor = Some((r, c));
+                        t.dragging = true;
+                    }
+                    (MouseEventKind::Drag(MouseButton::Left), Some(r), Some(c)) if t.dragging => {
+                        t.cur = (r, c);
+                    }
+                    (MouseEventKind::Up(MouseButton::Left), _, _) if t.dragging => {
+                        t.dragging = false;
+                        // A click without a drag moves the cursor; it selects nothing.
+                        if t.anchor == Some(t.cur) {
+                            t.anchor = None;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+/// The query words of the current search, for highlighting.
+pub fn terms_of(app: &App) -> Vec<String> {
+    query_terms(&app.search.input.text).0
+}

@@ -1,0 +1,474 @@
+//! The one key table: for each context, which key does which action, with the help text `?` shows.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where the user is; decides which bindings apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ctx {
+    /// Everywhere, before the context's own table.
+    Global,
+    /// The query line has the focus: printable keys type.
+    Query,
+    /// The hit list has the focus.
+    Results,
+    /// The agency box of the filters panel: printable keys type.
+    FilterInput,
+    /// The year or template list of the filters panel.
+    FilterList,
+    /// The go-to prompt: printable keys type.
+    Goto,
+    Report,
+    Table,
+    Help,
+}
+
+impl Ctx {
+    pub fn name(self) -> &'static str {
+        match self {
+            Ctx::Global => "everywhere",
+            Ctx::Query => "query line",
+            Ctx::Results => "hit list",
+            Ctx::FilterInput => "filters: agency box",
+            Ctx::FilterList => "filters: year and template lists",
+            Ctx::Goto => "go-to prompt",
+            Ctx::Report => "report",
+            Ctx::Table => "table",
+            Ctx::Help => "help",
+        }
+    }
+
+    /// Whether printable keys are text here (so `q` and friends must not be commands).
+    pub fn types_text(self) -> bool {
+        matches!(self, Ctx::Query | Ctx::FilterInput | Ctx::Goto)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Ctrl-C: leave at once, from anywhere.
+    ForceQuit,
+    Quit,
+    Help,
+    Back,
+    Up,
+    Down,
+    Left,
+    Right,
+    PageUp,
+    PageDown,
+    Home,
+    End,
+    Open,
+    FocusQuery,
+    FocusResults,
+    Filters,
+    Goto,
+    RemoveChip,
+    ClearFilter,
+    SwitchFocus,
+    SwitchFocusBack,
+    ExtendRange,
+    Complete,
+    NextMatch,
+    PrevMatch,
+    ToggleSelect,
+    ExtendUp,
+    ExtendDown,
+    ExtendLeft,
+    ExtendRight,
+    Copy,
+    CopyTable,
+    CopySection,
+    CycleFormat,
+}
+
+pub struct Binding {
+    pub ctx: Ctx,
+    pub keys: &'static [(KeyCode, KeyModifiers)],
+    pub action: Action,
+    pub help: &'static str,
+}
+
+const N: KeyModifiers = KeyModifiers::NONE;
+const C: KeyModifiers = KeyModifiers::CONTROL;
+const S: KeyModifiers = KeyModifiers::SHIFT;
+
+const fn ch(c: char) -> (KeyCode, KeyModifiers) {
+    (KeyCode::Char(c), N)
+}
+const fn ctrl(c: char) -> (KeyCode, KeyModifiers) {
+    (KeyCode::Char(c), C)
+}
+
+macro_rules! b {
+    ($ctx:ident, [$($k:expr),+], $a:ident, $h:expr) => {
+        Binding { ctx: Ctx::$ctx, keys: &[$($k),+], action: Action::$a, help: $h }
+    };
+}
+
+use KeyCode as K;
+
+/// Every binding. Behaviour and the help screen both read this table.
+pub static BINDINGS: &[Binding] = &[
+    b!(Global, [ctrl('c')], ForceQuit, "quit at once"),
+    b!(Global, [(K::F(1), N)], Help, "help for where you are"),
+    // The query line: only keys that never type text.
+    b!(Query, [(K::Down, N), ctrl('n')], Down, "next hit"),
+    b!(Query, [(K::Up, N), ctrl('p')], Up, "previous hit"),
+    b!(Query, [(K::PageDown, N)], PageDown, "hits: page down"),
+    b!(Query, [(K::PageUp, N)], PageUp, "hits: page up"),
+    b!(Query, [(K::Enter, N)], Open, "open the selected report"),
+    b!(
+        Query,
+        [(K::Tab, N)],
+        Filters,
+        "filters: agency, year, template"
+    ),
+    b!(Query, [ctrl('g')], Goto, "go to a report: agency and year"),
+    b!(
+        Query,
+        [ctrl('x')],
+        RemoveChip,
+        "remove the last filter chip"
+    ),
+    b!(
+        Query,
+        [(K::Esc, N)],
+        FocusResults,
+        "leave the query line (keys become commands)"
+    ),
+    b!(Results, [ch('j'), (K::Down, N)], Down, "next hit"),
+    b!(Results, [ch('k'), (K::Up, N)], Up, "previous hit"),
+    b!(
+        Results,
+        [(K::PageDown, N), ctrl('d')],
+        PageDown,
+        "page down"
+    ),
+    b!(Results, [(K::PageUp, N), ctrl('u')], PageUp, "page up"),
+    b!(Results, [(K::Home, N)], Home, "first hit"),
+    b!(Results, [(K::End, N)], End, "last hit"),
+    b!(
+        Results,
+        [(K::Enter, N), ch('l'), (K::Right, N)],
+        Open,
+        "open the selected report"
+    ),
+    b!(
+        Results,
+        [ch('/'), ch('i'), (K::Esc, N)],
+        FocusQuery,
+        "back to the query line"
+    ),
+    b!(
+        Results,
+        [ch('f'), (K::Tab, N)],
+        Filters,
+        "filters: agency, year, template"
+    ),
+    b!(Results, [ch('g')], Goto, "go to a report: agency and year"),
+    b!(
+        Results,
+        [ch('x')],
+        RemoveChip,
+        "remove the last filter chip"
+    ),
+    b!(Results, [ch('?')], Help, "this help"),
+    b!(Results, [ch('q')], Quit, "quit"),
+    b!(FilterInput, [(K::Down, N)], Down, "next agency"),
+    b!(FilterInput, [(K::Up, N)], Up, "previous agency"),
+    b!(
+        FilterInput,
+        [(K::Enter, N)],
+        Open,
+        "add or remove the agency"
+    ),
+    b!(
+        FilterInput,
+        [(K::Delete, N), ctrl('x')],
+        ClearFilter,
+        "clear the agency filter"
+    ),
+    b!(FilterInput, [(K::Tab, N)], SwitchFocus, "next box"),
+    b!(
+        FilterInput,
+        [(K::BackTab, S)],
+        SwitchFocusBack,
+        "previous box"
+    ),
+    b!(FilterInput, [(K::Esc, N)], Back, "close the filters"),
+    b!(FilterList, [ch('j'), (K::Down, N)], Down, "next value"),
+    b!(FilterList, [ch('k'), (K::Up, N)], Up, "previous value"),
+    b!(
+        FilterList,
+        [(K::Enter, N)],
+        Open,
+        "choose this value (again: remove)"
+    ),
+    b!(
+        FilterList,
+        [ch(' ')],
+        ExtendRange,
+        "years: extend the range to this year"
+    ),
+    b!(
+        FilterList,
+        [(K::Delete, N), ch('x'), ch('d')],
+        ClearFilter,
+        "clear this filter"
+    ),
+    b!(FilterList, [(K::Tab, N)], SwitchFocus, "next box"),
+    b!(
+        FilterList,
+        [(K::BackTab, S)],
+        SwitchFocusBack,
+        "previous box"
+    ),
+    b!(
+        FilterList,
+        [(K::Esc, N), ch('q')],
+        Back,
+        "close the filters"
+    ),
+    b!(FilterList, [ch('?')], Help, "this help"),
+    b!(Goto, [(K::Down, N)], Down, "next agency"),
+    b!(Goto, [(K::Up, N)], Up, "previous agency"),
+    b!(Goto, [(K::Tab, N)], Complete, "complete the agency name"),
+    b!(Goto, [(K::Enter, N)], Open, "open the report"),
+    b!(Goto, [(K::Esc, N)], Back, "cancel"),
+    b!(
+        Report,
+        [ch('j'), (K::Down, N)],
+        Down,
+        "next section / table"
+    ),
+    b!(
+        Report,
+        [ch('k'), (K::Up, N)],
+        Up,
+        "previous section / table"
+    ),
+    b!(Report, [(K::Tab, N)], SwitchFocus, "sections ⇄ tables"),
+    b!(
+        Report,
+        [(K::Enter, N), ch('l'), (K::Right, N)],
+        Open,
+        "open the selected table"
+    ),
+    b!(
+        Report,
+        [ctrl('d'), (K::PageDown, N), ch(' ')],
+        PageDown,
+        "scroll the text down"
+    ),
+    b!(
+        Report,
+        [ctrl('u'), (K::PageUp, N)],
+        PageUp,
+        "scroll the text up"
+    ),
+    b!(Report, [ch('n')], NextMatch, "next match"),
+    b!(Report, [ch('N')], PrevMatch, "previous match"),
+    b!(Report, [ch('y')], CopySection, "copy this section's text"),
+    b!(Report, [ch('g')], Goto, "go to another report"),
+    b!(Report, [(K::Esc, N), ch('h'), (K::Left, N)], Back, "back"),
+    b!(Report, [ch('?')], Help, "this help"),
+    b!(Report, [ch('q')], Quit, "quit"),
+    b!(Table, [ch('h'), (K::Left, N)], Left, "cell left"),
+    b!(Table, [ch('j'), (K::Down, N)], Down, "cell down"),
+    b!(Table, [ch('k'), (K::Up, N)], Up, "cell up"),
+    b!(Table, [ch('l'), (K::Right, N)], Right, "cell right"),
+    b!(
+        Table,
+        [ch('H'), (K::Left, S)],
+        ExtendLeft,
+        "extend the selection left"
+    ),
+    b!(
+        Table,
+        [ch('J'), (K::Down, S)],
+        ExtendDown,
+        "extend the selection down"
+    ),
+    b!(
+        Table,
+        [ch('K'), (K::Up, S)],
+        ExtendUp,
+        "extend the selection up"
+    ),
+    b!(
+        Table,
+        [ch('L'), (K::Right, S)],
+        ExtendRight,
+        "extend the selection right"
+    ),
+    b!(Table, [ch('v')], ToggleSelect, "start / end a selection"),
+    b!(Table, [(K::Home, N), ch('0')], Home, "first column"),
+    b!(Table, [(K::End, N), ch('$')], End, "last column"),
+    b!(Table, [(K::PageDown, N), ctrl('d')], PageDown, "page down"),
+    b!(Table, [(K::PageUp, N), ctrl('u')], PageUp, "page up"),
+    b!(Table, [ch('y')], Copy, "copy the selection (or the cell)"),
+    b!(Table, [ch('Y')], CopyTable, "copy the whole table"),
+    b!(
+        Table,
+        [ch('f')],
+        CycleFormat,
+        "copy format: TSV → CSV → Markdown → JSON"
+    ),
+    b!(Table, [ch('g')], Goto, "go to another report"),
+    b!(Table, [(K::Esc, N)], Back, "clear the selection, then back"),
+    b!(Table, [ch('?')], Help, "this help"),
+    b!(Table, [ch('q')], Quit, "quit"),
+    b!(
+        Report,
+        [ch('f')],
+        CycleFormat,
+        "copy format: TSV → CSV → Markdown → JSON"
+    ),
+    b!(Help, [ch('j'), (K::Down, N)], Down, "scroll down"),
+    b!(Help, [ch('k'), (K::Up, N)], Up, "scroll up"),
+    b!(
+        Help,
+        [(K::Esc, N), ch('?'), ch('q')],
+        Back,
+        "close the help"
+    ),
+];
+
+/// The key as the table spells it: Shift folded into the character for printable keys.
+fn normalize(k: &KeyEvent) -> (KeyCode, KeyModifiers) {
+    let mods = k.modifiers & (KeyModifiers::CONTROL | KeyModifiers::SHIFT | KeyModifiers::ALT);
+    match k.code {
+        KeyCode::Char(c) => {
+            // Terminals differ on reporting Ctrl-letters as upper case.
+            let c = if mods.contains(KeyModifiers::CONTROL) {
+                c.to_ascii_lowercase()
+            } else {
+                c
+            };
+            (KeyCode::Char(c), mods - KeyModifiers::SHIFT)
+        }
+        KeyCode::BackTab => (KeyCode::BackTab, KeyModifiers::SHIFT),
+        code => (code, mods),
+    }
+}
+
+/// The action bound to `key` in `ctx`, global bindings first.
+pub fn lookup(ctx: Ctx, key: &KeyEvent) -> Option<Action> {
+    let k = normalize(key);
+    [Ctx::Global, ctx].iter().find_map(|c| {
+        BINDINGS
+            .iter()
+            .filter(|b| b.ctx == *c)
+            .find(|b| b.keys.contains(&k))
+            .map(|b| b.action)
+    })
+}
+
+/// How a key is written in the help: `Ctrl-g`, `↑`, `Shift-→`, `q`.
+pub fn label(code: KeyCode, mods: KeyModifiers) -> String {
+    let base = match code {
+        KeyCode::Char(' ') => "Space".to_string(),
+        KeyCode::Char(c) => c.to_string(),
+        KeyCode::Up => "↑".into(),
+        KeyCode::Down => "↓".into(),
+        KeyCode::Left => "←".into(),
+        KeyCode::Right => "→".into(),
+        KeyCode::Enter => "Enter".into(),
+        KeyCode::Esc => "Esc".into(),
+        KeyCode::Tab => "Tab".into(),
+        KeyCode::BackTab => "Shift-Tab".into(),
+        KeyCode::PageUp => "PgUp".into(),
+        KeyCode::PageDown => "PgDn".into(),
+        KeyCode::Home => "Home".into(),
+        KeyCode::End => "End".into(),
+        KeyCode::Delete => "Del".into(),
+        KeyCode::F(n) => format!("F{n}"),
+        other => format!("{other:?}"),
+    };
+    if code == KeyCode::BackTab {
+        base
+    } else if mods.contains(KeyModifiers::CONTROL) {
+        format!("Ctrl-{base}")
+    } else if mods.contains(KeyModifiers::SHIFT) {
+        format!("Shift-{base}")
+    } else {
+        base
+    }
+}
+
+/// Help lines for a context: (keys, what they do), global ones last.
+pub fn help(ctx: Ctx) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = BINDINGS
+        .iter()
+        .filter(|b| b.ctx == ctx)
+        .map(|b| {
+            let keys: Vec<String> = b.keys.iter().map(|(c, m)| label(*c, *m)).collect();
+            (keys.join(" "), b.help)
+        })
+        .collect();
+    if ctx.types_text() {
+        out.push(("text keys".into(), "type; ← → Home End Backspace Del edit"));
+    }
+    out.extend(BINDINGS.iter().filter(|b| b.ctx == Ctx::Global).map(|b| {
+        let keys: Vec<String> = b.keys.iter().map(|(c, m)| label(*c, *m)).collect();
+        (keys.join(" "), b.help)
+    }));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(c, m)
+    }
+
+    #[test]
+    fn typing_contexts_bind_no_printable_key_without_ctrl() {
+        for b in BINDINGS
+            .iter()
+            .filter(|b| b.ctx.types_text() || b.ctx == Ctx::Global)
+        {
+            for (code, mods) in b.keys {
+                let printable = matches!(code, KeyCode::Char(_)) && !mods.contains(C);
+                assert!(
+                    !printable,
+                    "{:?} binds {:?} where text is typed",
+                    b.ctx, code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_a_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                if a.ctx == b.ctx {
+                    for k in a.keys {
+                        assert!(!b.keys.contains(k), "{:?}: {:?} bound twice", a.ctx, k);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn shift_letters_and_ctrl() {
+        assert_eq!(
+            lookup(Ctx::Table, &key(KeyCode::Char('J'), S)),
+            Some(Action::ExtendDown)
+        );
+        assert_eq!(
+            lookup(Ctx::Query, &key(KeyCode::Char('c'), C)),
+            Some(Action::ForceQuit)
+        );
+        assert_eq!(lookup(Ctx::Query, &key(KeyCode::Char('q'), N)), None);
+        assert_eq!(
+            lookup(Ctx::Results, &key(KeyCode::Char('q'), N)),
+            Some(Action::Quit)
+        );
+    }
+}

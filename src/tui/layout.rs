@@ -1,0 +1,278 @@
+//! Where each part of each screen goes for a terminal size; shared by drawing and mouse handling.
+
+use ratatui::layout::Rect;
+use unicode_width::UnicodeWidthChar;
+
+pub struct SearchLayout {
+    pub crumbs: Rect,
+    pub query: Rect,
+    pub chips: Rect,
+    pub list: Rect,
+    pub preview: Rect,
+    pub status: Rect,
+}
+
+/// Each hit takes two lines: agency/year/title, then the snippet.
+pub const HIT_HEIGHT: u16 = 2;
+
+fn row(area: Rect, y: u16, h: u16) -> Rect {
+    Rect::new(area.x, area.y + y, area.width, h)
+}
+
+fn body(area: Rect, top: u16) -> Rect {
+    let h = area.height.saturating_sub(top + 1);
+    Rect::new(area.x, area.y + top.min(area.height), area.width, h)
+}
+
+fn status(area: Rect) -> Rect {
+    row(area, area.height.saturating_sub(1), area.height.min(1))
+}
+
+pub fn search(area: Rect) -> SearchLayout {
+    let b = body(area, 3);
+    let (list, preview) = if area.width >= 120 {
+        let lw = b.width * 11 / 20;
+        (
+            Rect::new(b.x, b.y, lw, b.height),
+            Rect::new(b.x + lw, b.y, b.width - lw, b.height),
+        )
+    } else {
+        // Whole hits only: the list gets an even number of lines.
+        let lh = (b.height * 11 / 20) & !1;
+        (
+            Rect::new(b.x, b.y, b.width, lh),
+            Rect::new(b.x, b.y + lh, b.width, b.height - lh),
+        )
+    };
+    SearchLayout {
+        crumbs: row(area, 0, 1.min(area.height)),
+        query: row(area, 1, 1.min(area.height.saturating_sub(1))),
+        chips: row(area, 2, 1.min(area.height.saturating_sub(2))),
+        list,
+        preview,
+        status: status(area),
+    }
+}
+
+/// How many hits fit in the list.
+pub fn hits_per_page(area: Rect) -> usize {
+    (search(area).list.height / HIT_HEIGHT).max(1) as usize
+}
+
+pub struct ReportLayout {
+    pub crumbs: Rect,
+    pub outline: Rect,
+    pub tables: Rect,
+    pub text: Rect,
+    pub status: Rect,
+}
+
+pub fn report(area: Rect, n_tables: usize) -> ReportLayout {
+    let b = body(area, 1);
+    let left = (area.width / 3).clamp(20, 36).min(area.width);
+    let th = ((n_tables as u16) + 2)
+        .min(b.height / 2)
+        .max(3.min(b.height));
+    ReportLayout {
+        crumbs: row(area, 0, 1.min(area.height)),
+        outline: Rect::new(b.x, b.y, left, b.height.saturating_sub(th)),
+        tables: Rect::new(b.x, b.y + b.height.saturating_sub(th), left, th),
+        text: Rect::new(b.x + left, b.y, b.width - left, b.height),
+        status: status(area),
+    }
+}
+
+/// Width and height of the report text inside its border.
+pub fn report_text_inner(area: Rect, n_tables: usize) -> (usize, usize) {
+    let t = report(area, n_tables).text;
+    (
+        t.width.saturating_sub(2) as usize,
+        t.height.saturating_sub(2) as usize,
+    )
+}
+
+pub struct TableLayout {
+    pub crumbs: Rect,
+    pub grid: Rect,
+    pub footer: Rect,
+    pub status: Rect,
+}
+
+pub fn table(area: Rect, failed_rules: usize) -> TableLayout {
+    let b = body(area, 1);
+    let fh = (failed_rules.min(3) as u16).min(b.height / 3);
+    TableLayout {
+        crumbs: row(area, 0, 1.min(area.height)),
+        grid: Rect::new(b.x, b.y, b.width, b.height - fh),
+        footer: Rect::new(b.x, b.y + b.height - fh, b.width, fh),
+        status: status(area),
+    }
+}
+
+/// A centred box for an overlay, at most `w`×`h`.
+pub fn popup(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect::new(
+        area.x + (area.width - w) / 2,
+        area.y + (area.height - h) / 2,
+        w,
+        h,
+    )
+}
+
+/// Lines of `text` wrapped at `width` display cells, as byte ranges (newlines not included).
+/// Breaks anywhere between characters, which is right for Chinese.
+pub fn wrap(text: &str, width: usize) -> Vec<std::ops::Range<usize>> {
+    let width = width.max(2);
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut w = 0;
+    for (i, c) in text.char_indices() {
+        if c == '\n' {
+            out.push(start..i);
+            start = i + 1;
+            w = 0;
+            continue;
+        }
+        let cw = c.width().unwrap_or(0);
+        if w + cw > width {
+            out.push(start..i);
+            start = i;
+            w = 0;
+        }
+        w += cw;
+    }
+    out.push(start..text.len());
+    out
+}
+
+/// Index of the wrapped line holding byte `pos`.
+pub fn line_of(lines: &[std::ops::Range<usize>], pos: usize) -> usize {
+    lines
+        .iter()
+        .position(|l| pos < l.end || (pos == l.end && l.is_empty()))
+        .unwrap_or(lines.len().saturating_sub(1))
+}
+
+/// Where the cells of a table go in a grid area: frozen labels on the left, frozen headers on top.
+pub struct GridGeom {
+    /// Width of the frozen row-label column.
+    pub label_w: u16,
+    /// Visible value columns: (column, x, width).
+    pub cols: Vec<(usize, u16, u16)>,
+    /// Visible rows: (row, y).
+    pub rows: Vec<(usize, u16)>,
+    /// The header line's y.
+    pub header_y: u16,
+}
+
+/// Natural widths: (label column, each value column); headers are capped so wide names
+/// (table 4's) do not push every number off screen; the full name is in the footer.
+pub fn grid_widths(t: &crate::report::Table) -> (usize, Vec<usize>) {
+    use crate::output::grid::width;
+    let label = t
+        .rows
+        .iter()
+        .map(|r| width(&r.label))
+        .max()
+        .unwrap_or(0)
+        .max(2);
+    let cols = (0..t.columns.len())
+        .map(|c| {
+            let vals = t
+                .rows
+                .iter()
+                .map(|r| {
+                    width(&crate::output::export::cell_text(
+                        r.values.get(c).copied().flatten(),
+                    ))
+                })
+                .max()
+                .unwrap_or(0);
+            let head = t.columns.get(c).map_or(0, |h| width(h)).min(12);
+            vals.max(head).max(3)
+        })
+        .collect();
+    (label, cols)
+}
+
+fn label_width(natural: usize, area: Rect) -> u16 {
+    (natural as u16)
+        .min((area.width * 2 / 5).max(8))
+        .min(area.width)
+}
+
+pub fn grid(t: &crate::report::Table, area: Rect, row_off: usize, col_off: usize) -> GridGeom {
+    let (label, widths) = grid_widths(t);
+    let label_w = label_width(label, area);
+    let mut cols = Vec::new();
+    let mut x = area.x + label_w;
+    for (c, w) in widths.iter().enumerate().skip(col_off) {
+        let w = *w as u16;
+        // One space between columns; a partly visible last column is not drawn.
+        if x + 1 + w > area.right() {
+            break;
+        }
+        cols.push((c, x + 1, w));
+        x += 1 + w;
+    }
+    let rows = (row_off..t.rows.len())
+        .zip(area.y + 1..area.bottom())
+        .collect();
+    GridGeom {
+        label_w,
+        cols,
+        rows,
+        header_y: area.y,
+    }
+}
+
+/// Scroll offsets that keep the cursor `cur` visible, moving as little as possible.
+pub fn fit_offsets(
+    t: &crate::report::Table,
+    area: Rect,
+    cur: (usize, usize),
+    offsets: (usize, usize),
+) -> (usize, usize) {
+    let (mut ro, mut co) = offsets;
+    let vis_rows = area.height.saturating_sub(1).max(1) as usize;
+    if cur.0 < ro {
+        ro = cur.0;
+    } else if cur.0 >= ro + vis_rows {
+        ro = cur.0 + 1 - vis_rows;
+    }
+    if cur.1 < co {
+        co = cur.1;
+    }
+    while co < cur.1 && !grid(t, area, ro, co).cols.iter().any(|c| c.0 == cur.1) {
+        co += 1;
+    }
+    (ro, co)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrap_counts_display_width() {
+        let lines = wrap("一二三四五\nab", 4);
+        let text = "一二三四五\nab";
+        let shown: Vec<&str> = lines.iter().map(|r| &text[r.clone()]).collect();
+        assert_eq!(shown, vec!["一二", "三四", "五", "ab"]);
+    }
+
+    #[test]
+    fn layouts_fit_small_terminals() {
+        for (w, h) in [(80, 24), (20, 5), (1, 1), (0, 0), (200, 60)] {
+            let a = Rect::new(0, 0, w, h);
+            let s = search(a);
+            assert!(s.list.bottom() <= a.bottom() && s.preview.bottom() <= a.bottom());
+            let r = report(a, 7);
+            assert!(r.text.right() <= a.right());
+            let t = table(a, 5);
+            assert!(t.footer.bottom() <= a.bottom());
+        }
+    }
+}

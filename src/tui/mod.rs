@@ -1,0 +1,115 @@
+//! The terminal browser: one event loop feeding state (`state`, `events`) and drawing it (`views`).
+//!
+//! Input, signals and the search worker each run on their own thread and only send messages
+//! to the loop, which applies every pending message, then draws once.
+
+pub mod backend;
+pub mod clipboard;
+pub mod events;
+pub mod keys;
+pub mod layout;
+pub mod state;
+pub mod terminal;
+pub mod views;
+pub mod worker;
+
+use backend::{Backend, MemoryBackend};
+use events::AppEvent;
+use state::{App, Effect};
+use std::path::PathBuf;
+use std::sync::mpsc;
+use std::sync::Arc;
+use worker::{EngineMsg, Loader, Worker};
+
+/// What `nianbao` (no subcommand) and `nianbao open` start the browser with.
+pub struct Options {
+    pub corpus: PathBuf,
+    pub index: Option<PathBuf>,
+    /// Open this agency's report (for this year, or the latest) as soon as the engine is ready.
+    pub open: Option<(String, Option<i32>)>,
+}
+
+enum Msg {
+    Event(AppEvent),
+    Signal(i32),
+}
+
+/// The engine loader: parses the corpus into memory, with progress.
+pub fn memory_loader(corpus: PathBuf) -> Loader {
+    Box::new(move |progress| {
+        let b = MemoryBackend::load(&corpus, progress)?;
+        Ok(Arc::new(b) as Arc<dyn Backend>)
+    })
+}
+
+/// Runs the browser until the user quits. Exits the process on SIGTERM/SIGHUP after restoring.
+pub fn run(opts: Options) -> anyhow::Result<()> {
+    use std::io::IsTerminal;
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!(
+            "the browser needs a terminal; for scripts use `nianbao search` or `nianbao show`"
+        );
+    }
+    let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+    let mut term = terminal::enter()?;
+    let (tx, rx) = mpsc::channel::<Msg>();
+    terminal::spawn_input(tx.clone(), Msg::Event);
+    terminal::spawn_signals(tx.clone(), Msg::Signal)?;
+    let etx = tx.clone();
+    let worker = Worker::spawn(
+        memory_loader(opts.corpus.clone()),
+        Box::new(move |m: EngineMsg| {
+            let _ = etx.send(Msg::Event(AppEvent::Engine(m)));
+        }),
+    );
+    drop(tx);
+    let size = term.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
+    let mut app = App::new(size, no_color, &opts.corpus.display().to_string());
+    app.pending_open = opts.open;
+    app.request_search();
+    run_effects(&mut app, &worker);
+    term.draw(|f| views::draw(f, &app))?;
+    if std::env::var_os("NIANBAO_TEST_PANIC").is_some_and(|v| v == "1") {
+        panic!("NIANBAO_TEST_PANIC=1: forced panic after the first frame");
+    }
+    let mut signal = None;
+    'outer: while let Ok(first) = rx.recv() {
+        let mut next = Some(first);
+        // Apply everything pending, then draw once: a burst of keys costs one frame.
+        while let Some(m) = next.take() {
+            match m {
+                Msg::Event(e) => app.handle(e),
+                Msg::Signal(s) => {
+                    signal = Some(s);
+                    break 'outer;
+                }
+            }
+            run_effects(&mut app, &worker);
+            if app.quit {
+                break 'outer;
+            }
+            next = rx.try_recv().ok();
+        }
+        term.draw(|f| views::draw(f, &app))?;
+    }
+    drop(term);
+    terminal::restore();
+    match signal {
+        // SIGINT from outside behaves like Ctrl-C: a normal quit.
+        Some(s) if s != signal_hook::consts::SIGINT => std::process::exit(128 + s),
+        _ => Ok(()),
+    }
+}
+
+fn run_effects(app: &mut App, worker: &Worker) {
+    for e in std::mem::take(&mut app.effects) {
+        match e {
+            Effect::Search(r) => worker.request(r),
+            Effect::Copy { text, what } => {
+                let mut out = std::io::stdout();
+                let via = clipboard::copy(&mut out, &text);
+                app.status = Some(format!("copied {what} · via {via}"));
+            }
+        }
+    }
+}

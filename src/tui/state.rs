@@ -1,0 +1,435 @@
+//! Everything the browser shows, as plain data: views read it, only `events.rs` changes it.
+
+use super::backend::{find_all, query_terms, Backend, Filters, Results};
+use super::keys::Ctx;
+use super::worker::Request;
+use crate::output::export::{Format, Selection};
+use crate::report::{Report, Table};
+use std::collections::HashSet;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A one-line text box; `cursor` is a byte offset on a char boundary.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TextInput {
+    pub text: String,
+    pub cursor: usize,
+}
+
+impl TextInput {
+    pub fn new(text: &str) -> TextInput {
+        TextInput {
+            text: text.to_string(),
+            cursor: text.len(),
+        }
+    }
+
+    pub fn insert(&mut self, c: char) {
+        self.text.insert(self.cursor, c);
+        self.cursor += c.len_utf8();
+    }
+
+    /// Inserts pasted text (an input method may commit several characters at once).
+    pub fn insert_str(&mut self, s: &str) {
+        let s: String = s.chars().filter(|c| !c.is_control()).collect();
+        self.text.insert_str(self.cursor, &s);
+        self.cursor += s.len();
+    }
+
+    fn prev(&self) -> Option<usize> {
+        self.text[..self.cursor]
+            .char_indices()
+            .last()
+            .map(|(i, _)| i)
+    }
+
+    fn next(&self) -> Option<usize> {
+        self.text[self.cursor..]
+            .chars()
+            .next()
+            .map(|c| self.cursor + c.len_utf8())
+    }
+
+    pub fn backspace(&mut self) -> bool {
+        match self.prev() {
+            Some(p) => {
+                self.text.replace_range(p..self.cursor, "");
+                self.cursor = p;
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn delete(&mut self) -> bool {
+        match self.next() {
+            Some(n) => {
+                self.text.replace_range(self.cursor..n, "");
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub fn left(&mut self) {
+        if let Some(p) = self.prev() {
+            self.cursor = p;
+        }
+    }
+
+    pub fn right(&mut self) {
+        if let Some(n) = self.next() {
+            self.cursor = n;
+        }
+    }
+
+    pub fn home(&mut self) {
+        self.cursor = 0;
+    }
+
+    pub fn end(&mut self) {
+        self.cursor = self.text.len();
+    }
+
+    /// Display width of the text before the cursor: where the terminal cursor goes.
+    pub fn cursor_width(&self) -> usize {
+        crate::output::grid::width(&self.text[..self.cursor])
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchFocus {
+    Query,
+    Results,
+}
+
+pub struct SearchState {
+    pub input: TextInput,
+    pub focus: SearchFocus,
+    pub results: Option<Results>,
+    pub selected: usize,
+    /// Generation of the newest request; results of any other generation are stale.
+    pub generation: u64,
+    /// A request is out and its results not in yet.
+    pub searching: bool,
+    pub error: Option<String>,
+}
+
+/// The engine as the browser sees it.
+pub enum Engine {
+    Loading { done: usize, total: usize },
+    Ready(Arc<dyn Backend>),
+    Failed(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFocus {
+    Sections,
+    Tables,
+}
+
+pub struct ReportState {
+    pub report: Report,
+    /// Query words whose matches are highlighted.
+    pub terms: Vec<String>,
+    pub section: usize,
+    pub focus: ReportFocus,
+    pub table: usize,
+    /// First shown line of the section's wrapped text.
+    pub scroll: usize,
+    /// Every match: (section, byte range in the section's display text).
+    pub matches: Vec<(usize, Range<usize>)>,
+    pub current_match: Option<usize>,
+}
+
+impl ReportState {
+    pub fn new(report: Report, query: &str) -> ReportState {
+        let (terms, _) = query_terms(query);
+        let mut matches = Vec::new();
+        for (i, _) in report.sections.iter().enumerate() {
+            let text = section_text(&report, i);
+            matches.extend(find_all(&text, &terms).into_iter().map(|r| (i, r)));
+        }
+        let section = matches.first().map_or(0, |m| m.0);
+        ReportState {
+            report,
+            terms,
+            section,
+            focus: ReportFocus::Sections,
+            table: 0,
+            scroll: 0,
+            matches,
+            current_match: None,
+        }
+    }
+
+    /// Failed checks of one table.
+    pub fn failed_checks(&self, table_id: &str) -> usize {
+        self.report
+            .failed_checks()
+            .filter(|c| c.cells.first().is_some_and(|r| r.table == table_id))
+            .count()
+    }
+}
+
+/// A section as shown and copied: its heading line, then its text.
+pub fn section_text(r: &Report, i: usize) -> String {
+    match r.sections.get(i) {
+        Some(s) => format!("{}、{}\n{}", s.number, s.title, s.text.trim_end()),
+        None if i == 0 => r.text.clone(),
+        None => String::new(),
+    }
+}
+
+pub struct TableState {
+    pub table: Table,
+    /// Agency and year, for the breadcrumbs.
+    pub report_label: String,
+    /// Cells read by a failed check: (row, col).
+    pub failed: HashSet<(usize, usize)>,
+    /// Rules that failed on this table, for the footer.
+    pub failed_rules: Vec<String>,
+    /// (row, col) of the cell cursor.
+    pub cur: (usize, usize),
+    /// The other corner of the selection while one is being made.
+    pub anchor: Option<(usize, usize)>,
+    /// First shown (row, column) of the scrolling part of the grid.
+    pub offsets: (usize, usize),
+    /// A mouse drag is selecting.
+    pub dragging: bool,
+}
+
+impl TableState {
+    pub fn new(report: &Report, table: &Table) -> TableState {
+        let mut failed = HashSet::new();
+        let mut failed_rules = Vec::new();
+        for c in report.failed_checks() {
+            if c.cells.iter().any(|r| r.table == table.id) {
+                failed_rules.push(c.rule.clone());
+                failed.extend(
+                    c.cells
+                        .iter()
+                        .filter(|r| r.table == table.id)
+                        .map(|r| (r.row, r.col)),
+                );
+            }
+        }
+        TableState {
+            table: table.clone(),
+            report_label: report_label(report),
+            failed,
+            failed_rules,
+            cur: (0, 0),
+            anchor: None,
+            offsets: (0, 0),
+            dragging: false,
+        }
+    }
+
+    /// The selected rectangle, or the cursor's cell when nothing is selected.
+    pub fn selection(&self) -> Selection {
+        let a = self.anchor.unwrap_or(self.cur);
+        Selection {
+            r0: a.0.min(self.cur.0),
+            r1: a.0.max(self.cur.0),
+            c0: a.1.min(self.cur.1),
+            c1: a.1.max(self.cur.1),
+        }
+    }
+
+    pub fn is_selected(&self, r: usize, c: usize) -> bool {
+        let s = self.selection();
+        self.anchor.is_some() && (s.r0..=s.r1).contains(&r) && (s.c0..=s.c1).contains(&c)
+    }
+}
+
+pub fn report_label(r: &Report) -> String {
+    let agency = r.agency.as_deref().unwrap_or("（机构不详）");
+    match r.year {
+        Some(y) => format!("{agency} {y}"),
+        None => agency.to_string(),
+    }
+}
+
+/// A screen above the search screen.
+pub enum Screen {
+    Report(Box<ReportState>),
+    Table(Box<TableState>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FilterPane {
+    Agency,
+    Year,
+    Template,
+}
+
+pub struct FilterPanel {
+    pub pane: FilterPane,
+    pub agency_input: TextInput,
+    pub agency_cursor: usize,
+    pub year_cursor: usize,
+    pub template_cursor: usize,
+}
+
+pub struct GotoPrompt {
+    pub input: TextInput,
+    pub cursor: usize,
+    pub error: Option<String>,
+}
+
+pub enum Overlay {
+    Help { ctx: Ctx, scroll: usize },
+    Filters(FilterPanel),
+    Goto(GotoPrompt),
+}
+
+/// Work the event loop does on the browser's behalf after an event has been handled.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Search(Request),
+    /// Put `text` on the clipboard; `what` is for the status line.
+    Copy {
+        text: String,
+        what: String,
+    },
+}
+
+pub struct App {
+    pub search: SearchState,
+    pub filters: Filters,
+    /// Screens above the search screen; the last one is shown.
+    pub screens: Vec<Screen>,
+    pub overlay: Option<Overlay>,
+    pub engine: Engine,
+    pub status: Option<String>,
+    pub copy_format: Format,
+    pub size: (u16, u16),
+    pub no_color: bool,
+    pub quit: bool,
+    pub effects: Vec<Effect>,
+    /// `nianbao open AGENCY YEAR`: done once the engine is ready.
+    pub pending_open: Option<(String, Option<i32>)>,
+    /// Where the corpus is, for error messages.
+    pub corpus: String,
+}
+
+/// How many hits a search asks for.
+pub const HIT_LIMIT: usize = 200;
+
+impl App {
+    pub fn new(size: (u16, u16), no_color: bool, corpus: &str) -> App {
+        App {
+            search: SearchState {
+                input: TextInput::default(),
+                focus: SearchFocus::Query,
+                results: None,
+                selected: 0,
+                generation: 0,
+                searching: false,
+                error: None,
+            },
+            filters: Filters::default(),
+            screens: Vec::new(),
+            overlay: None,
+            engine: Engine::Loading { done: 0, total: 0 },
+            status: None,
+            copy_format: Format::Tsv,
+            size,
+            no_color,
+            quit: false,
+            effects: Vec::new(),
+            pending_open: None,
+            corpus: corpus.to_string(),
+        }
+    }
+
+    /// Where key presses go now.
+    pub fn ctx(&self) -> Ctx {
+        match &self.overlay {
+            Some(Overlay::Help { .. }) => return Ctx::Help,
+            Some(Overlay::Goto(_)) => return Ctx::Goto,
+            Some(Overlay::Filters(p)) => {
+                return if p.pane == FilterPane::Agency {
+                    Ctx::FilterInput
+                } else {
+                    Ctx::FilterList
+                }
+            }
+            None => {}
+        }
+        match self.screens.last() {
+            Some(Screen::Report(_)) => Ctx::Report,
+            Some(Screen::Table(_)) => Ctx::Table,
+            None => match self.search.focus {
+                SearchFocus::Query => Ctx::Query,
+                SearchFocus::Results => Ctx::Results,
+            },
+        }
+    }
+
+    pub fn backend(&self) -> Option<Arc<dyn Backend>> {
+        match &self.engine {
+            Engine::Ready(b) => Some(b.clone()),
+            _ => None,
+        }
+    }
+
+    /// Breadcrumbs: where the user is, from the search down.
+    pub fn breadcrumbs(&self) -> Vec<String> {
+        let mut out = vec!["搜索".to_string()];
+        for s in &self.screens {
+            match s {
+                Screen::Report(r) => out.push(report_label(&r.report)),
+                Screen::Table(t) => out.push(format!("表{} {}", t.table.id, t.table.title)),
+            }
+        }
+        out
+    }
+}
+
+/// One removable filter chip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chip {
+    Agency(usize),
+    Years,
+    Template,
+}
+
+/// Text in front of the chips on the chips line.
+pub const CHIPS_PREFIX: &str = "筛选 ";
+
+impl App {
+    /// The chips in display order with their text and starting column.
+    pub fn chips(&self) -> Vec<(Chip, String, u16)> {
+        let mut out = Vec::new();
+        for (i, a) in self.filters.agencies.iter().enumerate() {
+            out.push((Chip::Agency(i), format!("[机构:{a} ×]")));
+        }
+        if let Some((a, b)) = self.filters.years {
+            let y = if a == b {
+                a.to_string()
+            } else {
+                format!("{a}–{b}")
+            };
+            out.push((Chip::Years, format!("[年份:{y} ×]")));
+        }
+        if let Some(t) = self.filters.template {
+            out.push((Chip::Template, format!("[模板:{t} ×]")));
+        }
+        let mut x = crate::output::grid::width(CHIPS_PREFIX) as u16;
+        out.into_iter()
+            .map(|(c, s)| {
+                let at = x;
+                x += crate::output::grid::width(&s) as u16 + 1;
+                (c, s, at)
+            })
+            .collect()
+    }
+}
+
+/// First hit shown when `selected` is selected: the list scrolls a page at a time.
+pub fn list_offset(selected: usize, per_page: usize) -> usize {
+    let per_page = per_page.max(1);
+    selected / per_page * per_page
+}

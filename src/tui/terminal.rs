@@ -1,0 +1,94 @@
+//! Entering and leaving the terminal's browser mode, on every way out: quit, signal, panic.
+
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::terminal::{
+    disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
+};
+use ratatui::backend::CrosstermBackend;
+use ratatui::Terminal;
+use std::io::{Stdout, Write};
+use std::sync::mpsc::Sender;
+
+pub type Term = Terminal<CrosstermBackend<Stdout>>;
+
+/// Puts everything back: mouse capture off, main screen, cursor shown, raw mode off.
+/// Safe to call more than once and from a panic hook.
+pub fn restore() {
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(
+        out,
+        DisableMouseCapture,
+        LeaveAlternateScreen,
+        crossterm::cursor::Show
+    );
+    let _ = out.flush();
+    let _ = disable_raw_mode();
+}
+
+/// Raw mode, alternate screen, mouse capture; and a panic hook that restores first, so the
+/// panic message lands on the normal screen.
+pub fn enter() -> anyhow::Result<Term> {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        restore();
+        previous(info);
+    }));
+    enable_raw_mode()?;
+    let mut out = std::io::stdout();
+    if let Err(e) = crossterm::execute!(out, EnterAlternateScreen, EnableMouseCapture) {
+        restore();
+        return Err(e.into());
+    }
+    match Terminal::new(CrosstermBackend::new(std::io::stdout())) {
+        Ok(t) => Ok(t),
+        Err(e) => {
+            restore();
+            Err(e.into())
+        }
+    }
+}
+
+/// Reads terminal events on a thread and sends them to the loop.
+pub fn spawn_input<M: Send + 'static>(
+    tx: Sender<M>,
+    wrap: impl Fn(super::events::AppEvent) -> M + Send + 'static,
+) {
+    use super::events::AppEvent;
+    use crossterm::event::Event;
+    std::thread::spawn(move || loop {
+        let ev = match crossterm::event::read() {
+            Ok(e) => e,
+            Err(_) => return,
+        };
+        let ev = match ev {
+            Event::Key(k) => AppEvent::Key(k),
+            Event::Mouse(m) => AppEvent::Mouse(m),
+            Event::Paste(s) => AppEvent::Paste(s),
+            Event::Resize(w, h) => AppEvent::Resize(w, h),
+            _ => continue,
+        };
+        if tx.send(wrap(ev)).is_err() {
+            return;
+        }
+    });
+}
+
+/// SIGTERM, SIGHUP (a closed SSH session) and SIGINT become messages, so the loop can restore
+/// the terminal before exiting.
+pub fn spawn_signals<M: Send + 'static>(
+    tx: Sender<M>,
+    wrap: impl Fn(i32) -> M + Send + 'static,
+) -> anyhow::Result<()> {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    std::thread::spawn(move || {
+        for s in signals.forever() {
+            if tx.send(wrap(s)).is_err() {
+                // The loop is gone (it is restoring or has restored): exit with the signal's status.
+                restore();
+                std::process::exit(128 + s);
+            }
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! The filters panel: agency picker, years and templates, each value with its count of hits.
+
+use super::Theme;
+use crate::output::grid::{pad, truncate, width};
+use crate::tui::layout;
+use crate::tui::state::{App, FilterPane, FilterPanel};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect) {
+    let r = layout::popup(area, 100, 22);
+    let outer = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.focus_border())
+        .title(" 筛选 filters ")
+        .title_bottom(" Tab next box · Enter choose · Del clear · Esc close ");
+    let inner = outer.inner(r);
+    f.render_widget(Clear, r);
+    f.render_widget(outer, r);
+    if inner.height < 3 || inner.width < 20 {
+        return;
+    }
+    let aw = inner.width / 2;
+    let yw = inner.width / 4;
+    let boxes = [
+        Rect::new(inner.x, inner.y, aw, inner.height),
+        Rect::new(inner.x + aw, inner.y, yw, inner.height),
+        Rect::new(
+            inner.x + aw + yw,
+            inner.y,
+            inner.width - aw - yw,
+            inner.height,
+        ),
+    ];
+    let block = |title: &str, pane: FilterPane| {
+        Block::new()
+            .borders(Borders::ALL)
+            .border_style(if p.pane == pane {
+                theme.focus_border()
+            } else {
+                theme.dim()
+            })
+            .title(title.to_string())
+    };
+    // Agencies: an input line, then the matches with their counts.
+    let b = block(" 机构 agency ", FilterPane::Agency);
+    let ai = b.inner(boxes[0]);
+    f.render_widget(b, boxes[0]);
+    let agencies = app.filter_agencies(&p.agency_input.text);
+    let mut lines = vec![Line::from(vec![
+        Span::styled("› ", theme.strong()),
+        Span::raw(p.agency_input.text.as_str()),
+    ])];
+    let rows = ai.height.saturating_sub(1) as usize;
+    let skip = p.agency_cursor.saturating_sub(rows.saturating_sub(1));
+    for (i, (name, n)) in agencies.iter().enumerate().skip(skip).take(rows) {
+        let on = app.filters.agencies.contains(name);
+        let cur = p.pane == FilterPane::Agency && i == p.agency_cursor;
+        lines.push(value_line(
+            &format!("{} {name}", if on { "✓" } else { " " }),
+            *n,
+            ai.width,
+            cur,
+            theme,
+        ));
+    }
+    if agencies.is_empty() {
+        lines.push(Line::styled(
+            " type Chinese, pinyin or initials",
+            theme.dim(),
+        ));
+    }
+    f.render_widget(Paragraph::new(lines), ai);
+    if p.pane == FilterPane::Agency {
+        let x = ai.x + 2 + p.agency_input.cursor_width() as u16;
+        f.set_cursor_position(Position::new(x.min(ai.right().saturating_sub(1)), ai.y));
+    }
+    // Years.
+    let b = block(" 年份 year ", FilterPane::Year);
+    let yi = b.inner(boxes[1]);
+    f.render_widget(b, boxes[1]);
+    let years = app.filter_years();
+    let skip = p
+        .year_cursor
+        .saturating_sub((yi.height as usize).saturating_sub(1));
+    let lines: Vec<Line> = years
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .map(|(i, (y, n))| {
+            let on = app.filters.years.is_some_and(|(a, b)| a <= *y && *y <= b);
+            let cur = p.pane == FilterPane::Year && i == p.year_cursor;
+            value_line(
+                &format!("{} {y}", if on { "✓" } else { " " }),
+                *n,
+                yi.width,
+                cur,
+                theme,
+            )
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), yi);
+    // Templates.
+    let b = block(" 模板 template ", FilterPane::Template);
+    let ti = b.inner(boxes[2]);
+    f.render_widget(b, boxes[2]);
+    let lines: Vec<Line> = app
+        .filter_templates()
+        .iter()
+        .enumerate()
+        .map(|(i, (t, n))| {
+            let on = app.filters.template == Some(*t);
+            let cur = p.pane == FilterPane::Template && i == p.template_cursor;
+            value_line(
+                &format!("{} {t}", if on { "✓" } else { " " }),
+                *n,
+                ti.width,
+                cur,
+                theme,
+            )
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), ti);
+}
+
+/// `name … count`, the count right-aligned.
+fn value_line(name: &str, n: u64, w: u16, cur: bool, theme: &Theme) -> Line<'static> {
+    let count = format!(" {n}");
+    let w = w as usize;
+    let name = truncate(name, w.saturating_sub(width(&count)));
+    let text = format!(
+        "{}{count}",
+        pad(&name, w.saturating_sub(width(&count)), true)
+    );
+    Line::styled(text, if cur { theme.selected() } else { Style::new() })
+}

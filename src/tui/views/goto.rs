@@ -1,0 +1,74 @@
+//! The go-to prompt: an agency (Chinese or pinyin) and a year, with the matching agencies listed.
+
+use super::Theme;
+use crate::output::grid::{truncate, width};
+use crate::tui::layout;
+use crate::tui::state::{App, GotoPrompt};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::Frame;
+
+const PROMPT: &str = "› ";
+
+pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect) {
+    let r = layout::popup(area, 64, 14);
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.focus_border())
+        .title(" 跳转 go to: 机构 年份 (e.g. zwgxj 2024) ")
+        .title_bottom(" Enter open · Tab complete · Esc cancel ");
+    let inner = block.inner(r);
+    f.render_widget(Clear, r);
+    f.render_widget(block, r);
+    if inner.height == 0 {
+        return;
+    }
+    let w = inner.width as usize;
+    let (cands, year) = app.goto_candidates(&g.input.text);
+    let years_of = |name: &str| -> String {
+        app.backend()
+            .and_then(|b| b.agencies().into_iter().find(|a| a.name == name))
+            .map(|a| {
+                a.years
+                    .iter()
+                    .map(i32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .unwrap_or_default()
+    };
+    let mut lines = vec![Line::from(vec![
+        Span::styled(PROMPT, theme.strong()),
+        Span::raw(g.input.text.as_str()),
+    ])];
+    if let Some(e) = &g.error {
+        lines.push(Line::styled(truncate(e, w), theme.error()));
+    } else {
+        let y = year.map_or("latest year".to_string(), |y| y.to_string());
+        lines.push(Line::styled(format!("year: {y}"), theme.dim()));
+    }
+    for (i, name) in cands
+        .iter()
+        .enumerate()
+        .take(inner.height.saturating_sub(2) as usize)
+    {
+        let style = if i == g.cursor {
+            theme.selected()
+        } else {
+            Style::new()
+        };
+        let text = truncate(&format!(" {name}  {}", years_of(name)), w);
+        lines.push(Line::styled(text, style));
+    }
+    if cands.is_empty() && !g.input.text.trim().is_empty() && g.error.is_none() {
+        lines.push(Line::styled(" no agency matches", theme.dim()));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+    let x = inner.x + width(PROMPT) as u16 + g.input.cursor_width() as u16;
+    f.set_cursor_position(Position::new(
+        x.min(inner.right().saturating_sub(1)),
+        inner.y,
+    ));
+}

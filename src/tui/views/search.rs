@@ -1,0 +1,227 @@
+//! The search screen: query line, filter chips, hits, preview of the selected hit, status.
+
+use super::{crumbs, spans, status, wrapped_lines, Theme};
+use crate::output::grid::{truncate, width};
+use crate::tui::keys::Ctx;
+use crate::tui::layout;
+use crate::tui::state::{list_offset, App, Engine, SearchFocus, CHIPS_PREFIX};
+use ratatui::layout::{Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+const PROMPT: &str = "搜索› ";
+
+pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let l = layout::search(area);
+    let engine = match &app.engine {
+        Engine::Loading { done, total } if *total > 0 => format!("索引 {done}/{total} "),
+        Engine::Loading { .. } => "索引… ".to_string(),
+        Engine::Ready(_) => String::new(),
+        Engine::Failed(_) => "索引不可用 ".to_string(),
+    };
+    crumbs(f, app, theme, l.crumbs, &engine);
+    query_line(f, app, theme, l.query);
+    chips(f, app, theme, l.chips);
+    match &app.engine {
+        Engine::Failed(e) => failure(f, e, theme, l.list),
+        Engine::Loading { done, total } if app.search.results.is_none() => {
+            loading(f, *done, *total, theme, l.list)
+        }
+        _ => {
+            hits(f, app, theme, l.list);
+            preview(f, app, theme, l.preview);
+        }
+    }
+    let right = match &app.search.results {
+        Some(r) => {
+            let ms = r.elapsed.as_secs_f64() * 1000.0;
+            let more = if app.search.searching { "…" } else { "" };
+            format!("{} hits · {ms:.1} ms{more} ", r.total)
+        }
+        None if app.search.searching => "searching… ".into(),
+        None => String::new(),
+    };
+    let hint = match app.search.focus {
+        SearchFocus::Query => "type to search · ↑↓ hits · Enter open · Tab filters · Ctrl-G go to · Esc keys · F1 help",
+        SearchFocus::Results => "j/k hits · Enter open · / query · f filters · g go to · ? help · q quit",
+    };
+    status(f, app, theme, l.status, hint, &right);
+}
+
+fn query_line(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let input = &app.search.input;
+    let pw = width(PROMPT) as u16;
+    let avail = area.width.saturating_sub(pw + 1) as usize;
+    // Keep the cursor in view: show the tail of a long query.
+    let mut start = 0;
+    while input.text.is_char_boundary(start)
+        && width(&input.text[start..input.cursor.max(start)]) > avail
+    {
+        start += input.text[start..].chars().next().map_or(1, char::len_utf8);
+    }
+    let shown = &input.text[start..];
+    let style = if app.search.focus == SearchFocus::Query {
+        theme.strong()
+    } else {
+        theme.dim()
+    };
+    let line = Line::from(vec![Span::styled(PROMPT, style), Span::raw(shown)]);
+    f.render_widget(Paragraph::new(line), area);
+    if app.ctx() == Ctx::Query && area.height > 0 {
+        // The real cursor sits at the insertion point so an input method composes there.
+        let x = area.x + pw + width(&input.text[start..input.cursor]) as u16;
+        f.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
+}
+
+fn chips(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let chips = app.chips();
+    let mut sp = vec![Span::styled(CHIPS_PREFIX, theme.dim())];
+    if chips.is_empty() {
+        sp.push(Span::styled("无 · Tab 添加机构、年份、模板", theme.dim()));
+    }
+    for (_, text, _) in chips {
+        sp.push(Span::styled(text, theme.chip()));
+        sp.push(Span::raw(" "));
+    }
+    f.render_widget(Paragraph::new(Line::from(sp)), area);
+}
+
+fn loading(f: &mut Frame, done: usize, total: usize, theme: &Theme, area: Rect) {
+    let w = area.width.saturating_sub(4) as usize;
+    let filled = (w * done).checked_div(total).unwrap_or(0).min(w);
+    let lines = vec![
+        Line::raw(""),
+        Line::styled(
+            format!("  正在建立索引 building the index: {done}/{total} files"),
+            theme.strong(),
+        ),
+        Line::raw(format!(
+            "  {}{}",
+            "█".repeat(filled),
+            "░".repeat(w - filled)
+        )),
+        Line::styled(
+            "  You can type already; results appear when it is done.",
+            theme.dim(),
+        ),
+    ];
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn failure(f: &mut Frame, e: &str, theme: &Theme, area: Rect) {
+    let w = area.width.saturating_sub(4) as usize;
+    let mut lines = vec![
+        Line::raw(""),
+        Line::styled("  无法打开索引 The index cannot be opened:", theme.error()),
+    ];
+    for l in layout::wrap(e, w) {
+        lines.push(Line::raw(format!("  {}", &e[l])));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        "  What to do: check --corpus DIR (or NIANBAO_CORPUS) points at a folder of reports;",
+        theme.dim(),
+    ));
+    lines.push(Line::styled(
+        "  if the index is damaged, run `nianbao index --rebuild`. q quits.",
+        theme.dim(),
+    ));
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn hits(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let Some(r) = &app.search.results else {
+        return;
+    };
+    if let Some(e) = &app.search.error {
+        f.render_widget(
+            Paragraph::new(Line::styled(format!(" {e}"), theme.error())),
+            area,
+        );
+        return;
+    }
+    if r.hits.is_empty() {
+        let msg = " 没有结果 No report matches: remove a word or a filter chip (Ctrl-X).";
+        f.render_widget(Paragraph::new(Line::styled(msg, theme.dim())), area);
+        return;
+    }
+    let per = layout::hits_per_page(Rect::new(0, 0, app.size.0, app.size.1));
+    let first = list_offset(app.search.selected, per);
+    let w = area.width as usize;
+    let mut lines = Vec::new();
+    for (i, h) in r
+        .hits
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take((area.height / layout::HIT_HEIGHT) as usize)
+    {
+        let sel = i == app.search.selected;
+        let year = h.year.map_or("----".to_string(), |y| y.to_string());
+        let head = format!("{} {}  {year}  ", if sel { "›" } else { " " }, h.agency);
+        let title = truncate(&h.title, w.saturating_sub(width(&head)));
+        let base = if sel { theme.selected() } else { Style::new() };
+        let pad = w.saturating_sub(width(&head) + width(&title));
+        lines.push(Line::from(vec![
+            Span::styled(head, base.patch(theme.strong())),
+            Span::styled(title, base),
+            Span::styled(" ".repeat(pad), base),
+        ]));
+        let mut sp = vec![Span::raw("    ")];
+        sp.extend(spans(
+            &h.snippet.text,
+            &h.snippet.highlights,
+            theme.dim(),
+            theme.hl(),
+        ));
+        lines.push(Line::from(sp));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn preview(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+    let Some(h) = app
+        .search
+        .results
+        .as_ref()
+        .and_then(|r| r.hits.get(app.search.selected))
+    else {
+        return;
+    };
+    let title = format!(
+        " 预览 {} {} ",
+        h.agency,
+        h.year.map_or(String::new(), |y| y.to_string())
+    );
+    let block = Block::new().borders(Borders::TOP).title(Span::styled(
+        truncate(&title, area.width as usize),
+        theme.dim(),
+    ));
+    let inner = block.inner(area);
+    f.render_widget(block, area);
+    // Start a little before the first match so it is in view.
+    let lines = layout::wrap(&h.preview.text, inner.width as usize);
+    let first = h
+        .preview
+        .highlights
+        .first()
+        .map_or(0, |r| layout::line_of(&lines, r.start));
+    let skip = if first < inner.height as usize {
+        0
+    } else {
+        first.saturating_sub(1)
+    };
+    let text = wrapped_lines(
+        &h.preview.text,
+        &h.preview.highlights,
+        None,
+        inner.width as usize,
+        skip,
+        inner.height as usize,
+        theme,
+    );
+    f.render_widget(Paragraph::new(text), inner);
+}

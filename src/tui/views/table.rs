@@ -1,0 +1,125 @@
+//! The table screen: a grid with frozen labels and headers, cell cursor, selection, failed cells.
+
+use super::{crumbs, status, Theme};
+use crate::output::export::cell_text;
+use crate::output::grid::{pad, truncate};
+use crate::tui::layout;
+use crate::tui::state::{App, TableState};
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+pub fn draw(f: &mut Frame, app: &App, t: &TableState, theme: &Theme, area: Rect) {
+    let l = layout::table(area, t.failed_rules.len());
+    let sel = t.selection();
+    let sel_text = if t.anchor.is_some() {
+        format!("选区 {}×{} · ", sel.rows(), sel.cols())
+    } else {
+        String::new()
+    };
+    crumbs(
+        f,
+        app,
+        theme,
+        l.crumbs,
+        &format!("{sel_text}{} ", app.copy_format.name()),
+    );
+    grid(f.buffer_mut(), t, theme, l.grid);
+    let footer: Vec<Line> = t
+        .failed_rules
+        .iter()
+        .take(l.footer.height as usize)
+        .map(|r| Line::styled(format!("✗ {r}"), theme.error()))
+        .collect();
+    f.render_widget(Paragraph::new(footer), l.footer);
+    // Where the cursor is, in full: row label, column name, value.
+    let here = match t.table.rows.get(t.cur.0) {
+        Some(row) => format!(
+            "{} · {} = {}",
+            row.label,
+            t.table.columns.get(t.cur.1).map_or("", |s| s.as_str()),
+            {
+                let v = cell_text(row.values.get(t.cur.1).copied().flatten());
+                if v.is_empty() {
+                    "（空）".to_string()
+                } else {
+                    v
+                }
+            }
+        ),
+        None => "（空表）".into(),
+    };
+    status(
+        f,
+        app,
+        theme,
+        l.status,
+        &here,
+        "y copy · Y table · v select · f format · ? help ",
+    );
+}
+
+fn grid(buf: &mut Buffer, t: &TableState, theme: &Theme, area: Rect) {
+    if area.height == 0 || area.width == 0 {
+        return;
+    }
+    let g = layout::grid(&t.table, area, t.offsets.0, t.offsets.1);
+    let lw = g.label_w as usize;
+    // Frozen header: the column names, cut to their column's width.
+    buf.set_stringn(
+        area.x,
+        g.header_y,
+        pad(&format!("表{}", t.table.id), lw, true),
+        lw,
+        theme.dim(),
+    );
+    for &(c, x, w) in &g.cols {
+        let name = t.table.columns.get(c).map_or("", |s| s.as_str());
+        let style = if c == t.cur.1 {
+            theme.strong()
+        } else {
+            theme.dim()
+        };
+        buf.set_stringn(
+            x,
+            g.header_y,
+            pad(&truncate(name, w as usize), w as usize, false),
+            w as usize,
+            style,
+        );
+    }
+    for &(r, y) in &g.rows {
+        let Some(row) = t.table.rows.get(r) else {
+            continue;
+        };
+        // Frozen row labels, padded by display width so Chinese labels keep columns straight.
+        let label = pad(&truncate(&row.label, lw), lw, true);
+        let ls = if r == t.cur.0 {
+            theme.strong()
+        } else {
+            Style::new()
+        };
+        buf.set_stringn(area.x, y, label, lw, ls);
+        for &(c, x, w) in &g.cols {
+            let v = cell_text(row.values.get(c).copied().flatten());
+            let v = if v.is_empty() { "·".to_string() } else { v };
+            let text = pad(&v, w as usize, false);
+            let mut style = Style::new();
+            if t.is_selected(r, c) {
+                style = style.patch(theme.range());
+            }
+            if (r, c) == t.cur {
+                style = style.patch(theme.selected());
+            }
+            if t.failed.contains(&(r, c)) {
+                style = style.patch(theme.error());
+                // The mark sits in the gap before the cell, so it shows without colour too.
+                buf.set_stringn(x - 1, y, "!", 1, theme.error());
+            }
+            buf.set_stringn(x, y, text, w as usize, style);
+        }
+    }
+}
