@@ -427,7 +427,14 @@ fn hit(r: &Report, include: &[String]) -> Hit {
             .map_or(r.text.as_str(), |s| s.text.as_str());
         passage(first, &[], 0, 120, true)
     } else {
-        passage(&r.text, include, 60, 120, true)
+        // The body's first match, not the title's: the title is shown already.
+        let body = r
+            .sections
+            .iter()
+            .map(|s| s.text.as_str())
+            .find(|t| !find_all(t, include).is_empty())
+            .unwrap_or(&r.text);
+        passage(body, include, 60, 120, true)
     };
     // The preview is the matching passage inside its section, headed by the section's title.
     let sec = r

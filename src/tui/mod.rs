@@ -108,7 +108,7 @@ fn run_effects(app: &mut App, worker: &Worker) {
             Effect::Copy { text, what } => {
                 let mut out = std::io::stdout();
                 let via = clipboard::copy(&mut out, &text);
-                app.status = Some(format!("copied {what} · via {via}"));
+                app.status = Some(state::copy_status(&what, &via));
             }
         }
     }

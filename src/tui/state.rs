@@ -172,13 +172,41 @@ impl ReportState {
     }
 }
 
-/// A section as shown and copied: its heading line, then its text.
+/// A section as shown and copied: its heading line, then its text reflowed.
 pub fn section_text(r: &Report, i: usize) -> String {
     match r.sections.get(i) {
-        Some(s) => format!("{}、{}\n{}", s.number, s.title, s.text.trim_end()),
-        None if i == 0 => r.text.clone(),
+        Some(s) => format!("{}、{}\n{}", s.number, s.title, reflow(s.text.trim())),
+        None if i == 0 => reflow(&r.text),
         None => String::new(),
     }
+}
+
+/// Joins the hard line breaks that PDF extraction leaves mid-sentence, so the text wraps to
+/// the screen and a phrase split across two lines can still be found. A break stays after
+/// sentence-ending punctuation and before a line that opens a numbered item.
+pub fn reflow(text: &str) -> String {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        let Some(next) = lines.get(i + 1) else { break };
+        let ends = line.ends_with(['。', '：', ':', '；', '！', '？', '）']);
+        let opens = next.starts_with([
+            '（', '(', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十',
+        ]) || next.chars().next().is_some_and(|c| c.is_ascii_digit())
+            && next
+                .chars()
+                .nth(1)
+                .is_some_and(|c| c == '.' || c == '、' || c == '．');
+        if ends || opens {
+            out.push('\n');
+        }
+    }
+    out
 }
 
 pub struct TableState {
@@ -432,4 +460,9 @@ impl App {
 pub fn list_offset(selected: usize, per_page: usize) -> usize {
     let per_page = per_page.max(1);
     selected / per_page * per_page
+}
+
+/// The status line after a copy: what was copied and through which channels.
+pub fn copy_status(what: &str, via: &str) -> String {
+    format!("copied {what} · via {via}")
 }

@@ -17,7 +17,7 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.focus_border())
-        .title(" 跳转 go to: 机构 年份 (e.g. zwgxj 2024) ")
+        .title(" 跳转 go to: 机构 年份 (e.g. zhongwei 2024) ")
         .title_bottom(" Enter open · Tab complete · Esc cancel ");
     let inner = block.inner(r);
     f.render_widget(Clear, r);
@@ -44,7 +44,9 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
         Span::raw(g.input.text.as_str()),
     ])];
     if let Some(e) = &g.error {
-        lines.push(Line::styled(truncate(e, w), theme.error()));
+        for l in layout::wrap(e, w) {
+            lines.push(Line::styled(e[l].to_string(), theme.error()));
+        }
     } else {
         let y = year.map_or("latest year".to_string(), |y| y.to_string());
         lines.push(Line::styled(format!("year: {y}"), theme.dim()));

@@ -192,6 +192,12 @@ pub fn status(f: &mut Frame, app: &App, theme: &Theme, area: Rect, hint: &str, r
         Some(s) => (s.as_str(), theme.strong()),
         None => (hint, theme.dim()),
     };
+    // A message wins over the figures on the right when both do not fit.
+    let right = if app.status.is_some() && width(text) + width(right) + 2 > area.width as usize {
+        ""
+    } else {
+        right
+    };
     let rw = width(right);
     let left = truncate(text, (area.width as usize).saturating_sub(rw + 2));
     let pad = (area.width as usize).saturating_sub(width(&left) + rw);

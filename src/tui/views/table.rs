@@ -106,7 +106,14 @@ fn grid(buf: &mut Buffer, t: &TableState, theme: &Theme, area: Rect) {
         for &(c, x, w) in &g.cols {
             let v = cell_text(row.values.get(c).copied().flatten());
             let v = if v.is_empty() { "·".to_string() } else { v };
-            let text = pad(&v, w as usize, false);
+            let failed = t.failed.contains(&(r, c));
+            // A failed cell carries a `!` in its own padding, so it shows without colour too.
+            let marked = failed && crate::output::grid::width(&v) < w as usize;
+            let text = if marked {
+                pad(&format!("!{v}"), w as usize, false)
+            } else {
+                pad(&v, w as usize, false)
+            };
             let mut style = Style::new();
             if t.is_selected(r, c) {
                 style = style.patch(theme.range());
@@ -114,10 +121,11 @@ fn grid(buf: &mut Buffer, t: &TableState, theme: &Theme, area: Rect) {
             if (r, c) == t.cur {
                 style = style.patch(theme.selected());
             }
-            if t.failed.contains(&(r, c)) {
+            if failed {
                 style = style.patch(theme.error());
-                // The mark sits in the gap before the cell, so it shows without colour too.
-                buf.set_stringn(x - 1, y, "!", 1, theme.error());
+                if !marked {
+                    buf.set_stringn(x - 1, y, "!", 1, theme.error());
+                }
             }
             buf.set_stringn(x, y, text, w as usize, style);
         }

@@ -1,0 +1,528 @@
+//! Screen tests of the browser: every screen and key path on a TestBackend, at 80×24 and wide.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use nianbao::report;
+use nianbao::tui::backend::{Backend, MemoryBackend};
+use nianbao::tui::events::AppEvent;
+use nianbao::tui::state::{copy_status, App, Effect, Screen};
+use nianbao::tui::views;
+use nianbao::tui::worker::EngineMsg;
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The shipped corpus plus the fixture with non-zero tables and two failed checks.
+fn backend() -> Arc<dyn Backend> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut reports = Vec::new();
+    for e in walkdir::WalkDir::new(root.join("corpus")).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.path().extension().is_some_and(|x| x == "txt") {
+            let mut r = report::parse_file(e.path()).unwrap();
+            // Paths as a user sees them, stable across machines.
+            r.path = e.path().strip_prefix(root).unwrap().display().to_string();
+            reports.push(r);
+        }
+    }
+    let mut r = report::parse_file(&root.join("tests/fixtures/nonzero2021.txt")).unwrap();
+    r.path = "fixtures/nonzero2021.txt".into();
+    reports.push(r);
+    Arc::new(MemoryBackend::new(reports))
+}
+
+struct H {
+    app: App,
+    term: Terminal<TestBackend>,
+    backend: Arc<dyn Backend>,
+    copies: Vec<String>,
+}
+
+impl H {
+    fn new(w: u16, h: u16) -> H {
+        let backend = backend();
+        let mut app = App::new((w, h), false, "corpus");
+        app.request_search();
+        app.handle(AppEvent::Engine(EngineMsg::Ready(backend.clone())));
+        let mut h = H {
+            app,
+            term: Terminal::new(TestBackend::new(w, h)).unwrap(),
+            backend,
+            copies: Vec::new(),
+        };
+        h.pump();
+        h
+    }
+
+    /// Runs the effects as the event loop would, synchronously.
+    fn pump(&mut self) {
+        while !self.app.effects.is_empty() {
+            for e in std::mem::take(&mut self.app.effects) {
+                match e {
+                    Effect::Search(r) => {
+                        let results = self
+                            .backend
+                            .search(&r.text, &r.filters, r.limit)
+                            .map(|mut res| {
+                                // Timings vary; snapshots must not.
+                                res.elapsed = std::time::Duration::from_micros(420);
+                                res
+                            })
+                            .map_err(|e| e.to_string());
+                        self.app.handle(AppEvent::Engine(EngineMsg::Results {
+                            generation: r.generation,
+                            results,
+                        }));
+                    }
+                    Effect::Copy { text, what } => {
+                        self.copies.push(text);
+                        self.app.status = Some(copy_status(&what, "OSC 52"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn key(&mut self, code: KeyCode) -> &mut Self {
+        self.key_mod(code, KeyModifiers::NONE)
+    }
+
+    fn key_mod(&mut self, code: KeyCode, m: KeyModifiers) -> &mut Self {
+        self.app.handle(AppEvent::Key(KeyEvent::new(code, m)));
+        self.pump();
+        self
+    }
+
+    fn keys(&mut self, s: &str) -> &mut Self {
+        for c in s.chars() {
+            let m = if c.is_ascii_uppercase() {
+                KeyModifiers::SHIFT
+            } else {
+                KeyModifiers::NONE
+            };
+            self.key_mod(KeyCode::Char(c), m);
+        }
+        self
+    }
+
+    fn mouse(&mut self, kind: MouseEventKind, x: u16, y: u16) -> &mut Self {
+        self.app.handle(AppEvent::Mouse(MouseEvent {
+            kind,
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        }));
+        self.pump();
+        self
+    }
+
+    fn screen(&mut self) -> String {
+        self.term.draw(|f| views::draw(f, &self.app)).unwrap();
+        plain(self.term.backend())
+    }
+
+    fn cursor(&mut self) -> (u16, u16) {
+        self.term.draw(|f| views::draw(f, &self.app)).unwrap();
+        let p = self.term.get_cursor_position().unwrap();
+        (p.x, p.y)
+    }
+}
+
+/// The screen as text, one line per row, wide characters once (TestBackend's own Display
+/// adds notes about the cells a wide character hides).
+fn plain(b: &TestBackend) -> String {
+    let buf = b.buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (140, 40)];
+
+#[test]
+fn search_screen_lists_every_report_then_narrows_as_you_type() {
+    for (w, h) in SIZES {
+        let mut t = H::new(w, h);
+        insta::assert_snapshot!(format!("search_start_{w}x{h}"), t.screen());
+        t.keys("行政复议");
+        insta::assert_snapshot!(format!("search_typed_{w}x{h}"), t.screen());
+    }
+}
+
+#[test]
+fn the_real_cursor_sits_in_the_query_line_after_chinese_text() {
+    let mut t = H::new(80, 24);
+    t.keys("公开q");
+    // "搜索› " is 6 cells wide; 公开 is 4 and q is 1.
+    assert_eq!(t.cursor(), (11, 1));
+    t.key(KeyCode::Left);
+    assert_eq!(t.cursor(), (10, 1));
+    assert!(!t.app.quit, "q typed in the query must not quit");
+    assert_eq!(t.app.search.input.text, "公开q");
+}
+
+#[test]
+fn full_width_punctuation_is_kept() {
+    let mut t = H::new(80, 24);
+    t.keys("《中华人民共和国政府信息公开条例》");
+    let s = t.screen();
+    assert!(s.contains("《中华人民共和国政府信息公开条例》"), "{s}");
+}
+
+#[test]
+fn stale_results_are_dropped() {
+    let mut t = H::new(80, 24);
+    let before = t.app.search.results.clone();
+    let g = t.app.search.generation;
+    t.app.handle(AppEvent::Engine(EngineMsg::Results {
+        generation: g - 1,
+        results: Err("stale".into()),
+    }));
+    assert_eq!(t.app.search.results, before);
+    assert!(t.app.search.error.is_none());
+}
+
+#[test]
+fn keys_in_the_hit_list_help_and_quit() {
+    for (w, h) in SIZES {
+        let mut t = H::new(w, h);
+        t.key(KeyCode::Esc).keys("jj");
+        assert_eq!(t.app.search.selected, 2);
+        t.keys("?");
+        insta::assert_snapshot!(format!("help_results_{w}x{h}"), t.screen());
+        t.key(KeyCode::Esc).keys("q");
+        assert!(t.app.quit);
+    }
+}
+
+#[test]
+fn ctrl_c_quits_from_a_text_box() {
+    let mut t = H::new(80, 24);
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+        .keys("zw");
+    t.key_mod(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(t.app.quit);
+}
+
+#[test]
+fn filters_pick_agency_by_pinyin_and_year_with_counts_and_chips() {
+    for (w, h) in SIZES {
+        let mut t = H::new(w, h);
+        t.key(KeyCode::Tab).keys("zhongwei");
+        insta::assert_snapshot!(format!("filters_agency_{w}x{h}"), t.screen());
+        t.key(KeyCode::Enter);
+        assert_eq!(t.app.filters.agencies, vec!["中卫市公共资源交易中心"]);
+        t.key(KeyCode::Tab).keys("j").key(KeyCode::Enter);
+        assert_eq!(t.app.filters.years, Some((2017, 2017)));
+        t.keys("k ");
+        assert_eq!(t.app.filters.years, Some((2017, 2024)));
+        t.key(KeyCode::Esc);
+        insta::assert_snapshot!(format!("filters_chips_{w}x{h}"), t.screen());
+        // Clicking a chip removes it; Ctrl-X removes the last one.
+        let (_, _, x) = t.app.chips()[0].clone();
+        t.mouse(MouseEventKind::Down(MouseButton::Left), x + 1, 2);
+        assert!(t.app.filters.agencies.is_empty());
+        t.key_mod(KeyCode::Char('x'), KeyModifiers::CONTROL);
+        assert!(t.app.filters.is_empty());
+    }
+}
+
+#[test]
+fn filter_by_initials_and_template() {
+    let mut t = H::new(80, 24);
+    t.key(KeyCode::Tab).keys("szs").key(KeyCode::Enter);
+    assert_eq!(t.app.filters.agencies, vec!["石嘴山市公共资源交易中心"]);
+    t.key(KeyCode::BackTab);
+    t.key(KeyCode::Enter);
+    assert_eq!(t.app.filters.template, Some(report::Template::T2021));
+    let r = t.app.search.results.as_ref().unwrap();
+    assert_eq!(r.total, 1);
+}
+
+#[test]
+fn go_to_prompt_opens_a_report_and_esc_comes_back() {
+    for (w, h) in SIZES {
+        let mut t = H::new(w, h);
+        t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+            .keys("zwsgyhxxhj 2024");
+        insta::assert_snapshot!(format!("goto_{w}x{h}"), t.screen());
+        t.key(KeyCode::Enter);
+        assert!(matches!(t.app.screens.last(), Some(Screen::Report(_))));
+        insta::assert_snapshot!(format!("report_goto_{w}x{h}"), t.screen());
+        t.key(KeyCode::Esc);
+        assert!(t.app.screens.is_empty());
+    }
+}
+
+#[test]
+fn go_to_a_missing_year_says_which_years_exist() {
+    let mut t = H::new(80, 24);
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+        .keys("中卫市公共资源交易中心 2020")
+        .key(KeyCode::Enter);
+    let s = t.screen();
+    assert!(s.contains("has no report for 2020; it has: 2017, 2"), "{s}");
+    assert!(t.app.screens.is_empty());
+}
+
+#[test]
+fn open_from_the_command_line_waits_for_the_engine() {
+    let backend = backend();
+    let mut app = App::new((80, 24), false, "corpus");
+    app.pending_open = Some(("生态环境".into(), Some(2022)));
+    app.handle(AppEvent::Engine(EngineMsg::Ready(backend)));
+    assert!(matches!(app.screens.last(), Some(Screen::Report(_))));
+}
+
+#[test]
+fn report_view_matches_tables_and_back_keeps_the_hit_list() {
+    for (w, h) in SIZES {
+        let mut t = H::new(w, h);
+        t.keys("依申请公开");
+        let idx = t
+            .app
+            .search
+            .results
+            .as_ref()
+            .unwrap()
+            .hits
+            .iter()
+            .position(|h| h.agency == "某某市生态环境局")
+            .unwrap();
+        for _ in 0..idx {
+            t.key(KeyCode::Down);
+        }
+        t.key(KeyCode::Enter);
+        t.keys("n");
+        insta::assert_snapshot!(format!("report_match_{w}x{h}"), t.screen());
+        t.keys("nN");
+        assert!(t.app.status.as_deref().unwrap().starts_with("match 1 of"));
+        t.key(KeyCode::Tab).keys("jjjj");
+        insta::assert_snapshot!(format!("report_tables_{w}x{h}"), t.screen());
+        t.key(KeyCode::Esc);
+        assert_eq!(t.app.search.selected, idx, "the hit list is as it was left");
+        assert_eq!(t.app.search.input.text, "依申请公开");
+    }
+}
+
+fn open_table3(t: &mut H) {
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+        .keys("生态环境 2022")
+        .key(KeyCode::Enter);
+    let n = match t.app.screens.last() {
+        Some(Screen::Report(r)) => r.report.tables.iter().position(|t| t.id == "3").unwrap(),
+        _ => panic!("no report"),
+    };
+    t.key(KeyCode::Tab);
+    for _ in 0..n {
+        t.keys("j");
+    }
+    t.key(KeyCode::Enter);
+}
+
+#[test]
+fn table_view_grid_selection_copy_and_failed_cells() {
+    for (w, h) in SIZES {
+        let mut t = H::new(w, h);
+        open_table3(&mut t);
+        insta::assert_snapshot!(format!("table3_{w}x{h}"), t.screen());
+        t.keys("JJLL");
+        t.keys("y");
+        assert_eq!(t.copies.last().unwrap(), "44\t15\t3\n4\t1\t0\n15\t6\t2\n");
+        insta::assert_snapshot!(format!("table3_selected_{w}x{h}"), t.screen());
+        assert!(t
+            .app
+            .status
+            .as_deref()
+            .unwrap()
+            .starts_with("copied 3×3 cells as TSV"));
+        t.keys("f").keys("y");
+        assert_eq!(t.copies.last().unwrap(), "44,15,3\n4,1,0\n15,6,2\n");
+        t.keys("ff").keys("y");
+        assert_eq!(t.copies.last().unwrap(), "[[44,15,3],[4,1,0],[15,6,2]]");
+        t.keys("fY");
+        assert!(t.copies.last().unwrap().starts_with("\t自然人\t商业企业"));
+        // Esc clears the selection first, then goes back to the report.
+        t.key(KeyCode::Esc);
+        assert!(matches!(t.app.screens.last(), Some(Screen::Table(_))));
+        t.key(KeyCode::Esc);
+        assert!(matches!(t.app.screens.last(), Some(Screen::Report(_))));
+    }
+}
+
+#[test]
+fn table_cursor_moves_with_arrows_and_hjkl_and_scrolls() {
+    let mut t = H::new(80, 24);
+    open_table3(&mut t);
+    t.keys("llllll").key(KeyCode::Down).key(KeyCode::Right);
+    let Some(Screen::Table(ts)) = t.app.screens.last() else {
+        panic!()
+    };
+    assert_eq!(ts.cur, (1, 6));
+    let s = t.screen();
+    assert!(
+        s.contains("总计"),
+        "the last column scrolled into view:\n{s}"
+    );
+    insta::assert_snapshot!("table3_scrolled_80x24", s);
+}
+
+#[test]
+fn mouse_drag_selects_a_range_and_click_opens() {
+    let mut t = H::new(80, 24);
+    open_table3(&mut t);
+    let s = t.screen();
+    // Find the screen cells of "44" (row 0, col 0) and of row 2, col 1.
+    let lines: Vec<&str> = s.lines().collect();
+    let y0 = lines
+        .iter()
+        .position(|l| l.contains("一、本年新收"))
+        .unwrap() as u16;
+    let Some(Screen::Table(ts)) = t.app.screens.last() else {
+        panic!()
+    };
+    let area = nianbao::tui::layout::table(
+        ratatui::layout::Rect::new(0, 0, 80, 24),
+        ts.failed_rules.len(),
+    )
+    .grid;
+    let g = nianbao::tui::layout::grid(&ts.table, area, 0, 0);
+    let (x0, x1) = (g.cols[0].1, g.cols[1].1);
+    assert_eq!(g.rows[0].1, y0);
+    t.mouse(MouseEventKind::Down(MouseButton::Left), x0, g.rows[0].1);
+    t.mouse(MouseEventKind::Drag(MouseButton::Left), x1, g.rows[2].1);
+    t.mouse(MouseEventKind::Up(MouseButton::Left), x1, g.rows[2].1);
+    t.keys("y");
+    assert_eq!(t.copies.last().unwrap(), "44\t15\n4\t1\n15\t6\n");
+}
+
+#[test]
+fn mouse_in_the_search_and_report_screens() {
+    let mut t = H::new(80, 24);
+    let l = nianbao::tui::layout::search(ratatui::layout::Rect::new(0, 0, 80, 24));
+    t.mouse(MouseEventKind::ScrollDown, 5, l.list.y);
+    assert_eq!(t.app.search.selected, 1);
+    t.mouse(MouseEventKind::Down(MouseButton::Left), 5, l.list.y + 4);
+    assert_eq!(t.app.search.selected, 2);
+    t.mouse(MouseEventKind::Down(MouseButton::Left), 5, l.list.y + 4);
+    assert!(matches!(t.app.screens.last(), Some(Screen::Report(_))));
+    let Some(Screen::Report(r)) = t.app.screens.last() else {
+        panic!()
+    };
+    let rl = nianbao::tui::layout::report(
+        ratatui::layout::Rect::new(0, 0, 80, 24),
+        r.report.tables.len(),
+    );
+    t.mouse(MouseEventKind::Down(MouseButton::Left), 3, rl.outline.y + 2);
+    let Some(Screen::Report(r)) = t.app.screens.last() else {
+        panic!()
+    };
+    assert_eq!(r.section, 1);
+    t.mouse(MouseEventKind::Down(MouseButton::Left), 3, rl.tables.y + 1);
+    assert!(matches!(t.app.screens.last(), Some(Screen::Table(_))));
+}
+
+#[test]
+fn help_lists_the_keys_of_each_context() {
+    let mut t = H::new(80, 24);
+    open_table3(&mut t);
+    t.keys("?");
+    insta::assert_snapshot!("help_table_80x24", t.screen());
+    t.keys("q");
+    assert!(!t.app.quit, "q closes the help first");
+    t.key(KeyCode::F(1));
+    let s = t.screen();
+    assert!(s.contains("copy the selection"), "{s}");
+}
+
+#[test]
+fn copy_the_current_section() {
+    let mut t = H::new(80, 24);
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+        .keys("生态环境 2022")
+        .key(KeyCode::Enter)
+        .keys("y");
+    assert!(t.copies.last().unwrap().starts_with("一、总体情况\n"));
+    assert!(t
+        .app
+        .status
+        .as_deref()
+        .unwrap()
+        .starts_with("copied section 一、总体情况 as text"));
+}
+
+#[test]
+fn loading_and_failure_screens() {
+    let mut app = App::new((80, 24), false, "corpus");
+    app.request_search();
+    app.handle(AppEvent::Engine(EngineMsg::Progress { done: 3, total: 12 }));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    // Typing while the index builds works.
+    app.handle(AppEvent::Key(KeyEvent::new(
+        KeyCode::Char('公'),
+        KeyModifiers::NONE,
+    )));
+    term.draw(|f| views::draw(f, &app)).unwrap();
+    insta::assert_snapshot!("loading_80x24", plain(term.backend()));
+    app.handle(AppEvent::Engine(EngineMsg::LoadFailed(
+        "the corpus folder /nowhere does not exist; pass --corpus DIR or set NIANBAO_CORPUS".into(),
+    )));
+    term.draw(|f| views::draw(f, &app)).unwrap();
+    insta::assert_snapshot!("load_failed_80x24", plain(term.backend()));
+}
+
+#[test]
+fn resize_keeps_the_table_cursor_in_view() {
+    let mut t = H::new(140, 40);
+    open_table3(&mut t);
+    t.keys("llllll").key(KeyCode::PageDown);
+    t.term.backend_mut().resize(80, 24);
+    t.app.handle(AppEvent::Resize(80, 24));
+    let s = t.screen();
+    assert!(s.contains("总计"), "{s}");
+}
+
+#[test]
+fn no_color_uses_no_colours() {
+    let mut t = H::new(80, 24);
+    t.app.no_color = true;
+    open_table3(&mut t);
+    t.keys("JL");
+    t.term.draw(|f| views::draw(f, &t.app)).unwrap();
+    let buf = t.term.backend().buffer();
+    for c in buf.content() {
+        assert_eq!(c.fg, ratatui::style::Color::Reset);
+        assert_eq!(c.bg, ratatui::style::Color::Reset);
+    }
+    // Failed cells are still marked without colour.
+    let s = plain(t.term.backend());
+    assert!(s.contains("!"), "{s}");
+}
+
+#[test]
+fn tiny_terminals_do_not_panic() {
+    for (w, h) in [(1, 1), (10, 3), (30, 8)] {
+        let mut t = H::new(w, h);
+        t.screen();
+        t.key(KeyCode::Tab);
+        t.screen();
+        t.key(KeyCode::Esc);
+        open_table3(&mut t);
+        t.keys("?");
+        t.screen();
+    }
+}
