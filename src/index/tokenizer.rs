@@ -276,3 +276,124 @@ impl TokenStream for CjkTokenStream<'_> {
         &mut self.tokens[self.next - 1]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<(Kind, String, usize, usize, usize)> {
+        analyze(s)
+            .into_iter()
+            .map(|t| (t.kind, t.text, t.position, t.from, t.to))
+            .collect()
+    }
+
+    #[test]
+    fn bigrams_unigrams_and_byte_offsets() {
+        use Kind::*;
+        // Each Chinese character is 3 bytes.
+        assert_eq!(
+            toks("中卫市"),
+            vec![
+                (Unigram, "中".into(), 0, 0, 3),
+                (Bigram, "中卫".into(), 0, 0, 6),
+                (Unigram, "卫".into(), 1, 3, 6),
+                (Bigram, "卫市".into(), 1, 3, 9),
+                (Unigram, "市".into(), 2, 6, 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn whitespace_inside_words_is_ignored_and_punctuation_breaks() {
+        let t = toks("交易中 心");
+        assert!(t.contains(&(Kind::Bigram, "中心".into(), 2, 6, 13)));
+        let t = toks("中，心");
+        assert!(!t.iter().any(|x| x.1 == "中心"));
+        assert_eq!(t[1].2, 2, "punctuation leaves a gap");
+    }
+
+    #[test]
+    fn words_fullwidth_and_mixed() {
+        let t = toks("２０２４年ABC热线 12345");
+        assert_eq!(t[0], (Kind::Word, "2024".into(), 0, 0, 12));
+        assert!(t.contains(&(Kind::Unigram, "年".into(), 1, 12, 15)));
+        assert!(t.contains(&(Kind::Word, "abc".into(), 2, 15, 18)));
+        assert!(t.contains(&(Kind::Word, "12345".into(), 5, 25, 30)));
+        assert_eq!(
+            query_terms("2024年"),
+            vec![(0, "2024".into()), (1, "年".into())]
+        );
+        assert_eq!(
+            query_terms("行政复议"),
+            vec![(0, "行政".into()), (1, "政复".into()), (2, "复议".into())]
+        );
+        assert_eq!(query_terms("卫"), vec![(0, "卫".into())]);
+        assert!(query_terms("，。").is_empty());
+    }
+
+    #[test]
+    fn normalize_matches_tokenizer() {
+        assert_eq!(normalize("交易中 \n心 ＡＢ c"), "交易中心 ab c");
+    }
+
+    #[test]
+    fn in_ram_index_phrases_and_single_chars() {
+        use tantivy::collector::Count;
+        use tantivy::query::{PhraseQuery, TermQuery};
+        use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+        let mut sb = Schema::builder();
+        let body = sb.add_text_field(
+            "body",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(NAME)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        );
+        let index = tantivy::Index::create_in_ram(sb.build());
+        index.tokenizers().register(
+            NAME,
+            tantivy::tokenizer::TextAnalyzer::from(CjkTokenizer::default()),
+        );
+        let mut w: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        for t in ["行政复议情况", "行政诉讼 复议", "交易中 心", "12345热线"] {
+            let mut d = tantivy::TantivyDocument::default();
+            d.add_text(body, t);
+            w.add_document(d).unwrap();
+        }
+        w.commit().unwrap();
+        let s = index.reader().unwrap().searcher();
+        let count = |q: &str| {
+            let terms = query_terms(q);
+            let n = if terms.len() == 1 {
+                s.search(
+                    &TermQuery::new(
+                        tantivy::Term::from_field_text(body, &terms[0].1),
+                        IndexRecordOption::Basic,
+                    ),
+                    &Count,
+                )
+            } else {
+                s.search(
+                    &PhraseQuery::new_with_offset(
+                        terms
+                            .iter()
+                            .map(|(p, t)| (*p, tantivy::Term::from_field_text(body, t)))
+                            .collect(),
+                    ),
+                    &Count,
+                )
+            };
+            n.unwrap()
+        };
+        assert_eq!(count("行政复议"), 1);
+        assert_eq!(count("行政"), 2);
+        assert_eq!(count("复议"), 2);
+        assert_eq!(count("复"), 2);
+        assert_eq!(count("交易中心"), 1);
+        assert_eq!(count("12345热线"), 1);
+        assert_eq!(count("政诉讼复"), 1, "whitespace between CJK is ignored");
+        assert_eq!(count("议情况行"), 0);
+    }
+}
