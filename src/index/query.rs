@@ -516,7 +516,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
         .collect();
     agencies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let mut years: Vec<(i32, u64)> = fruit.year.into_iter().collect();
-    years.sort_by(|a, b| b.0.cmp(&a.0));
+    years.sort_by_key(|y| std::cmp::Reverse(y.0));
     let templates = TEMPLATES
         .iter()
         .map(|&t| (t, fruit.template[template_code(t) as usize]))
@@ -534,7 +534,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     })
 }
 
-fn text_of<'a>(doc: &'a TantivyDocument, f: tantivy::schema::Field) -> &'a str {
+fn text_of(doc: &TantivyDocument, f: tantivy::schema::Field) -> &str {
     doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("")
 }
 

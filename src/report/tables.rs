@@ -616,7 +616,11 @@ impl SplitSearch<'_> {
         }
         let later_runs = runs.len() - 1; // each later run gives at least one figure
         let later_digits: usize = runs[1..].iter().map(|r| r.len()).sum();
-        let max_len = if run.as_bytes()[pos] == b'0' { 1 } else { (run.len() - pos).min(9) };
+        let max_len = if run.as_bytes()[pos] == b'0' {
+            1
+        } else {
+            (run.len() - pos).min(9)
+        };
         for len in 1..=max_len {
             if self.cur.len() + 1 > self.n {
                 break;
