@@ -28,9 +28,54 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
             json,
             sections,
         }) => commands::parse::run(&files, json, sections, &mut out, &mut err),
+        Some(Command::Index { rebuild, json }) => {
+            commands::index::run(config, rebuild, json, &mut out, &mut err)
+        }
+        Some(Command::Search {
+            query,
+            agency,
+            year,
+            template,
+            limit,
+            json,
+        }) => {
+            let args = commands::search::Args {
+                query,
+                agency,
+                year,
+                template,
+                limit,
+                json,
+            };
+            commands::search::run(config, &args, &mut out, &mut err)
+        }
+        Some(Command::Show {
+            target,
+            year,
+            table,
+            format,
+        }) => commands::show::run(
+            config,
+            &target,
+            year,
+            table.as_deref(),
+            format,
+            &mut out,
+            &mut err,
+        ),
+        Some(Command::Agencies { json }) => {
+            commands::agencies::run(config, json, &mut out, &mut err)
+        }
+        Some(Command::Check { agency, year, json }) => commands::check::run(
+            config,
+            agency.as_deref(),
+            year.as_deref(),
+            json,
+            &mut out,
+            &mut err,
+        ),
         None => browse(config, None),
         Some(Command::Open { agency, year }) => browse(config, Some((agency, year))),
-        Some(_) => anyhow::bail!("not implemented yet"),
     }
 }
 
