@@ -143,9 +143,20 @@ impl App {
         match m {
             EngineMsg::Progress { done, total } => self.engine = Engine::Loading { done, total },
             EngineMsg::LoadFailed(e) => self.engine = Engine::Failed(e),
+            EngineMsg::Updating { done, total } => self.updating = Some((done, total)),
+            EngineMsg::Updated(r) => {
+                self.updating = None;
+                match r {
+                    Ok(true) => self.status = Some("index updated from the corpus".into()),
+                    Ok(false) => {}
+                    Err(e) => self.status = Some(format!("index not updated: {e}")),
+                }
+            }
             EngineMsg::Ready(b) => {
+                let first = !matches!(self.engine, Engine::Ready(_));
                 self.engine = Engine::Ready(b);
-                if !self.search.searching {
+                // A new engine (after an update) may give other results: ask again.
+                if !self.search.searching || !first {
                     self.request_search();
                 }
                 if let Some((agency, year)) = self.pending_open.take() {

@@ -6,6 +6,7 @@
 pub mod backend;
 pub mod clipboard;
 pub mod events;
+pub mod index_backend;
 pub mod keys;
 pub mod layout;
 pub mod state;
@@ -19,7 +20,7 @@ use state::{App, Effect};
 use std::path::PathBuf;
 use std::sync::mpsc;
 use std::sync::Arc;
-use worker::{EngineMsg, Loader, Worker};
+use worker::{EngineMsg, Loaded, Loader, Worker};
 
 /// What `nianbao` (no subcommand) and `nianbao open` start the browser with.
 pub struct Options {
@@ -34,11 +35,15 @@ enum Msg {
     Signal(i32),
 }
 
-/// The engine loader: parses the corpus into memory, with progress.
+/// A loader that parses the corpus into memory, with progress (tests, the bench, and
+/// `NIANBAO_MEMORY=1` when the index cannot be used).
 pub fn memory_loader(corpus: PathBuf) -> Loader {
     Box::new(move |progress| {
         let b = MemoryBackend::load(&corpus, progress)?;
-        Ok(Arc::new(b) as Arc<dyn Backend>)
+        Ok(Loaded {
+            backend: Arc::new(b) as Arc<dyn Backend>,
+            updater: None,
+        })
     })
 }
 
@@ -57,7 +62,11 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     terminal::spawn_signals(tx.clone(), Msg::Signal)?;
     let etx = tx.clone();
     let worker = Worker::spawn(
-        memory_loader(opts.corpus.clone()),
+        if std::env::var_os("NIANBAO_MEMORY").is_some_and(|v| v == "1") {
+            memory_loader(opts.corpus.clone())
+        } else {
+            index_backend::loader(opts.corpus.clone(), opts.index.clone())
+        },
         Box::new(move |m: EngineMsg| {
             let _ = etx.send(Msg::Event(AppEvent::Engine(m)));
         }),

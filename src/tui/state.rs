@@ -340,6 +340,8 @@ pub struct App {
     pub pending_open: Option<(String, Option<i32>)>,
     /// Where the corpus is, for error messages.
     pub corpus: String,
+    /// Progress of the background update of a usable index.
+    pub updating: Option<(usize, usize)>,
 }
 
 /// How many hits a search asks for.
@@ -369,6 +371,7 @@ impl App {
             effects: Vec::new(),
             pending_open: None,
             corpus: corpus.to_string(),
+            updating: None,
         }
     }
 

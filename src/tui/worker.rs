@@ -17,6 +17,12 @@ pub enum EngineMsg {
     },
     Ready(Arc<dyn Backend>),
     LoadFailed(String),
+    /// The background update of a usable engine: progress, and how it ended.
+    Updating {
+        done: usize,
+        total: usize,
+    },
+    Updated(Result<bool, String>),
     Results {
         generation: u64,
         results: Result<Results, String>,
@@ -30,6 +36,8 @@ impl std::fmt::Debug for EngineMsg {
             EngineMsg::Ready(_) => write!(f, "Ready"),
             EngineMsg::LoadFailed(e) => write!(f, "LoadFailed({e})"),
             EngineMsg::Results { generation, .. } => write!(f, "Results({generation})"),
+            EngineMsg::Updating { done, total } => write!(f, "Updating({done}/{total})"),
+            EngineMsg::Updated(r) => write!(f, "Updated({r:?})"),
         }
     }
 }
@@ -43,20 +51,36 @@ pub struct Request {
 }
 
 /// Builds or opens the engine, reporting progress (done, total).
-pub type Loader =
-    Box<dyn FnOnce(&mut dyn FnMut(usize, usize)) -> anyhow::Result<Arc<dyn Backend>> + Send>;
+pub type Loader = Box<dyn FnOnce(&mut dyn FnMut(usize, usize)) -> anyhow::Result<Loaded> + Send>;
+
+/// Brings an engine up to date after it is in use; a new engine when anything changed.
+pub type Updater = Box<
+    dyn FnOnce(&mut dyn FnMut(usize, usize)) -> anyhow::Result<Option<Arc<dyn Backend>>> + Send,
+>;
+
+/// What a loader gives: an engine to search now, and maybe work to bring it up to date.
+pub struct Loaded {
+    pub backend: Arc<dyn Backend>,
+    pub updater: Option<Updater>,
+}
+
+enum Cmd {
+    Search(Request),
+    Swap(Arc<dyn Backend>),
+}
 
 /// The UI's handle on the worker thread.
 pub struct Worker {
-    tx: Sender<Request>,
+    tx: Sender<Cmd>,
 }
 
 impl Worker {
-    pub fn spawn(loader: Loader, sink: Box<dyn Fn(EngineMsg) + Send>) -> Worker {
-        let (tx, rx) = mpsc::channel::<Request>();
+    pub fn spawn(loader: Loader, sink: Box<dyn Fn(EngineMsg) + Send + Sync>) -> Worker {
+        let (tx, rx) = mpsc::channel::<Cmd>();
+        let swap = tx.clone();
         std::thread::Builder::new()
             .name("nianbao-search".into())
-            .spawn(move || run(loader, sink, rx))
+            .spawn(move || run(loader, sink, rx, swap))
             .map(|_| ())
             .unwrap_or_else(|e| eprintln!("nianbao: cannot start the search thread: {e}"));
         Worker { tx }
@@ -65,31 +89,70 @@ impl Worker {
     /// Queues a search; never blocks.
     pub fn request(&self, r: Request) {
         // A closed channel means the worker died; the UI shows the load error instead.
-        let _ = self.tx.send(r);
+        let _ = self.tx.send(Cmd::Search(r));
     }
 }
 
-fn run(loader: Loader, sink: Box<dyn Fn(EngineMsg) + Send>, rx: Receiver<Request>) {
-    let mut last = Instant::now() - Duration::from_secs(1);
-    let mut progress = |done: usize, total: usize| {
-        // Throttled: a progress bar needs ~20 updates a second, not one per file.
-        if done == total || last.elapsed() >= Duration::from_millis(50) {
-            last = Instant::now();
-            sink(EngineMsg::Progress { done, total });
+fn run(
+    loader: Loader,
+    sink: Box<dyn Fn(EngineMsg) + Send + Sync>,
+    rx: Receiver<Cmd>,
+    swap: Sender<Cmd>,
+) {
+    let sink: Arc<dyn Fn(EngineMsg) + Send + Sync> = Arc::from(sink);
+    let throttled = |sink: Arc<dyn Fn(EngineMsg) + Send + Sync>, update: bool| {
+        let mut last = Instant::now() - Duration::from_secs(1);
+        move |done: usize, total: usize| {
+            // A progress bar needs ~20 updates a second, not one per file.
+            if done == total || last.elapsed() >= Duration::from_millis(50) {
+                last = Instant::now();
+                sink(if update {
+                    EngineMsg::Updating { done, total }
+                } else {
+                    EngineMsg::Progress { done, total }
+                });
+            }
         }
     };
-    let backend = match loader(&mut progress) {
-        Ok(b) => b,
+    let mut progress = throttled(sink.clone(), false);
+    let loaded = match loader(&mut progress) {
+        Ok(l) => l,
         Err(e) => {
             sink(EngineMsg::LoadFailed(format!("{e:#}")));
             return;
         }
     };
+    let mut backend = loaded.backend;
     sink(EngineMsg::Ready(backend.clone()));
-    while let Ok(mut req) = rx.recv() {
+    if let Some(update) = loaded.updater {
+        let sink = sink.clone();
+        let mut progress = throttled(sink.clone(), true);
+        std::thread::spawn(move || match update(&mut progress) {
+            Ok(Some(b)) => {
+                let _ = swap.send(Cmd::Swap(b.clone()));
+                sink(EngineMsg::Ready(b));
+                sink(EngineMsg::Updated(Ok(true)));
+            }
+            Ok(None) => sink(EngineMsg::Updated(Ok(false))),
+            Err(e) => sink(EngineMsg::Updated(Err(format!("{e:#}")))),
+        });
+    } else {
+        drop(swap);
+    }
+    while let Ok(cmd) = rx.recv() {
+        let mut req = match cmd {
+            Cmd::Search(r) => r,
+            Cmd::Swap(b) => {
+                backend = b;
+                continue;
+            }
+        };
         // Superseded requests are skipped, not queued.
         while let Ok(newer) = rx.try_recv() {
-            req = newer;
+            match newer {
+                Cmd::Search(r) => req = r,
+                Cmd::Swap(b) => backend = b,
+            }
         }
         let results = backend
             .search(&req.text, &req.filters, req.limit)

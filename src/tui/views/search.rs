@@ -18,7 +18,11 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let engine = match &app.engine {
         Engine::Loading { done, total } if *total > 0 => format!("索引 {done}/{total} "),
         Engine::Loading { .. } => "索引… ".to_string(),
-        Engine::Ready(_) => String::new(),
+        Engine::Ready(_) => match app.updating {
+            Some((d, t)) if t > 0 => format!("更新索引 {d}/{t} "),
+            Some(_) => "更新索引… ".to_string(),
+            None => String::new(),
+        },
         Engine::Failed(_) => "索引不可用 ".to_string(),
     };
     crumbs(f, app, theme, l.crumbs, &engine);
