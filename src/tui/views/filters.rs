@@ -7,7 +7,7 @@ use crate::tui::state::{App, FilterPane, FilterPanel};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect) {
@@ -18,7 +18,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
         .title(" 筛选 filters ")
         .title_bottom(" Tab next box · Enter choose · Del clear · Esc close ");
     let inner = outer.inner(r);
-    f.render_widget(Clear, r);
+    super::clear_popup(f, r);
     f.render_widget(outer, r);
     if inner.height < 3 || inner.width < 20 {
         return;

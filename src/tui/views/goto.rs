@@ -7,7 +7,7 @@ use crate::tui::state::{App, GotoPrompt};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 const PROMPT: &str = "› ";
@@ -20,7 +20,7 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
         .title(" 跳转 go to: 机构 年份 (e.g. zhongwei 2024) ")
         .title_bottom(" Enter open · Tab complete · Esc cancel ");
     let inner = block.inner(r);
-    f.render_widget(Clear, r);
+    super::clear_popup(f, r);
     f.render_widget(block, r);
     if inner.height == 0 {
         return;

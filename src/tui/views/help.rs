@@ -6,7 +6,7 @@ use crate::tui::keys::{self, Ctx};
 use crate::tui::layout;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph};
+use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
 pub fn draw(f: &mut Frame, ctx: Ctx, scroll: usize, theme: &Theme, area: Rect) {
@@ -25,7 +25,7 @@ pub fn draw(f: &mut Frame, ctx: Ctx, scroll: usize, theme: &Theme, area: Rect) {
         .title(format!(" 帮助 keys · {} ", ctx.name()))
         .title_bottom(" Esc/?/q close ");
     let inner = block.inner(r);
-    f.render_widget(Clear, r);
+    super::clear_popup(f, r);
     f.render_widget(block, r);
     let lines: Vec<Line> = items
         .iter()

@@ -208,3 +208,25 @@ pub fn status(f: &mut Frame, app: &App, theme: &Theme, area: Rect, hint: &str, r
     ]);
     f.render_widget(Paragraph::new(line), area);
 }
+
+/// Clears the box of an overlay, and the halves of wide characters cut by its edges: a Chinese
+/// character straddling the left border would otherwise hide the border in the terminal.
+pub fn clear_popup(f: &mut Frame, r: Rect) {
+    f.render_widget(ratatui::widgets::Clear, r);
+    let buf = f.buffer_mut();
+    let area = buf.area;
+    for y in r.y..r.bottom() {
+        if r.x > area.x {
+            let c = &mut buf[(r.x - 1, y)];
+            if width(c.symbol()) > 1 {
+                c.set_symbol(" ");
+            }
+        }
+        if r.right() < area.right() {
+            let c = &mut buf[(r.right(), y)];
+            if c.symbol().is_empty() {
+                c.set_symbol(" ");
+            }
+        }
+    }
+}

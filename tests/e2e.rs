@@ -1,0 +1,278 @@
+//! The real binary in a pseudo-terminal: search, open, table 3, select, copy through OSC 52,
+//! quit; and the terminal restored after a quit, SIGTERM and a forced panic.
+
+use base64::Engine as _;
+use portable_pty::{native_pty_system, CommandBuilder, PtySize};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+struct Session {
+    out: Arc<Mutex<Vec<u8>>>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    tty: PathBuf,
+    _master: Box<dyn portable_pty::MasterPty + Send>,
+    _dir: tempfile::TempDir,
+}
+
+/// A temporary corpus: the shipped one plus the fixture with non-zero tables.
+fn corpus(dir: &Path) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let c = dir.join("corpus");
+    for e in walkdir::WalkDir::new(root.join("corpus")) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(root.join("corpus")).unwrap();
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(c.join(rel)).unwrap();
+        } else {
+            std::fs::copy(e.path(), c.join(rel)).unwrap();
+        }
+    }
+    std::fs::create_dir_all(c.join("某某市生态环境局")).unwrap();
+    std::fs::copy(
+        root.join("tests/fixtures/nonzero2021.txt"),
+        c.join("某某市生态环境局/2022.txt"),
+    )
+    .unwrap();
+    c
+}
+
+fn start(env: &[(&str, &str)]) -> Session {
+    let dir = tempfile::tempdir().unwrap();
+    let corpus = corpus(dir.path());
+    let pty = native_pty_system();
+    let pair = pty
+        .openpty(PtySize {
+            rows: 24,
+            cols: 80,
+            pixel_width: 0,
+            pixel_height: 0,
+        })
+        .unwrap();
+    let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_nianbao"));
+    cmd.arg("--corpus");
+    cmd.arg(&corpus);
+    cmd.arg("--index");
+    cmd.arg(dir.path().join("index"));
+    cmd.env("TERM", "xterm-256color");
+    // No system clipboard tool and no tmux: OSC 52 is what we check.
+    for k in [
+        "DISPLAY",
+        "WAYLAND_DISPLAY",
+        "TMUX",
+        "NO_COLOR",
+        "NIANBAO_TEST_PANIC",
+    ] {
+        cmd.env_remove(k);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let child = pair.slave.spawn_command(cmd).unwrap();
+    let tty = PathBuf::from(pair.master.tty_name().expect("pty name"));
+    drop(pair.slave);
+    let out = Arc::new(Mutex::new(Vec::new()));
+    let screen = Arc::new(Mutex::new(vt100::Parser::default()));
+    let mut reader = pair.master.try_clone_reader().unwrap();
+    let (o, s) = (out.clone(), screen.clone());
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 8192];
+        while let Ok(n) = reader.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            o.lock().unwrap().extend_from_slice(&buf[..n]);
+            s.lock().unwrap().process(&buf[..n]);
+        }
+    });
+    let writer = pair.master.take_writer().unwrap();
+    Session {
+        out,
+        screen,
+        writer,
+        child,
+        tty,
+        _master: pair.master,
+        _dir: dir,
+    }
+}
+
+impl Session {
+    fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn wait_for(&self, what: &str) {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(60) {
+            if self.text().contains(what) {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        panic!("never saw {what:?} on screen:\n{}", self.text());
+    }
+
+    fn send(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        // Keys one frame apart, as a person types: Esc-prefixed bursts would read as Alt.
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    fn wait_exit(&mut self) -> u32 {
+        let t = Instant::now();
+        while t.elapsed() < Duration::from_secs(20) {
+            if let Some(st) = self.child.try_wait().unwrap() {
+                // Let the reader drain the last bytes.
+                std::thread::sleep(Duration::from_millis(200));
+                return st.exit_code();
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("the browser did not exit:\n{}", self.text());
+    }
+
+    /// `stty -a` of the pty: raw mode shows as `-icanon -echo`.
+    fn stty(&self) -> String {
+        let o = std::process::Command::new("stty")
+            .arg("-a")
+            .arg("-F")
+            .arg(&self.tty)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn output(&self) -> Vec<u8> {
+        self.out.lock().unwrap().clone()
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// The terminal is as it was: main screen, mouse reporting off, cursor shown, cooked mode.
+fn assert_restored(s: &Session) {
+    let out = s.output();
+    let entered = find(&out, b"\x1b[?1049h").expect("entered the alternate screen");
+    let left = rfind(&out, b"\x1b[?1049l").expect("left the alternate screen");
+    assert!(left > entered);
+    let mouse_on = find(&out, b"\x1b[?1000h").expect("mouse capture was on");
+    let mouse_off = rfind(&out, b"\x1b[?1000l").expect("mouse capture turned off");
+    assert!(mouse_off > mouse_on);
+    assert!(rfind(&out, b"\x1b[?25h").expect("cursor shown") > entered);
+    let stty = s.stty();
+    assert!(
+        stty.contains(" icanon") && stty.contains(" echo") && !stty.contains("-icanon"),
+        "raw mode left on: {stty}"
+    );
+}
+
+#[test]
+fn search_open_table_select_copy_quit() {
+    let mut s = start(&[]);
+    s.wait_for("筛选");
+    assert!(s.stty().contains("-icanon"), "raw mode while running");
+    s.wait_for(" hits ·");
+    s.send("生态环境");
+    s.wait_for("某某市生态环境局  2022");
+    s.send("\r");
+    s.wait_for("表格");
+    let report = nianbao::report::parse_file(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/nonzero2021.txt"
+    )))
+    .unwrap();
+    let n = report.tables.iter().position(|t| t.id == "3").unwrap();
+    s.send("\t");
+    for _ in 0..n {
+        s.send("j");
+    }
+    s.send("\r");
+    s.wait_for("› 表3");
+    s.wait_for("44");
+    s.send("J");
+    s.send("J");
+    s.send("L");
+    s.send("L");
+    s.wait_for("选区 3×3");
+    s.send("y");
+    s.wait_for("copied 3×3 cells as TSV");
+    let tsv = "44\t15\t3\n4\t1\t0\n15\t6\t2\n";
+    let b64 = base64::engine::general_purpose::STANDARD.encode(tsv);
+    let out = s.output();
+    let start = find(&out, b"\x1b]52;c;").expect("an OSC 52 sequence");
+    let end = start
+        + out[start..]
+            .iter()
+            .position(|&b| b == 7)
+            .expect("OSC 52 ends with BEL");
+    let payload = std::str::from_utf8(&out[start + 7..end]).unwrap();
+    assert_eq!(payload, b64);
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(payload)
+        .unwrap();
+    assert_eq!(String::from_utf8(decoded).unwrap(), tsv);
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s);
+}
+
+#[test]
+fn ctrl_c_in_the_query_line_quits_with_status_0() {
+    let mut s = start(&[]);
+    s.wait_for("筛选");
+    s.send("q公开");
+    s.wait_for("搜索› q公开");
+    s.send("\x03");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s);
+}
+
+#[test]
+fn sigterm_restores_the_terminal() {
+    let mut s = start(&[]);
+    s.wait_for("筛选");
+    let pid = s.child.process_id().unwrap();
+    let st = std::process::Command::new("kill")
+        .args(["-TERM", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert_eq!(s.wait_exit(), 143);
+    assert_restored(&s);
+}
+
+#[test]
+fn sighup_restores_the_terminal() {
+    let mut s = start(&[]);
+    s.wait_for("筛选");
+    let pid = s.child.process_id().unwrap();
+    std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert_eq!(s.wait_exit(), 129);
+    assert_restored(&s);
+}
+
+#[test]
+fn a_panic_restores_the_terminal_then_prints_the_message() {
+    let mut s = start(&[("NIANBAO_TEST_PANIC", "1")]);
+    let code = s.wait_exit();
+    assert_ne!(code, 0);
+    assert_restored(&s);
+    let out = s.output();
+    let left = rfind(&out, b"\x1b[?1049l").unwrap();
+    let msg = find(&out, b"NIANBAO_TEST_PANIC=1: forced panic").expect("the panic message");
+    assert!(msg > left, "the message comes after the restore");
+}
