@@ -72,7 +72,7 @@ fn start(env: &[(&str, &str)]) -> Session {
         cmd.env(k, v);
     }
     let child = pair.slave.spawn_command(cmd).unwrap();
-    let tty = PathBuf::from(pair.master.tty_name().expect("pty name"));
+    let tty = pair.master.tty_name().expect("pty name");
     drop(pair.slave);
     let out = Arc::new(Mutex::new(Vec::new()));
     let screen = Arc::new(Mutex::new(vt100::Parser::default()));
