@@ -526,3 +526,17 @@ fn tiny_terminals_do_not_panic() {
         t.screen();
     }
 }
+
+#[test]
+fn the_readme_shows_the_current_key_table() {
+    let table = nianbao::tui::keys::markdown();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    if std::env::var_os("PRINT_KEYS").is_some() {
+        println!("{table}");
+    }
+    assert!(
+        readme.contains(&table),
+        "README.md's key table is out of date:\n{table}"
+    );
+}

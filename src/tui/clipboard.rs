@@ -6,12 +6,14 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
 /// The OSC 52 sequence that asks the terminal to put `text` on the clipboard. Inside tmux it
-/// is wrapped in a DCS passthrough so it reaches the outer terminal.
+/// is sent twice: plain, which tmux takes and passes on with `set-clipboard on`, and wrapped
+/// in a DCS passthrough, which reaches the outer terminal with `allow-passthrough on`.
+/// Either setting is then enough.
 pub fn osc52(text: &str, tmux: bool) -> String {
     let b64 = base64::engine::general_purpose::STANDARD.encode(text.as_bytes());
     let seq = format!("\x1b]52;c;{b64}\x07");
     if tmux {
-        format!("\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
+        format!("{seq}\x1bPtmux;{}\x1b\\", seq.replace('\x1b', "\x1b\x1b"))
     } else {
         seq
     }
@@ -91,7 +93,7 @@ mod tests {
         assert_eq!(osc52("1\t2\n", false), "\x1b]52;c;MQkyCg==\x07");
         assert_eq!(
             osc52("1\t2\n", true),
-            "\x1bPtmux;\x1b\x1b]52;c;MQkyCg==\x07\x1b\\"
+            "\x1b]52;c;MQkyCg==\x07\x1bPtmux;\x1b\x1b]52;c;MQkyCg==\x07\x1b\\"
         );
     }
 }

@@ -417,6 +417,38 @@ pub fn help(ctx: Ctx) -> Vec<(String, &'static str)> {
     out
 }
 
+/// Every binding as a Markdown table, context by context, for the README.
+pub fn markdown() -> String {
+    let ctxs = [
+        Ctx::Global,
+        Ctx::Query,
+        Ctx::Results,
+        Ctx::FilterInput,
+        Ctx::FilterList,
+        Ctx::Goto,
+        Ctx::Report,
+        Ctx::Table,
+        Ctx::Help,
+    ];
+    let mut out = String::from("| where | keys | action |\n|---|---|---|\n");
+    for ctx in ctxs {
+        for b in BINDINGS.iter().filter(|b| b.ctx == ctx) {
+            let keys: Vec<String> = b
+                .keys
+                .iter()
+                .map(|(c, m)| format!("`{}`", label(*c, *m).replace('|', "\\|")))
+                .collect();
+            out.push_str(&format!(
+                "| {} | {} | {} |\n",
+                ctx.name(),
+                keys.join(" "),
+                b.help
+            ));
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

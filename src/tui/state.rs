@@ -113,6 +113,10 @@ pub struct SearchState {
     /// A request is out and its results not in yet.
     pub searching: bool,
     pub error: Option<String>,
+    /// How many hits the current request asks for.
+    pub limit: usize,
+    /// The outstanding request only asks for more of the same hits: keep the selection.
+    pub more: bool,
 }
 
 /// The engine as the browser sees it.
@@ -344,8 +348,9 @@ pub struct App {
     pub updating: Option<(usize, usize)>,
 }
 
-/// How many hits a search asks for.
-pub const HIT_LIMIT: usize = 200;
+/// The fewest hits a search asks for first. Building snippets is most of a
+/// search's cost, so more are asked for only when the user scrolls near the end.
+pub const HIT_LIMIT: usize = 10;
 
 impl App {
     pub fn new(size: (u16, u16), no_color: bool, corpus: &str) -> App {
@@ -358,6 +363,8 @@ impl App {
                 generation: 0,
                 searching: false,
                 error: None,
+                limit: HIT_LIMIT,
+                more: false,
             },
             filters: Filters::default(),
             screens: Vec::new(),

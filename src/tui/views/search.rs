@@ -130,7 +130,7 @@ fn failure(f: &mut Frame, e: &str, theme: &Theme, area: Rect) {
         theme.dim(),
     ));
     lines.push(Line::styled(
-        "  if the index is damaged, run `nianbao index --rebuild`. q quits.",
+        "  if the index is damaged, run `nianbao index --rebuild`. Ctrl-C quits.",
         theme.dim(),
     ));
     f.render_widget(Paragraph::new(lines), area);
