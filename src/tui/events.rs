@@ -449,11 +449,14 @@ impl App {
             .as_ref()
             .map(|r| r.facets.agencies.clone())
             .unwrap_or_default();
-        let count = |n: &str| counts.iter().find(|c| c.0 == n).map_or(0, |c| c.1);
         if input.trim().is_empty() {
             // With nothing typed, the agencies with hits, most first.
             return counts;
         }
+        // A map, not a scan: a large corpus has thousands of agencies on both sides.
+        let by_name: std::collections::HashMap<&str, u64> =
+            counts.iter().map(|(n, c)| (n.as_str(), *c)).collect();
+        let count = |n: &str| by_name.get(n).copied().unwrap_or(0);
         match self.backend() {
             Some(b) => b
                 .resolve_agency(input)

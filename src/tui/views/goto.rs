@@ -27,9 +27,15 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
     }
     let w = inner.width as usize;
     let (cands, year) = app.goto_candidates(&g.input.text);
+    // One copy of the agency list per frame, not one per line.
+    let all = if cands.is_empty() {
+        Vec::new()
+    } else {
+        app.backend().map(|b| b.agencies()).unwrap_or_default()
+    };
     let years_of = |name: &str| -> String {
-        app.backend()
-            .and_then(|b| b.agencies().into_iter().find(|a| a.name == name))
+        all.iter()
+            .find(|a| a.name == name)
             .map(|a| {
                 a.years
                     .iter()
@@ -51,11 +57,9 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
         let y = year.map_or("latest year".to_string(), |y| y.to_string());
         lines.push(Line::styled(format!("year: {y}"), theme.dim()));
     }
-    for (i, name) in cands
-        .iter()
-        .enumerate()
-        .take(inner.height.saturating_sub(2) as usize)
-    {
+    let shown = inner.height.saturating_sub(2).max(1) as usize;
+    let skip = g.cursor.saturating_sub(shown - 1);
+    for (i, name) in cands.iter().enumerate().skip(skip).take(shown) {
         let style = if i == g.cursor {
             theme.selected()
         } else {
