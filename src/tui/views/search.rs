@@ -200,7 +200,13 @@ fn preview(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         h.agency,
         h.year.map_or(String::new(), |y| y.to_string())
     );
-    let block = Block::new().borders(Borders::TOP).title(Span::styled(
+    // Beside the list (wide terminals) the preview needs a left edge too.
+    let borders = if area.x > 0 {
+        Borders::TOP | Borders::LEFT
+    } else {
+        Borders::TOP
+    };
+    let block = Block::new().borders(borders).title(Span::styled(
         truncate(&title, area.width as usize),
         theme.dim(),
     ));
