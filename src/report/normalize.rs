@@ -1,6 +1,10 @@
 //! Cleaning decoded text into lines a reader and the parser can both use: markup, footers and
 //! URL lines out, full-width digits folded, blank lines dropped, flattened web text re-split.
 
+/// A line this long (bytes) is a whole report or page flattened by a web scraper; PDF text
+/// lines are far shorter.
+const FLAT_LINE: usize = 600;
+
 /// Normalises a whole report. The result keeps the source's wording; only noise is removed.
 pub fn clean(text: &str) -> String {
     let text = strip_markup(text);
@@ -11,7 +15,10 @@ pub fn clean(text: &str) -> String {
         if line.is_empty() || is_page_footer(line) || is_url_line(line) || is_pipe_rule(line) {
             continue;
         }
-        let line = pipes_to_tabs(line);
+        let mut line = pipes_to_tabs(line);
+        if line.len() >= FLAT_LINE {
+            line = super::tables::strip_inline_footers(&line);
+        }
         for piece in split_flattened(&line) {
             let piece = piece.trim();
             if !piece.is_empty() {
@@ -177,8 +184,7 @@ fn pipes_to_tabs(line: &str) -> String {
 /// and table-3 row labels are put back at the start of a line so that the rest of the parser
 /// sees the same shape as in PDF text. Short lines are never touched.
 fn split_flattened(line: &str) -> Vec<&str> {
-    const LONG: usize = 600;
-    if line.len() < LONG {
+    if line.len() < FLAT_LINE {
         return vec![line];
     }
     let mut cuts = Vec::new();

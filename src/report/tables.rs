@@ -61,6 +61,29 @@ pub fn read(
     (template, tables)
 }
 
+/// Inline page footers (`- 3 -`) of a report flattened onto one line, which would otherwise
+/// read as cells.
+pub fn strip_inline_footers(line: &str) -> String {
+    let words: Vec<&str> = line.split(' ').collect();
+    let dash = |w: &str| matches!(w, "-" | "—" | "–" | "－");
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        if i + 2 < words.len()
+            && dash(words[i])
+            && dash(words[i + 2])
+            && words[i + 1].len() <= 3
+            && words[i + 1].bytes().all(|b| b.is_ascii_digit())
+        {
+            i += 3;
+            continue;
+        }
+        out.push(words[i]);
+        i += 1;
+    }
+    out.join(" ")
+}
+
 fn slice(text: &str, start: usize, end: usize) -> &str {
     text.get(start..end.max(start)).unwrap_or("")
 }
@@ -202,13 +225,8 @@ fn read_table3(template: Template, region: &str, warnings: &mut Vec<String>) -> 
     let specs = template::table3_rows(template);
     let toks = tokenize(region);
     // An eighth column (小计 of the 法人或其他组织 columns) is read and dropped.
-    let header_end = toks
-        .iter()
-        .position(|t| matches!(t, Tok::Text(s) if super::normalize::key(s).contains("本年新收")))
-        .unwrap_or(0);
-    let subtotal = toks[..header_end]
-        .iter()
-        .any(|t| matches!(t, Tok::Text(s) if s.contains("小计")));
+    let head_end = Keyed::new(region).find("本年新收", 0).map_or(0, |(s, _)| s);
+    let subtotal = region[..head_end].contains("小计");
     let rows = read_rows(
         "3",
         &specs,
@@ -616,7 +634,11 @@ impl SplitSearch<'_> {
         }
         let later_runs = runs.len() - 1; // each later run gives at least one figure
         let later_digits: usize = runs[1..].iter().map(|r| r.len()).sum();
-        let max_len = if run.as_bytes()[pos] == b'0' { 1 } else { (run.len() - pos).min(9) };
+        let max_len = if run.as_bytes()[pos] == b'0' {
+            1
+        } else {
+            (run.len() - pos).min(9)
+        };
         for len in 1..=max_len {
             if self.cur.len() + 1 > self.n {
                 break;
