@@ -22,8 +22,7 @@ const SUFFIXES: &[&str] = &[
     "年度报告",
 ];
 
-pub fn read(text: &str, path: &str, warnings: &mut Vec<String>) -> Meta {
-    let keyed = Keyed::new(text);
+pub fn read(text: &str, keyed: &Keyed, path: &str, warnings: &mut Vec<String>) -> Meta {
     let cites = if keyed.contains("国办公开办函2021") || keyed.contains("20213O号") {
         Some(Template::T2021)
     } else if keyed.contains("国办公开办函2019") {
@@ -365,7 +364,7 @@ mod tests {
     fn title_split_over_lines() {
         let t = "中卫市工业和信息化局\n2024年政府信息公开工作年度报告\n本年度报告根据…\n";
         let mut w = Vec::new();
-        let m = read(t, "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
         assert_eq!(
             m.title.as_deref(),
             Some("中卫市工业和信息化局2024年政府信息公开工作年度报告")
@@ -390,7 +389,7 @@ mod tests {
     fn agency_from_body_when_title_lacks_place() {
         let t = "公共资源交易中心 2023 年政府信息公开工作\n年度报告\n一、总体情况\n通过“修武县公共资源交易中心”网站公开。\n2023年，修武县公共资源交易服务中心未收到申请。\n";
         let mut w = Vec::new();
-        let m = read(t, "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
         assert_eq!(
             m.title.as_deref(),
             Some("公共资源交易中心2023年政府信息公开工作年度报告")
@@ -403,14 +402,14 @@ mod tests {
     fn year_from_statistics_period_when_title_has_none() {
         let t = "某某市统计局政府信息公开工作年度报告\n本报告统计期限自2021年1月1日起至2021年12月31日止。\n";
         let mut w = Vec::new();
-        assert_eq!(read(t, "x.txt", &mut w).year, Some(2021));
+        assert_eq!(read(t, &Keyed::new(t), "x.txt", &mut w).year, Some(2021));
     }
 
     #[test]
     fn breadcrumbs_and_flattened_line() {
         let t = "首页 > 政务公开 > 年报 中卫市审计局2022年政府信息公开工作年度报告 发布时间：2023-01-20。一、总体情况 …\n";
         let mut w = Vec::new();
-        let m = read(t, "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
         assert_eq!(m.agency.as_deref(), Some("中卫市审计局"));
         assert_eq!(m.year, Some(2022));
     }

@@ -12,10 +12,18 @@ pub fn clean(text: &str) -> String {
     for raw in text.split(['\n', '\r']) {
         let line = fold_width(raw);
         let line = line.trim();
-        if line.is_empty() || is_page_footer(line) || is_url_line(line) || is_pipe_rule(line) {
+        if line.is_empty()
+            || line.len() <= 40 && is_page_footer(line)
+            || is_pipe_rule(line)
+            || is_url_line(line)
+        {
             continue;
         }
-        let mut line = pipes_to_tabs(line);
+        let mut line = if line.contains('|') {
+            pipes_to_tabs(line)
+        } else {
+            line.to_string()
+        };
         if line.len() >= FLAT_LINE {
             line = super::tables::strip_inline_footers(&line);
         }
@@ -33,15 +41,30 @@ pub fn clean(text: &str) -> String {
 /// Full-width ASCII digits, letters and a few signs to half-width; the ideographic space to a
 /// space. Full-width brackets and Chinese punctuation stay as they are: they are the wording.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '．' | '－' | '＋' | '％' | '／' | '｜' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-            }
-            '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200b}' | '\u{feff}' => ' ',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(fold_char).collect()
+}
+
+pub fn fold_char(c: char) -> char {
+    match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '．' | '－' | '＋' | '％' | '／' | '｜' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200b}' | '\u{feff}' => ' ',
+        _ => c,
+    }
+}
+
+/// The character's form in a [`key`], or `None` when keys ignore it.
+pub fn key_char(c: char) -> Option<char> {
+    // Fast paths: most characters of a report are CJK ideographs or ASCII.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return Some(c);
+    }
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric().then_some(c);
+    }
+    let c = fold_char(c);
+    (c.is_alphanumeric() && !c.is_whitespace()).then_some(c)
 }
 
 /// Removes HTML comments, tags and entities left by web scrapers. Angle brackets used as
@@ -220,10 +243,7 @@ pub fn is_cjk_numeral(c: char) -> bool {
 /// A key for comparing wording: no whitespace or punctuation, half-width digits.
 /// `（二）部分 公开` and `(二)部分公开` give the same key.
 pub fn key(s: &str) -> String {
-    fold_width(s)
-        .chars()
-        .filter(|c| c.is_alphanumeric() && !c.is_whitespace())
-        .collect()
+    s.chars().filter_map(key_char).collect()
 }
 
 #[cfg(test)]

@@ -9,12 +9,12 @@ use super::tokens::{tokenize, Tok, Unit};
 /// The template and the standard tables found in `text` (already cleaned).
 pub fn read(
     text: &str,
+    keyed: &Keyed,
     year: Option<i32>,
     cites: Option<Template>,
     warnings: &mut Vec<String>,
 ) -> (Template, Vec<Table>) {
-    let keyed = Keyed::new(text);
-    let Some(template) = template_of(&keyed, year, cites, warnings) else {
+    let Some(template) = template_of(keyed, year, cites, warnings) else {
         return (Template::Free, Vec::new());
     };
     let mut tables = Vec::new();
@@ -27,7 +27,7 @@ pub fn read(
     });
     // Section 二's tables end where table 3's header begins.
     let s2_end = t3_head.unwrap_or(text.len());
-    read_section2(text, &keyed, template, s2_end, &mut tables, warnings);
+    read_section2(text, keyed, template, s2_end, &mut tables, warnings);
 
     let t3_end = match t3_start {
         Some((s, _)) => keyed
