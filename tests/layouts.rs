@@ -305,3 +305,36 @@ fn free_form_report_has_no_tables() {
     assert_eq!(r.template, Template::Free);
     assert!(r.tables.is_empty() && r.checks.is_empty());
 }
+
+#[test]
+fn figures_before_their_labels() {
+    // Some converters emit each row's figures on the line above its label.
+    let start = SOURCE.find("一、本年新收").unwrap();
+    let end = SOURCE.find("- 3 -").unwrap();
+    let mut rows: Vec<(String, String)> = Vec::new();
+    for line in SOURCE[start..end].lines().filter(|l| !l.trim().is_empty()) {
+        let (mut words, mut figs) = (String::new(), String::new());
+        for w in line.split(' ') {
+            if w.parse::<u32>().is_ok() {
+                figs.push_str(w);
+                figs.push(' ');
+            } else {
+                words.push_str(w);
+            }
+        }
+        match rows.last_mut() {
+            Some(last) if words.is_empty() || last.1.split_whitespace().count() < 7 => {
+                last.0.push_str(&words);
+                last.1.push_str(&figs);
+            }
+            _ => rows.push((words, figs)),
+        }
+    }
+    let body: String = rows
+        .iter()
+        .map(|(l, f)| format!("{}\n{}\n", f.trim(), l))
+        .collect();
+    let text = format!("{}{body}\n{}", &SOURCE[..start], &SOURCE[end..]);
+    assert!(text.contains("44 15 3 3 4 2 71\n一、本年新收"), "{body}");
+    assert_same_tables(&text);
+}

@@ -95,7 +95,11 @@ fn find_title(text: &str) -> Option<String> {
             continue;
         }
         // Inside a sentence (the preamble cites the title in 《》): take the quoted or run part.
-        if line.contains('《') || line.contains('。') || line.chars().count() > 80 {
+        let sentence_or_crumbs = line.contains(['《', '。', '>', '»'])
+            || line.contains("首页")
+            || line.contains("当前位置")
+            || line.chars().count() > 80;
+        if sentence_or_crumbs {
             if let Some(t) = title_in_line(line) {
                 return Some(t);
             }
@@ -132,6 +136,8 @@ fn is_title_part(line: &str) -> bool {
         && !c.contains("首页")
         && !c.contains("当前位置")
         && !c.contains("发布")
+        && !c.starts_with("附件")
+        && !c.contains("索引号")
         && c.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))
         && !c
             .chars()
@@ -183,9 +189,11 @@ fn split_title(title: &str) -> (Option<String>, Option<i32>) {
             break;
         }
     }
-    let name = rest
-        .trim_start_matches("关于")
-        .trim_end_matches(['的', '（', '(', '）', ')'])
+    let name = rest.trim_start_matches("关于");
+    let name = name.strip_suffix("的").unwrap_or(name);
+    let name = name.strip_suffix("关于").unwrap_or(name);
+    let name = name
+        .trim_end_matches(['（', '(', '）', ')'])
         .trim_matches(|c: char| {
             !(('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric() || "）)".contains(c))
         });
@@ -242,6 +250,16 @@ fn statistics_year(text: &str) -> Option<i32> {
             return Some(y);
         }
         from = at + "1月1日".len();
+    }
+    // `本报告所列数据统计期限为2023年度`, `统计时间：2023年…`
+    let mut from = 0;
+    while let Some(i) = c[from..].find("统计") {
+        let at = from + i + "统计".len();
+        let window: String = c[at..].chars().take(16).collect();
+        if let Some((_, _, y)) = find_year(&window) {
+            return Some(y);
+        }
+        from = at;
     }
     None
 }
@@ -396,6 +414,23 @@ mod tests {
         );
         assert_eq!(m.agency.as_deref(), Some("修武县公共资源交易服务中心"));
         assert!(w.is_empty(), "{w:?}");
+    }
+
+    #[test]
+    fn titles_with_guanyu_attachments_and_breadcrumb_lines() {
+        assert_eq!(
+            split_title("中卫市人民政府办公室关于2024年政府信息公开工作年度报告"),
+            (Some("中卫市人民政府办公室".into()), Some(2024))
+        );
+        let t = "首页 > 信息公开 > 年度报告\n附件\n中卫市审计局\n2023年政府信息公开工作年度报告\n一、总体情况\n";
+        let mut w = Vec::new();
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("中卫市审计局2023年政府信息公开工作年度报告")
+        );
+        let t = "某某市统计局政府信息公开工作年度报告\n本报告所列数据统计期限为2023年度。\n";
+        assert_eq!(read(t, &Keyed::new(t), "x.txt", &mut w).year, Some(2023));
     }
 
     #[test]

@@ -377,28 +377,55 @@ fn read_rows(
             values: vec![None; ncols],
         })
         .collect();
+    // The figures that belong to each row: normally those after its label, up to the next.
+    let cells_between = |from: usize, to: usize| -> Vec<&Tok> {
+        toks.get(from..to.max(from))
+            .unwrap_or(&[])
+            .iter()
+            .filter(|t| t.is_cell())
+            .collect()
+    };
+    let mut segments: Vec<Option<Vec<&Tok>>> = (0..specs.len())
+        .map(|i| {
+            let (_, last) = spans[i]?;
+            let next_start = spans[i + 1..]
+                .iter()
+                .flatten()
+                .map(|&(f, _)| f)
+                .next()
+                .unwrap_or(toks.len());
+            Some(cells_between(last + 1, next_start))
+        })
+        .collect();
+    // Some converters put each row's figures before its label. Told by the shape: every label
+    // found, a full row of figures just before the first label and none after the last.
+    if spans.iter().all(Option::is_some) && specs.len() > 1 {
+        let first = spans[0].map_or(0, |(f, _)| f);
+        let lead_from = toks[..first]
+            .iter()
+            .rposition(|t| !t.is_cell())
+            .map_or(0, |p| p + 1);
+        let lead = cells_between(lead_from, first);
+        let tail_empty = segments
+            .last()
+            .is_some_and(|s| s.as_ref().is_some_and(Vec::is_empty));
+        if lead.len() == source_cols && tail_empty {
+            let mut shifted = vec![Some(lead)];
+            shifted.extend(segments.iter().take(specs.len() - 1).cloned());
+            segments = shifted;
+        }
+    }
+
     // Rows whose label stood with no figures after it, waiting for a block of figures.
     let mut pending: Vec<usize> = Vec::new();
     for i in 0..specs.len() {
-        let Some((_, last)) = spans[i] else {
+        let Some(cells) = segments[i].take() else {
             warnings.push(format!(
                 "table {id}: row {} was not found; its cells are left empty",
                 specs[i].label
             ));
             continue;
         };
-        let next_start = spans[i + 1..]
-            .iter()
-            .flatten()
-            .map(|&(f, _)| f)
-            .next()
-            .unwrap_or(toks.len());
-        let cells: Vec<&Tok> = toks
-            .get(last + 1..next_start.max(last + 1))
-            .unwrap_or(&[])
-            .iter()
-            .filter(|t| t.is_cell())
-            .collect();
         if cells.is_empty() {
             pending.push(i);
             continue;
