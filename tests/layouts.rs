@@ -338,3 +338,12 @@ fn figures_before_their_labels() {
     assert!(text.contains("44 15 3 3 4 2 71\n一、本年新收"), "{body}");
     assert_same_tables(&text);
 }
+
+#[test]
+fn article_twenty_written_once() {
+    let t = SOURCE
+        .replace("第二十条第（五）项", "第（五）项")
+        .replace("第二十条第（六）项", "第（六）项")
+        .replace("第二十条第（八）项", "第（八）项");
+    assert_same_tables(&t);
+}

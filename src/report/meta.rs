@@ -109,8 +109,13 @@ fn find_title(text: &str) -> Option<String> {
         if joined_next {
             parts.push(compact(lines[i + 1]));
         }
+        // Lines above belong to the title only while it still lacks its agency: a site name
+        // above a complete title (`中卫市人民政府` over `中卫市民政局2024年…`) does not.
         let mut j = i;
-        while j > 0 && parts.iter().map(|p| p.chars().count()).sum::<usize>() < 40 {
+        while j > 0
+            && parts.iter().map(|p| p.chars().count()).sum::<usize>() < 40
+            && split_title(&parts.concat()).0.is_none()
+        {
             let prev = lines[j - 1];
             if !is_title_part(prev) {
                 break;
@@ -431,6 +436,18 @@ mod tests {
         );
         let t = "某某市统计局政府信息公开工作年度报告\n本报告所列数据统计期限为2023年度。\n";
         assert_eq!(read(t, &Keyed::new(t), "x.txt", &mut w).year, Some(2023));
+    }
+
+    #[test]
+    fn site_name_above_a_complete_title_is_not_part_of_it() {
+        let t = "中卫市人民政府\n中卫市民政局2024年政府信息公开工作年度报告\n一、总体情况\n";
+        let mut w = Vec::new();
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
+        let t = "中卫市民政局\n2024年度\n政府信息公开工作年度报告\n一、总体情况\n";
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
+        assert_eq!(m.year, Some(2024));
     }
 
     #[test]

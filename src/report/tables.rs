@@ -178,9 +178,23 @@ fn read_section2(
     warnings: &mut Vec<String>,
 ) {
     let specs = template::section2_tables(template);
-    let anchors: Vec<Option<(usize, usize)>> = specs
+    let full: Vec<Option<(usize, usize)>> = specs
         .iter()
         .map(|s| keyed.find(anchor_of(s.id), 0).filter(|&(a, _)| a < end))
+        .collect();
+    // Some reports write 第二十条 only once: `第（五）项` alone then anchors its table, looked
+    // for only inside section 二's tables so that prose elsewhere cannot match.
+    let s2_start = full.iter().flatten().map(|&(s, _)| s).min();
+    let anchors: Vec<Option<(usize, usize)>> = specs
+        .iter()
+        .zip(&full)
+        .map(|(spec, f)| {
+            f.or_else(|| {
+                let from = s2_start?;
+                let short = anchor_of(spec.id).trim_start_matches("第二十条");
+                keyed.find(short, from).filter(|&(a, _)| a < end)
+            })
+        })
         .collect();
     for (i, spec) in specs.iter().enumerate() {
         let Some((_, a_end)) = anchors[i] else {
