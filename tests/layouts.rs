@@ -347,3 +347,13 @@ fn article_twenty_written_once() {
         .replace("第二十条第（八）项", "第（八）项");
     assert_same_tables(&t);
 }
+
+#[test]
+fn empty_cell_between_figures_in_a_pipe_table_is_null() {
+    let t = SOURCE.replace("行政规范性文件 2 1 9", "| 行政规范性文件 | 2 |  | 9 |");
+    let r = parse(&t);
+    assert_eq!(
+        r.table("2-1").unwrap().rows[1].values,
+        vec![Some(Value::Int(2)), None, Some(Value::Int(9))]
+    );
+}

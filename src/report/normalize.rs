@@ -24,6 +24,9 @@ pub fn clean(text: &str) -> String {
         } else {
             line.to_string()
         };
+        if line.contains('\t') {
+            line = mark_empty_cells(&line);
+        }
         if line.len() >= FLAT_LINE {
             line = super::tables::strip_inline_footers(&line);
         }
@@ -201,6 +204,41 @@ fn pipes_to_tabs(line: &str) -> String {
     } else {
         line.to_string()
     }
+}
+
+/// In a tab- or pipe-separated row an empty cell between two figures is a cell with no
+/// figure: it is marked `—` so that it is not lost (a lost cell shifts the others).
+/// Empty cells before the first figure pad the label columns and stay as they are.
+fn mark_empty_cells(line: &str) -> String {
+    let cells: Vec<&str> = line.split('\t').collect();
+    let is_fig = |c: &str| {
+        let c = c.trim();
+        c.bytes().any(|b| b.is_ascii_digit())
+            && !c.ends_with('.')
+            && c.bytes()
+                .all(|b| b.is_ascii_digit() || b".,+-".contains(&b))
+    };
+    let (Some(first), Some(last)) = (
+        cells.iter().position(|c| is_fig(c)),
+        cells.iter().rposition(|c| is_fig(c)),
+    ) else {
+        return line.to_string();
+    };
+    if !cells[first..last].iter().any(|c| c.trim().is_empty()) {
+        return line.to_string();
+    }
+    cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i > first && i < last && c.trim().is_empty() {
+                "—"
+            } else {
+                c
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\t")
 }
 
 /// Web pages saved as text put a whole report on one line. Headings (`二、…`, `第二十条…`)
