@@ -357,3 +357,24 @@ fn empty_cell_between_figures_in_a_pipe_table_is_null() {
         vec![Some(Value::Int(2)), None, Some(Value::Int(9))]
     );
 }
+
+#[test]
+fn html_table_markup_saved_as_text() {
+    let mut html = String::from("<html><head><title>年报</title></head><body><div class=\"crumb\">首页 &gt; 政务公开</div>");
+    for line in SOURCE.lines().filter(|l| !l.trim().is_empty()) {
+        let cells: Vec<&str> = line.split(' ').filter(|c| !c.is_empty()).collect();
+        if cells.iter().any(|c| c.parse::<f64>().is_ok()) {
+            html.push_str("<tr>");
+            for c in cells {
+                html.push_str(&format!("<td style=\"width:20px\"><span>{c}</span></td>"));
+            }
+            html.push_str("</tr>");
+        } else {
+            html.push_str(&format!("<p><!--[if !supportLists]-->{line}<!--[endif]--></p>"));
+        }
+    }
+    html.push_str("</body></html>");
+    assert!(!html.contains('\n'));
+    let r = assert_same_tables(&html);
+    assert_eq!(r.agency.as_deref(), Some("某某市生态环境局"));
+}
