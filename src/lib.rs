@@ -1,9 +1,10 @@
 //! nianbao: search and browse Chinese government information-disclosure annual reports.
 //!
-//! Data flows one way: [`report`] (decode, parse, check) → `index` (schema, tokenizer,
+//! Data flows one way: [`report`] (decode, parse, check) → [`index`] (schema, tokenizer,
 //! indexing, queries) → `tui` and [`commands`]; [`output`] formats for both.
 
 pub mod cli;
 pub mod commands;
+pub mod index;
 pub mod output;
 pub mod report;

@@ -18,7 +18,7 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(cli: Cli, _config: &Config) -> anyhow::Result<bool> {
+fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut err = std::io::stderr();
@@ -28,6 +28,53 @@ fn run(cli: Cli, _config: &Config) -> anyhow::Result<bool> {
             json,
             sections,
         }) => commands::parse::run(&files, json, sections, &mut out, &mut err),
-        Some(_) | None => anyhow::bail!("not implemented yet"),
+        Some(Command::Index { rebuild, json }) => {
+            commands::index::run(config, rebuild, json, &mut out, &mut err)
+        }
+        Some(Command::Search {
+            query,
+            agency,
+            year,
+            template,
+            limit,
+            json,
+        }) => {
+            let args = commands::search::Args {
+                query,
+                agency,
+                year,
+                template,
+                limit,
+                json,
+            };
+            commands::search::run(config, &args, &mut out, &mut err)
+        }
+        Some(Command::Show {
+            target,
+            year,
+            table,
+            format,
+        }) => commands::show::run(
+            config,
+            &target,
+            year,
+            table.as_deref(),
+            format,
+            &mut out,
+            &mut err,
+        ),
+        Some(Command::Agencies { json }) => {
+            commands::agencies::run(config, json, &mut out, &mut err)
+        }
+        Some(Command::Check { agency, year, json }) => commands::check::run(
+            config,
+            agency.as_deref(),
+            year.as_deref(),
+            json,
+            &mut out,
+            &mut err,
+        ),
+        // The browser and `open` belong to the TUI branch.
+        Some(Command::Open { .. }) | None => anyhow::bail!("not implemented yet"),
     }
 }

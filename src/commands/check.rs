@@ -1,0 +1,155 @@
+//! `nianbao check [--agency A] [--year Y] [--json]`: every rule that fails or cannot be assessed.
+//!
+//! The rules of one report come from the parser (`report.checks`); the rule across years
+//! (this year's 二、上年结转 = last year's 四、结转下年度继续办理, per column, same agency) needs
+//! two reports, so it is run here from the index.
+
+use super::{agencies_for, open_index};
+use crate::cli::{parse_years, Config};
+use crate::report::{Report, Value};
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::io::Write;
+
+const CARRIED_IN: &str = "二、上年结转政府信息公开申请数量";
+const CARRIED_OUT: &str = "四、结转下年度继续办理";
+
+#[derive(Debug, Serialize)]
+pub struct Finding {
+    pub path: String,
+    pub agency: String,
+    pub year: Option<i32>,
+    pub rule: String,
+    /// `false` failed, `null` not assessable.
+    pub ok: Option<bool>,
+    pub left: Option<Value>,
+    pub right: Option<Value>,
+}
+
+/// The cross-year findings for two reports of one agency, `last` the year before `this`.
+pub fn across_years(agency: &str, last: &Report, this: &Report) -> Vec<Finding> {
+    let (Some(t_this), Some(t_last)) = (this.table("3"), last.table("3")) else {
+        return Vec::new();
+    };
+    let (Some(cin), Some(cout)) = (t_this.row(CARRIED_IN), t_last.row(CARRIED_OUT)) else {
+        return Vec::new();
+    };
+    let (y, ly) = (this.year.unwrap_or(0), last.year.unwrap_or(0));
+    let mut out = Vec::new();
+    for (c, col) in t_this.columns.iter().enumerate() {
+        let left = cin.values.get(c).copied().flatten();
+        let right = cout.values.get(c).copied().flatten();
+        let ok = match (left, right) {
+            (Some(a), Some(b)) => Some((a.as_f64() - b.as_f64()).abs() < 1e-9),
+            _ => None,
+        };
+        if ok == Some(true) {
+            continue;
+        }
+        out.push(Finding {
+            path: this.path.clone(),
+            agency: agency.to_string(),
+            year: this.year,
+            rule: format!("跨年: {y} 二、上年结转 = {ly} 四、结转下年度继续办理 ({col})"),
+            ok,
+            left,
+            right,
+        });
+    }
+    out
+}
+
+pub fn run(
+    config: &Config,
+    agency: Option<&str>,
+    year: Option<&str>,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let index = open_index(config, err)?;
+    let names = match agency {
+        Some(a) => Some(agencies_for(&index, a)?),
+        None => None,
+    };
+    let years = match year {
+        Some(y) => Some(parse_years(y).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let in_years = |y: Option<i32>| match (years, y) {
+        (None, _) => true,
+        (Some((lo, hi)), Some(y)) => y >= lo && y <= hi,
+        (Some(_), None) => false,
+    };
+    // Per agency, its reports by year (the year before the range too, for the cross-year rule).
+    let mut by_agency: BTreeMap<String, BTreeMap<i32, Report>> = BTreeMap::new();
+    let mut findings = Vec::new();
+    for r in index.reports() {
+        if names.as_ref().is_some_and(|n| !n.contains(&r.agency)) {
+            continue;
+        }
+        let wanted = in_years(r.year);
+        let previous = r.year.is_some_and(|y| in_years(Some(y + 1)));
+        if !wanted && !previous {
+            continue;
+        }
+        let rep = index.report(&r.path)?;
+        if wanted {
+            for c in rep.checks.iter().filter(|c| c.ok != Some(true)) {
+                findings.push(Finding {
+                    path: rep.path.clone(),
+                    agency: r.agency.clone(),
+                    year: rep.year,
+                    rule: c.rule.clone(),
+                    ok: c.ok,
+                    left: c.left,
+                    right: c.right,
+                });
+            }
+        }
+        if let Some(y) = r.year {
+            if !r.agency.is_empty() {
+                by_agency
+                    .entry(r.agency.clone())
+                    .or_default()
+                    .insert(y, rep);
+            }
+        }
+    }
+    for (agency, reps) in &by_agency {
+        for (y, this) in reps {
+            if !in_years(Some(*y)) {
+                continue;
+            }
+            if let Some(last) = reps.get(&(y - 1)) {
+                findings.extend(across_years(agency, last, this));
+            }
+        }
+    }
+    let failed = findings.iter().filter(|f| f.ok == Some(false)).count();
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&findings)?)?;
+    } else {
+        for f in &findings {
+            let year = f.year.map_or("?".into(), |y| y.to_string());
+            let what = match (f.ok, f.left, f.right) {
+                (Some(false), Some(l), Some(r)) => format!("FAILED: {l} ≠ {r}"),
+                (Some(false), _, _) => "FAILED".to_string(),
+                _ => "not assessable (a cell it needs is empty)".to_string(),
+            };
+            writeln!(
+                out,
+                "{} {}  {}  {}\n    {}",
+                f.agency, year, f.rule, what, f.path
+            )?;
+        }
+        writeln!(
+            out,
+            "{} rule{} failed, {} not assessable",
+            failed,
+            if failed == 1 { "" } else { "s" },
+            findings.len() - failed
+        )?;
+    }
+    Ok(failed == 0)
+}

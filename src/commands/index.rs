@@ -1,0 +1,83 @@
+//! `nianbao index [--rebuild] [--json]`: builds or updates the index and says what it did.
+
+use super::index_dir;
+use crate::cli::Config;
+use crate::index::{self as idx, BuildOptions, BuildStats, Progress};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+
+/// One line: what the build did.
+pub fn summary(s: &BuildStats) -> String {
+    format!(
+        "{} reports: {} added, {} updated, {} removed, {} unchanged, {} failed, {} skipped ({:.1} s)",
+        s.reports,
+        s.added,
+        s.updated,
+        s.removed,
+        s.unchanged,
+        s.failed.len(),
+        s.skipped,
+        s.elapsed_ms as f64 / 1000.0
+    )
+}
+
+pub fn run(
+    config: &Config,
+    rebuild: bool,
+    json: bool,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let dir = index_dir(config)?;
+    let tty = std::io::stderr().is_terminal() && !json;
+    let bar = if tty {
+        let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        b.set_style(
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} files  {per_sec}  ETA {eta}  {wide_msg}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        Some(b)
+    } else {
+        None
+    };
+    let mut messages = Vec::new();
+    let result = idx::build(&config.corpus, &dir, &BuildOptions { rebuild }, &mut |p| {
+        match p {
+            Progress::Rebuilding { reason } => messages.push(format!(
+                "nianbao: the index at {} is damaged or out of date ({reason}); rebuilding it from the corpus",
+                dir.display()
+            )),
+            Progress::Indexing { done, total, path } => {
+                if let Some(b) = &bar {
+                    b.set_length(*total as u64);
+                    b.set_position(*done as u64);
+                    b.set_message(path.clone());
+                }
+            }
+            Progress::Committing => {
+                if let Some(b) = &bar {
+                    b.set_message("writing the index…");
+                }
+            }
+            Progress::Scanning { .. } => {}
+        }
+    });
+    if let Some(b) = &bar {
+        b.finish_and_clear();
+    }
+    for m in &messages {
+        writeln!(err, "{m}")?;
+    }
+    let stats = result?;
+    if json {
+        writeln!(out, "{}", serde_json::to_string(&stats)?)?;
+    } else {
+        writeln!(out, "{}", summary(&stats))?;
+        for f in &stats.failed {
+            writeln!(out, "  failed: {}: {}", f.path, f.reason)?;
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,121 @@
+//! `nianbao search QUERY [--agency A] [--year Y] [--template T] [--limit N] [--json]`.
+
+use super::{agencies_for, open_index};
+use crate::cli::{parse_years, Config};
+use crate::index::{Passage, Query};
+use crate::report::Template;
+use std::io::{IsTerminal, Write};
+
+pub struct Args {
+    pub query: Vec<String>,
+    pub agency: Option<String>,
+    pub year: Option<String>,
+    pub template: Option<String>,
+    pub limit: usize,
+    pub json: bool,
+}
+
+/// The passage with its matches marked: reverse video on a terminal, 【】 otherwise.
+pub fn mark(p: &Passage, tty: bool) -> String {
+    let (open, close) = if tty {
+        ("\x1b[7m", "\x1b[0m")
+    } else {
+        ("【", "】")
+    };
+    let mut out = String::with_capacity(p.text.len() + 16);
+    let mut at = 0;
+    for h in &p.highlights {
+        if h.start < at || h.end > p.text.len() {
+            continue;
+        }
+        out.push_str(&p.text[at..h.start]);
+        out.push_str(open);
+        out.push_str(&p.text[h.start..h.end]);
+        out.push_str(close);
+        at = h.end;
+    }
+    out.push_str(&p.text[at..]);
+    out
+}
+
+/// Turns the command line into a [`Query`]; needs the index to resolve `--agency`.
+pub fn build_query(index: &crate::index::Index, args: &Args) -> anyhow::Result<Query> {
+    let agencies = match &args.agency {
+        Some(a) => agencies_for(index, a)?,
+        None => Vec::new(),
+    };
+    let years = match &args.year {
+        Some(y) => Some(parse_years(y).map_err(anyhow::Error::msg)?),
+        None => None,
+    };
+    let template =
+        match &args.template {
+            Some(t) => Some(Template::parse(t).ok_or_else(|| {
+                anyhow::anyhow!("unknown template \"{t}\": use 2021, 2019 or free")
+            })?),
+            None => None,
+        };
+    Ok(Query {
+        text: args.query.join(" "),
+        agencies,
+        years,
+        template,
+        limit: args.limit,
+        offset: 0,
+    })
+}
+
+pub fn run(
+    config: &Config,
+    args: &Args,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let index = open_index(config, err)?;
+    let q = build_query(&index, args)?;
+    let res = index.search(&q)?;
+    if args.json {
+        let hits: Vec<serde_json::Value> = res
+            .hits
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "path": h.path, "agency": h.agency, "year": h.year, "title": h.title,
+                    "template": h.template.as_str(), "score": h.score, "snippet": h.snippet.text,
+                })
+            })
+            .collect();
+        writeln!(
+            out,
+            "{}",
+            serde_json::json!({"total": res.total, "hits": hits})
+        )?;
+        return Ok(true);
+    }
+    let tty = std::io::stdout().is_terminal();
+    writeln!(
+        out,
+        "{} report{} match ({:.1} ms)",
+        res.total,
+        if res.total == 1 { "" } else { "s" },
+        res.elapsed.as_secs_f64() * 1000.0
+    )?;
+    for (i, h) in res.hits.iter().enumerate() {
+        let year = h.year.map_or("?".to_string(), |y| y.to_string());
+        writeln!(
+            out,
+            "\n{}. {} {}  [{}]  score {:.2}",
+            i + 1,
+            h.agency,
+            year,
+            h.template,
+            h.score
+        )?;
+        if !h.title.is_empty() {
+            writeln!(out, "   {}", h.title)?;
+        }
+        writeln!(out, "   {}", h.path)?;
+        writeln!(out, "   {}", mark(&h.snippet, tty))?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,116 @@
+//! `nianbao show AGENCY [YEAR] | PATH [--table ID] [--format F]`: one report, or one of its tables.
+
+use super::{agencies_for, open_index};
+use crate::cli::{Config, ShowFormat};
+use crate::output::{export, summary};
+use crate::report::{self, Report};
+use std::io::Write;
+use std::path::Path;
+
+fn export_format(f: ShowFormat) -> Option<export::Format> {
+    match f {
+        ShowFormat::Text => None,
+        ShowFormat::Tsv => Some(export::Format::Tsv),
+        ShowFormat::Csv => Some(export::Format::Csv),
+        ShowFormat::Md => Some(export::Format::Markdown),
+        ShowFormat::Json => Some(export::Format::Json),
+    }
+}
+
+/// Finds the report: a file path first, then agency (and year) in the index.
+/// `Ok(None)` when the name is ambiguous (the candidates were listed on `out`).
+fn find(
+    config: &Config,
+    target: &str,
+    year: Option<i32>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<Option<Report>> {
+    let p = Path::new(target);
+    if p.is_file() {
+        return Ok(Some(report::parse_file(p)?));
+    }
+    let index = open_index(config, err)?;
+    if let Ok(r) = index.report(target) {
+        return Ok(Some(r));
+    }
+    let names = agencies_for(&index, target)?;
+    if names.len() > 1 {
+        writeln!(out, "\"{target}\" matches {} agencies:", names.len())?;
+        for n in &names {
+            writeln!(out, "  {n}")?;
+        }
+        writeln!(out, "give more of the name, or the full name")?;
+        return Ok(None);
+    }
+    let agency = &names[0];
+    let mut reports = index.find(agency, year);
+    if reports.is_empty() {
+        let years: Vec<String> = index
+            .find(agency, None)
+            .iter()
+            .filter_map(|r| r.year.map(|y| y.to_string()))
+            .collect();
+        anyhow::bail!(
+            "{agency} has no report for {}; it has: {}",
+            year.map_or("any year".into(), |y| y.to_string()),
+            years.join(", ")
+        );
+    }
+    // Without a year, the latest report.
+    reports.sort_by_key(|r| r.year);
+    let chosen = reports.last().map(|r| r.path.clone()).unwrap_or_default();
+    Ok(Some(index.report(&chosen)?))
+}
+
+pub fn run(
+    config: &Config,
+    target: &str,
+    year: Option<i32>,
+    table: Option<&str>,
+    format: ShowFormat,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let Some(r) = find(config, target, year, out, err)? else {
+        return Ok(false);
+    };
+    let fmt = export_format(format);
+    if let Some(id) = table {
+        let Some(t) = r.table(id) else {
+            let ids: Vec<&str> = r.tables.iter().map(|t| t.id.as_str()).collect();
+            anyhow::bail!(
+                "{} has no table {id}; its tables: {}",
+                r.path,
+                if ids.is_empty() {
+                    "none".into()
+                } else {
+                    ids.join(", ")
+                }
+            );
+        };
+        match fmt {
+            None => write!(out, "{}", summary::table(t))?,
+            Some(f) => writeln!(out, "{}", export::table(t, f).trim_end())?,
+        }
+        return Ok(true);
+    }
+    match fmt {
+        None => write!(out, "{}", summary::report(&r, false))?,
+        Some(export::Format::Json) => writeln!(out, "{}", serde_json::to_string_pretty(&r)?)?,
+        Some(f) => {
+            for (i, t) in r.tables.iter().enumerate() {
+                if i > 0 {
+                    writeln!(out)?;
+                }
+                if f == export::Format::Markdown {
+                    writeln!(out, "### {} {}\n", t.id, t.title)?;
+                } else {
+                    writeln!(out, "{} {}", t.id, t.title)?;
+                }
+                writeln!(out, "{}", export::table(t, f).trim_end())?;
+            }
+        }
+    }
+    Ok(true)
+}

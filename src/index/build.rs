@@ -1,0 +1,465 @@
+//! Building and updating the index from the corpus: walk, parse, write, incrementally and safely.
+//!
+//! Safety rests on tantivy: documents become visible only at the single commit at the end,
+//! and a commit replaces meta.json atomically, so a crash or `kill -9` at any point leaves the
+//! previous commit readable. Damage found on open (see [`health`]) is repaired by rebuilding:
+//! the index is only a cache of the corpus.
+
+use super::schema::{self, Fields, FORMAT_VERSION, VERSION_FILE};
+use super::{BuildOptions, BuildStats, FailedFile, Index, IndexError, Progress};
+use crate::report;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::time::{Instant, UNIX_EPOCH};
+use tantivy::directory::error::LockError;
+use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
+use tantivy::{IndexWriter, TantivyDocument, Term};
+
+/// The file recording which index files were last verified by checksum.
+const VERIFIED_FILE: &str = "nianbao-verified.json";
+/// Memory for tantivy's indexing threads, shared between them.
+const WRITER_MEMORY: usize = 128 * 1024 * 1024;
+
+/// Opens the index of `corpus` at `index_dir`, building or repairing it first as needed,
+/// and brings it up to date with the corpus. Meant to run on a worker thread.
+pub fn open_or_build(
+    corpus: &Path,
+    index_dir: &Path,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(Index, BuildStats), IndexError> {
+    let stats = build(corpus, index_dir, &BuildOptions::default(), progress)?;
+    Ok((Index::open(index_dir)?, stats))
+}
+
+/// Opens the index if it is there and sound; otherwise builds (or rebuilds) it first.
+/// `None` when no build was needed. What commands other than `index` use.
+pub fn ensure(
+    corpus: &Path,
+    index_dir: &Path,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(Index, Option<BuildStats>), IndexError> {
+    match Index::open(index_dir) {
+        Ok(i) => Ok((i, None)),
+        Err(IndexError::NoIndex(_)) | Err(IndexError::Damaged { .. }) => {
+            let stats = build(corpus, index_dir, &BuildOptions::default(), progress)?;
+            Ok((Index::open(index_dir)?, Some(stats)))
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
+    move |source| IndexError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Checks an index folder: format version, meta.json, segment files, checksums. Returns the
+/// opened tantivy index, `Ok(None)` when there is no index at all, or the reason it is unusable.
+pub(crate) fn health(dir: &Path) -> Result<Option<tantivy::Index>, String> {
+    let meta = dir.join("meta.json");
+    let version = dir.join(VERSION_FILE);
+    if !meta.exists() && !version.exists() {
+        return Ok(None);
+    }
+    let v: Option<u32> = std::fs::read(&version)
+        .ok()
+        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+        .and_then(|j| j.get("format")?.as_u64())
+        .map(|n| n as u32);
+    match v {
+        None => return Err(format!("{VERSION_FILE} is missing or unreadable")),
+        Some(v) if v != FORMAT_VERSION => {
+            return Err(format!(
+                "it was written in format {v}, this nianbao uses format {FORMAT_VERSION}"
+            ))
+        }
+        _ => {}
+    }
+    if !meta.exists() {
+        return Err("meta.json is missing".into());
+    }
+    let index = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        tantivy::Index::open_in_dir(dir)
+    }))
+    .map_err(|_| "opening it crashed".to_string())?
+    .map_err(|e| format!("cannot open it: {e}"))?;
+    schema::register(&index);
+    if index.schema() != schema::build().0 {
+        return Err("its schema is not this nianbao's".into());
+    }
+    let reader = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.reader()))
+        .map_err(|_| "reading it crashed".to_string())?
+        .map_err(|e| format!("cannot read it: {e}"))?;
+    drop(reader);
+    let listing = file_listing(dir);
+    let verified = std::fs::read_to_string(dir.join(VERIFIED_FILE)).ok();
+    if verified.as_deref() != Some(listing.as_str()) {
+        let bad =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.validate_checksum()))
+                .map_err(|_| "checking its checksums crashed".to_string())?
+                .map_err(|e| format!("cannot check its checksums: {e}"))?;
+        if !bad.is_empty() {
+            let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
+            names.sort();
+            return Err(format!("checksum mismatch in {}", names.join(", ")));
+        }
+        // Best effort: a failure only means checking again next time.
+        let _ = write_atomic(&dir.join(VERIFIED_FILE), listing.as_bytes());
+    }
+    Ok(Some(index))
+}
+
+/// Names, sizes and modification times of the index's files: if unchanged since the last
+/// checksum pass, the files are the ones verified then (writing random bytes changes mtime).
+fn file_listing(dir: &Path) -> String {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name.starts_with("nianbao-") {
+                return None;
+            }
+            let m = e.metadata().ok()?;
+            let t = m.modified().ok()?.duration_since(UNIX_EPOCH).ok()?;
+            Some(format!("{name}\t{}\t{}", m.len(), t.as_nanos()))
+        })
+        .collect();
+    v.sort();
+    v.join("\n")
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Empties a damaged index folder, holding tantivy's writer lock so that a running indexer
+/// is not pulled from under.
+fn wipe(dir: &Path) -> Result<(), IndexError> {
+    let mdir = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.to_string()))?;
+    let guard = match mdir.acquire_lock(&INDEX_WRITER_LOCK) {
+        Ok(g) => g,
+        Err(LockError::LockBusy) => return Err(IndexError::Locked(dir.to_path_buf())),
+        Err(e) => return Err(IndexError::Tantivy(e.to_string())),
+    };
+    for e in std::fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if !is_index_file(&name) {
+            continue;
+        }
+        let p = e.path();
+        let r = if p.is_dir() {
+            std::fs::remove_dir_all(&p)
+        } else {
+            std::fs::remove_file(&p)
+        };
+        r.map_err(io_err(&p))?;
+    }
+    drop(guard);
+    Ok(())
+}
+
+/// Files tantivy or nianbao write in an index folder; nothing else is ever deleted.
+fn is_index_file(name: &str) -> bool {
+    const EXT: [&str; 8] = [
+        ".idx",
+        ".pos",
+        ".term",
+        ".store",
+        ".fast",
+        ".fieldnorm",
+        ".del",
+        ".tmp",
+    ];
+    name == "meta.json"
+        || name == ".managed.json"
+        || name.starts_with("nianbao-")
+        || EXT.iter().any(|x| name.ends_with(x))
+}
+
+fn create(dir: &Path) -> Result<tantivy::Index, IndexError> {
+    let (schema, _) = schema::build();
+    let index = tantivy::Index::create_in_dir(dir, schema)?;
+    schema::register(&index);
+    write_atomic(
+        &dir.join(VERSION_FILE),
+        format!("{{\"format\": {FORMAT_VERSION}}}\n").as_bytes(),
+    )
+    .map_err(io_err(dir))?;
+    Ok(index)
+}
+
+/// What the index holds for one file.
+struct Known {
+    size: u64,
+    mtime: i64,
+    hash: String,
+}
+
+/// The key → (size, mtime, hash) of every live document, read from fast fields.
+fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, IndexError> {
+    let reader = index.reader()?;
+    let searcher = reader.searcher();
+    let mut out = HashMap::new();
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let (Some(key), Some(hash)) = (ff.str("key")?, ff.str("hash")?) else {
+            continue;
+        };
+        let size = ff.u64("size")?;
+        let mtime = ff.i64("mtime")?;
+        let mut k = String::new();
+        let mut h = String::new();
+        for doc in seg.doc_ids_alive() {
+            k.clear();
+            h.clear();
+            let Some(ko) = key.ords().first(doc) else {
+                continue;
+            };
+            key.ord_to_str(ko, &mut k)
+                .map_err(|e| IndexError::Tantivy(e.to_string()))?;
+            if let Some(ho) = hash.ords().first(doc) {
+                hash.ord_to_str(ho, &mut h)
+                    .map_err(|e| IndexError::Tantivy(e.to_string()))?;
+            }
+            out.insert(
+                k.clone(),
+                Known {
+                    size: size.first(doc).unwrap_or(0),
+                    mtime: mtime.first(doc).unwrap_or(0),
+                    hash: h.clone(),
+                },
+            );
+        }
+    }
+    Ok(out)
+}
+
+fn mtime_nanos(m: &std::fs::Metadata) -> i64 {
+    m.modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos() as i64)
+}
+
+/// Turns a parsed report into a document.
+fn document(
+    f: &Fields,
+    key: &str,
+    r: &report::Report,
+    size: u64,
+    mtime: i64,
+    hash: &str,
+) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    let agency = r.agency.clone().unwrap_or_default();
+    let title = r.title.clone().unwrap_or_default();
+    d.add_text(f.key, key);
+    d.add_text(f.path, &r.path);
+    d.add_text(f.agency, &agency);
+    d.add_text(f.agency_text, &agency);
+    d.add_text(f.title, &title);
+    d.add_text(f.title_raw, &title);
+    d.add_text(f.body, &r.text);
+    d.add_i64(f.year, r.year.map_or(schema::NO_YEAR, i64::from));
+    d.add_text(f.template, r.template.as_str());
+    d.add_text(f.json, serde_json::to_string(r).unwrap_or_default());
+    d.add_u64(f.size, size);
+    d.add_i64(f.mtime, mtime);
+    d.add_text(f.hash, hash);
+    d
+}
+
+/// Why bytes are not a report we index, if they are not.
+fn not_a_report(bytes: &[u8]) -> Option<&'static str> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Some("empty file");
+    }
+    if bytes.iter().take(8192).any(|&b| b == 0) {
+        return Some("binary file, not a text report");
+    }
+    None
+}
+
+/// Brings the index at `index_dir` up to date with `corpus`.
+pub fn build(
+    corpus: &Path,
+    index_dir: &Path,
+    opts: &BuildOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<BuildStats, IndexError> {
+    let start = Instant::now();
+    if !corpus.is_dir() {
+        return Err(IndexError::NoCorpus(corpus.to_path_buf()));
+    }
+    std::fs::create_dir_all(index_dir).map_err(io_err(index_dir))?;
+    let mut stats = BuildStats::default();
+    let index = match health(index_dir) {
+        Ok(Some(i)) => i,
+        Ok(None) => create(index_dir)?,
+        Err(reason) => {
+            progress(&Progress::Rebuilding {
+                reason: reason.clone(),
+            });
+            stats.rebuilt = Some(reason);
+            wipe(index_dir)?;
+            create(index_dir)?
+        }
+    };
+    let (_, fields) = schema::build();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    let mut writer: IndexWriter = match index.writer_with_num_threads(threads, WRITER_MEMORY) {
+        Ok(w) => w,
+        Err(tantivy::TantivyError::LockFailure(LockError::LockBusy, _)) => {
+            return Err(IndexError::Locked(index_dir.to_path_buf()))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let known = if opts.rebuild {
+        writer.delete_all_documents()?;
+        HashMap::new()
+    } else {
+        known_files(&index)?
+    };
+
+    // Walk first, so the progress bar knows the total.
+    let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let walker = walkdir::WalkDir::new(corpus)
+        .follow_links(true)
+        .sort_by_file_name();
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let p = e.path();
+                let is_txt = p
+                    .extension()
+                    .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case("txt"));
+                if !is_txt {
+                    stats.skipped += 1;
+                    continue;
+                }
+                let key = p
+                    .strip_prefix(corpus)
+                    .unwrap_or(p)
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.push((p.to_path_buf(), key));
+                if files.len() % 1000 == 0 {
+                    progress(&Progress::Scanning { found: files.len() });
+                }
+            }
+            Ok(_) => {}
+            Err(e) => {
+                // A folder that vanished or cannot be read: name it and go on.
+                let path = e
+                    .path()
+                    .map_or_else(|| corpus.display().to_string(), |p| p.display().to_string());
+                stats.failed.push(FailedFile {
+                    path,
+                    reason: e.to_string(),
+                });
+            }
+        }
+    }
+    progress(&Progress::Scanning { found: files.len() });
+
+    let total = files.len();
+    let mut seen: HashSet<String> = HashSet::with_capacity(total);
+    for (i, (path, key)) in files.iter().enumerate() {
+        if i % 64 == 0 || i + 1 == total {
+            progress(&Progress::Indexing {
+                done: i,
+                total,
+                path: path.display().to_string(),
+            });
+        }
+        let fail = |stats: &mut BuildStats, reason: String| {
+            stats.failed.push(FailedFile {
+                path: path.display().to_string(),
+                reason,
+            })
+        };
+        let meta = match std::fs::metadata(path) {
+            Ok(m) => m,
+            Err(e) => {
+                fail(&mut stats, format!("cannot read: {e}"));
+                continue;
+            }
+        };
+        let (size, mtime) = (meta.len(), mtime_nanos(&meta));
+        let old = known.get(key);
+        if let Some(k) = old {
+            if k.size == size && k.mtime == mtime {
+                stats.unchanged += 1;
+                seen.insert(key.clone());
+                continue;
+            }
+        }
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                fail(&mut stats, format!("cannot read: {e}"));
+                continue;
+            }
+        };
+        let hash = blake3::hash(&bytes).to_hex().to_string();
+        if old.is_some_and(|k| k.hash == hash) {
+            stats.unchanged += 1;
+            seen.insert(key.clone());
+            continue;
+        }
+        if let Some(why) = not_a_report(&bytes) {
+            fail(&mut stats, why.to_string());
+            continue;
+        }
+        let shown = path.display().to_string();
+        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            report::parse_bytes(&shown, &bytes)
+        }));
+        let r = match parsed {
+            Ok(Ok(r)) => r,
+            Ok(Err(e)) => {
+                fail(&mut stats, e.to_string());
+                continue;
+            }
+            Err(_) => {
+                fail(&mut stats, "the parser crashed on this file".into());
+                continue;
+            }
+        };
+        if old.is_some() {
+            writer.delete_term(Term::from_field_text(fields.key, key));
+            stats.updated += 1;
+        } else {
+            stats.added += 1;
+        }
+        writer.add_document(document(&fields, key, &r, size, mtime, &hash))?;
+        seen.insert(key.clone());
+    }
+    for key in known.keys() {
+        if !seen.contains(key) {
+            writer.delete_term(Term::from_field_text(fields.key, key));
+            if !files.iter().any(|(_, k)| k == key) {
+                stats.removed += 1;
+            }
+        }
+    }
+    stats.reports = seen.len();
+    let changed = stats.added + stats.updated + stats.removed > 0
+        || opts.rebuild
+        || stats.rebuilt.is_some()
+        || known.len() != seen.len();
+    if changed {
+        progress(&Progress::Committing);
+        writer.commit()?;
+    }
+    // Merges started by the commit: finish them rather than leave many small segments.
+    writer.wait_merging_threads()?;
+    stats.elapsed_ms = start.elapsed().as_millis() as u64;
+    Ok(stats)
+}

@@ -1,0 +1,262 @@
+//! The search index of a corpus: public API (open, build, search, agencies) and its one error type.
+//!
+//! The index is a cache of the corpus: anything wrong with it (damage, an old format) is
+//! repaired by rebuilding it from the corpus. Nothing here prints; progress goes to a callback.
+//!
+//! Threading: [`Index`] is a cheap `Clone` (an `Arc`) and `Send + Sync`, so the browser can
+//! hand clones to a worker thread and search there while the UI thread keeps drawing.
+
+pub mod agency;
+pub mod build;
+pub mod query;
+pub mod schema;
+pub mod tokenizer;
+
+use crate::report::{Report, Template};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use build::{build, open_or_build};
+
+/// Everything that can go wrong in the index layer.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("the index is being updated by another process ({0}); try again when it has finished")]
+    Locked(PathBuf),
+    #[error("the index at {dir} is damaged or out of date: {reason}")]
+    Damaged { dir: PathBuf, reason: String },
+    #[error("the corpus folder {0} does not exist or is not a folder")]
+    NoCorpus(PathBuf),
+    #[error("no index at {0}; run `nianbao index` first")]
+    NoIndex(PathBuf),
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("no report with path {0} in the index")]
+    NoSuchReport(String),
+    #[error("the query could not be run: {0}")]
+    Query(String),
+    #[error("cannot find a cache folder for the index; pass --index DIR")]
+    NoCacheDir,
+    #[error("index error: {0}")]
+    Tantivy(String),
+}
+
+impl From<tantivy::TantivyError> for IndexError {
+    fn from(e: tantivy::TantivyError) -> Self {
+        IndexError::Tantivy(e.to_string())
+    }
+}
+
+/// What a user asked for: the query text in the syntax users know, and filters.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    /// Terms are ANDed, `"quoted phrases"`, `-exclude`. Empty: every report (filters still apply).
+    pub text: String,
+    /// Exact agency names (from [`Index::resolve_agency`]); empty = any agency.
+    pub agencies: Vec<String>,
+    /// Inclusive year range.
+    pub years: Option<(i32, i32)>,
+    pub template: Option<Template>,
+    /// How many hits to return (after `offset`).
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// One matching report.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// The report's path as indexed (relative to the corpus folder's parent, as walked).
+    pub path: String,
+    pub agency: String,
+    pub year: Option<i32>,
+    pub title: String,
+    pub template: Template,
+    pub score: f32,
+    /// A short passage around the best match, on one line.
+    pub snippet: Passage,
+    /// A longer passage around the best match, line breaks kept, for a preview pane.
+    pub preview: Passage,
+}
+
+/// A passage of text and the byte ranges in it that match the query.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Passage {
+    pub text: String,
+    /// Byte ranges into `text`, sorted, not overlapping, on char boundaries.
+    pub highlights: Vec<Range<usize>>,
+}
+
+/// Counts of matching reports per value, for filter chips. Each dimension is counted with the
+/// other filters applied but not its own, so a chip shows what choosing it would give.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facets {
+    /// Sorted by count, descending, then name.
+    pub agencies: Vec<(String, u64)>,
+    /// Sorted by year, descending. Reports without a year are not counted here.
+    pub years: Vec<(i32, u64)>,
+    pub templates: Vec<(Template, u64)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SearchResults {
+    pub hits: Vec<Hit>,
+    /// Every matching report, not only the returned hits.
+    pub total: usize,
+    pub facets: Facets,
+    pub elapsed: Duration,
+}
+
+/// One agency and the years it has reports for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AgencyYears {
+    pub name: String,
+    /// Ascending, no duplicates.
+    pub years: Vec<i32>,
+    /// Number of reports (a year may have more than one file).
+    pub reports: usize,
+}
+
+/// A report as listed in the index, without its text.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportRef {
+    pub path: String,
+    pub agency: String,
+    pub year: Option<i32>,
+    pub title: String,
+    pub template: Template,
+}
+
+/// Progress of a build, for a progress bar.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Progress {
+    /// Why the existing index is being thrown away (damage, old format).
+    Rebuilding { reason: String },
+    /// Walking the corpus; `found` report files so far.
+    Scanning { found: usize },
+    /// `done` of `total` files looked at (changed or not).
+    Indexing {
+        done: usize,
+        total: usize,
+        path: String,
+    },
+    /// Writing the index to disk.
+    Committing,
+}
+
+/// What a build did.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct BuildStats {
+    pub added: usize,
+    pub updated: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+    /// Files that could not be read or parsed, with the reason; they are not in the index.
+    pub failed: Vec<FailedFile>,
+    /// Files that are not `.txt` reports.
+    pub skipped: usize,
+    /// Set when the old index was thrown away and built again, and why.
+    pub rebuilt: Option<String>,
+    pub reports: usize,
+    pub elapsed_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FailedFile {
+    pub path: String,
+    pub reason: String,
+}
+
+/// Options of [`build`].
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Re-read every file, replacing the whole index in one commit.
+    pub rebuild: bool,
+}
+
+/// An open index: cheap to clone, safe to share between threads. A snapshot: it sees the
+/// index as it was when opened; open again (or [`Index::reload`]) after a build.
+#[derive(Clone)]
+pub struct Index {
+    pub(crate) inner: Arc<query::Inner>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("dir", &self.inner.dir)
+            .finish()
+    }
+}
+
+impl Index {
+    /// Opens an existing index, checking its format version and file checksums.
+    /// A damaged or outdated index gives [`IndexError::Damaged`]; [`open_or_build`] repairs it.
+    pub fn open(index_dir: &Path) -> Result<Index, IndexError> {
+        query::open(index_dir)
+    }
+
+    /// The same index, seeing the latest commit.
+    pub fn reload(&self) -> Result<Index, IndexError> {
+        query::open(&self.inner.dir)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.inner.dir
+    }
+
+    /// Runs a query. Never panics, whatever the query or the state of the files.
+    pub fn search(&self, q: &Query) -> Result<SearchResults, IndexError> {
+        query::search(self, q)
+    }
+
+    /// Every agency, sorted by name, with its years.
+    pub fn agencies(&self) -> Vec<AgencyYears> {
+        self.inner.agency_years.clone()
+    }
+
+    /// The agencies a user means by `input`: the full name, parts (`中卫 交易`), full pinyin
+    /// (`zhongwei`) or initials (`zwsggzy`). An exact full name gives only that agency.
+    pub fn resolve_agency(&self, input: &str) -> Vec<String> {
+        self.inner.agency_matcher.resolve(input)
+    }
+
+    /// Every report in the index, sorted by agency then year.
+    pub fn reports(&self) -> Vec<ReportRef> {
+        self.inner.reports.clone()
+    }
+
+    /// The reports of one agency (exact name) and, if given, one year.
+    pub fn find(&self, agency: &str, year: Option<i32>) -> Vec<ReportRef> {
+        self.inner
+            .reports
+            .iter()
+            .filter(|r| r.agency == agency && (year.is_none() || r.year == year))
+            .cloned()
+            .collect()
+    }
+
+    /// The full parsed report (sections, tables, checks, text) as it was indexed.
+    pub fn report(&self, path: &str) -> Result<Report, IndexError> {
+        query::load_report(self, path)
+    }
+
+    pub fn num_reports(&self) -> usize {
+        self.inner.reports.len()
+    }
+}
+
+/// The default index folder for a corpus: `<cache dir>/nianbao/<hash of the canonical corpus path>`.
+pub fn default_index_dir(corpus: &Path) -> Result<PathBuf, IndexError> {
+    let canon = corpus
+        .canonicalize()
+        .map_err(|_| IndexError::NoCorpus(corpus.to_path_buf()))?;
+    let dirs = directories::ProjectDirs::from("", "", "nianbao").ok_or(IndexError::NoCacheDir)?;
+    let hash = blake3::hash(canon.to_string_lossy().as_bytes()).to_hex();
+    Ok(dirs.cache_dir().join(format!("index-{}", &hash[..16])))
+}

@@ -1,0 +1,748 @@
+//! Running a user's query: its syntax, filters, ranking, snippets and facet counts.
+//!
+//! Matching is on the report's text only (so a hit always contains what was typed); the title
+//! and agency fields add to the score, so reports whose title or agency match rank first.
+//! Filters and facets are evaluated in one pass by [`FacetTop`] from per-document arrays read
+//! once from fast fields (the [`Catalog`]), not by tantivy queries: one scan gives the top hits
+//! and the chip counts of every dimension.
+
+use super::agency::AgencyMatcher;
+use super::schema::{self, Fields};
+use super::tokenizer;
+use super::{
+    AgencyYears, Facets, Hit, Index, IndexError, Passage, Query, ReportRef, SearchResults,
+};
+use crate::report::{Report, Template};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQuery, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{
+    DocAddress, DocId, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument,
+    Term,
+};
+
+/// How much a match in the title or the agency name adds, relative to the text's BM25.
+const TITLE_BOOST: f32 = 4.0;
+const AGENCY_BOOST: f32 = 4.0;
+/// Characters of context before a match in a snippet, and the snippet's length in characters.
+const SNIPPET_BEFORE: usize = 24;
+const SNIPPET_CHARS: usize = 110;
+const PREVIEW_BEFORE: usize = 240;
+const PREVIEW_CHARS: usize = 900;
+
+/// What an open [`Index`] shares between its clones.
+pub struct Inner {
+    pub(crate) dir: PathBuf,
+    index: tantivy::Index,
+    // Kept so the searcher's segments stay open.
+    _reader: IndexReader,
+    searcher: Searcher,
+    fields: Fields,
+    catalog: Catalog,
+    pub(crate) agency_years: Vec<AgencyYears>,
+    pub(crate) agency_matcher: AgencyMatcher,
+    pub(crate) reports: Vec<ReportRef>,
+}
+
+/// Per-document facts for filtering and facets, by segment ordinal then doc id.
+struct Catalog {
+    agencies: Vec<String>,
+    segs: Vec<Arc<SegFacts>>,
+}
+
+#[derive(Default)]
+struct SegFacts {
+    /// Index into `Catalog::agencies`.
+    agency: Vec<u32>,
+    /// `schema::NO_YEAR` when unknown.
+    year: Vec<i32>,
+    template: Vec<u8>,
+}
+
+fn template_code(t: Template) -> u8 {
+    match t {
+        Template::T2021 => 0,
+        Template::T2019 => 1,
+        Template::Free => 2,
+    }
+}
+
+const TEMPLATES: [Template; 3] = [Template::T2021, Template::T2019, Template::Free];
+
+fn terr(e: impl std::fmt::Display) -> IndexError {
+    IndexError::Tantivy(e.to_string())
+}
+
+fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), IndexError> {
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut agencies = Vec::new();
+    let mut segs = Vec::new();
+    let mut reports = Vec::new();
+    for seg in searcher.segment_readers() {
+        let ff = seg.fast_fields();
+        let n = seg.max_doc() as usize;
+        let mut facts = SegFacts {
+            agency: vec![0; n],
+            year: vec![schema::NO_YEAR as i32; n],
+            template: vec![template_code(Template::Free); n],
+        };
+        let agency = ff.str("agency").map_err(terr)?;
+        let template = ff.str("template").map_err(terr)?;
+        let path = ff.str("path").map_err(terr)?;
+        let title = ff.str("title_raw").map_err(terr)?;
+        let year = ff.i64("year").map_err(terr)?;
+        // Ordinal → global id, per segment: each distinct string is looked up once.
+        let mut agency_ids: HashMap<u64, u32> = HashMap::new();
+        let mut s = String::new();
+        let read = |col: &Option<tantivy::columnar::StrColumn>, doc: DocId, s: &mut String| {
+            s.clear();
+            if let Some(c) = col {
+                if let Some(o) = c.ords().first(doc) {
+                    let _ = c.ord_to_str(o, s);
+                }
+            }
+        };
+        for doc in seg.doc_ids_alive() {
+            let d = doc as usize;
+            let aid = match agency.as_ref().and_then(|c| c.ords().first(doc)) {
+                Some(o) => match agency_ids.get(&o) {
+                    Some(&id) => id,
+                    None => {
+                        read(&agency, doc, &mut s);
+                        let id = *ids.entry(s.clone()).or_insert_with(|| {
+                            agencies.push(s.clone());
+                            (agencies.len() - 1) as u32
+                        });
+                        agency_ids.insert(o, id);
+                        id
+                    }
+                },
+                None => *ids.entry(String::new()).or_insert_with(|| {
+                    agencies.push(String::new());
+                    (agencies.len() - 1) as u32
+                }),
+            };
+            facts.agency[d] = aid;
+            let y = year.first(doc).unwrap_or(schema::NO_YEAR) as i32;
+            facts.year[d] = y;
+            read(&template, doc, &mut s);
+            let t = Template::parse(&s).unwrap_or(Template::Free);
+            facts.template[d] = template_code(t);
+            let mut p = String::new();
+            read(&path, doc, &mut p);
+            let mut ti = String::new();
+            read(&title, doc, &mut ti);
+            reports.push(ReportRef {
+                path: p,
+                agency: agencies[aid as usize].clone(),
+                year: (y != schema::NO_YEAR as i32).then_some(y),
+                title: ti,
+                template: t,
+            });
+        }
+        segs.push(Arc::new(facts));
+    }
+    reports.sort_by(|a, b| {
+        (a.agency.as_str(), a.year, a.path.as_str()).cmp(&(
+            b.agency.as_str(),
+            b.year,
+            b.path.as_str(),
+        ))
+    });
+    Ok((Catalog { agencies, segs }, reports))
+}
+
+fn agency_years(reports: &[ReportRef]) -> Vec<AgencyYears> {
+    let mut m: BTreeMap<&str, (Vec<i32>, usize)> = BTreeMap::new();
+    for r in reports {
+        let e = m.entry(r.agency.as_str()).or_default();
+        e.1 += 1;
+        if let Some(y) = r.year {
+            if !e.0.contains(&y) {
+                e.0.push(y);
+            }
+        }
+    }
+    m.into_iter()
+        .map(|(name, (mut years, n))| {
+            years.sort_unstable();
+            AgencyYears {
+                name: name.to_string(),
+                years,
+                reports: n,
+            }
+        })
+        .collect()
+}
+
+pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
+    let index = match super::build::health(dir) {
+        Ok(Some(i)) => i,
+        Ok(None) => return Err(IndexError::NoIndex(dir.to_path_buf())),
+        Err(reason) => {
+            return Err(IndexError::Damaged {
+                dir: dir.to_path_buf(),
+                reason,
+            })
+        }
+    };
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()
+        .map_err(|e: tantivy::TantivyError| IndexError::Damaged {
+            dir: dir.to_path_buf(),
+            reason: e.to_string(),
+        })?;
+    let searcher = reader.searcher();
+    let (catalog, reports) = build_catalog(&searcher)?;
+    let years = agency_years(&reports);
+    let matcher = AgencyMatcher::new(years.iter().map(|a| a.name.clone()).collect());
+    let (_, fields) = schema::build();
+    Ok(Index {
+        inner: std::sync::Arc::new(Inner {
+            dir: dir.to_path_buf(),
+            index,
+            _reader: reader,
+            searcher,
+            fields,
+            catalog,
+            agency_years: years,
+            agency_matcher: matcher,
+            reports,
+        }),
+    })
+}
+
+/// One part of a user's query: a word or phrase, to find or to exclude.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clause {
+    pub exclude: bool,
+    /// Terms with positions relative to the first, as [`tokenizer::query_terms`] gives them.
+    pub terms: Vec<(usize, String)>,
+}
+
+/// Splits the user's syntax: whitespace separates terms (ANDed), `"…"` makes a phrase, a
+/// leading `-` excludes. Full-width quotes and minus count too. Parts with nothing
+/// searchable (punctuation alone) are dropped.
+pub fn parse_query(text: &str) -> Vec<Clause> {
+    let mut out = Vec::new();
+    let chars: Vec<char> = text.chars().map(tokenizer::fold_width).collect();
+    let is_quote = |c: char| matches!(c, '"' | '“' | '”');
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_whitespace() {
+            i += 1;
+            continue;
+        }
+        let mut exclude = false;
+        if chars[i] == '-' && chars.get(i + 1).is_some_and(|c| !c.is_whitespace()) {
+            exclude = true;
+            i += 1;
+        }
+        let part: String;
+        if is_quote(chars[i]) {
+            let start = i + 1;
+            let mut j = start;
+            while j < chars.len() && !is_quote(chars[j]) {
+                j += 1;
+            }
+            part = chars[start..j].iter().collect();
+            i = j + 1;
+        } else {
+            let start = i;
+            let mut j = i;
+            while j < chars.len() && !chars[j].is_whitespace() && !is_quote(chars[j]) {
+                j += 1;
+            }
+            part = chars[start..j].iter().collect();
+            i = j;
+        }
+        let terms = tokenizer::query_terms(&part);
+        if !terms.is_empty() {
+            out.push(Clause { exclude, terms });
+        }
+    }
+    out
+}
+
+fn clause_query(field: tantivy::schema::Field, c: &Clause) -> Box<dyn TQuery> {
+    if c.terms.len() == 1 {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, &c.terms[0].1),
+            IndexRecordOption::WithFreqs,
+        ))
+    } else {
+        Box::new(PhraseQuery::new_with_offset(
+            c.terms
+                .iter()
+                .map(|(p, t)| (*p, Term::from_field_text(field, t)))
+                .collect(),
+        ))
+    }
+}
+
+fn tantivy_query(f: &Fields, clauses: &[Clause]) -> Box<dyn TQuery> {
+    let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    let mut positive = false;
+    for c in clauses {
+        if c.exclude {
+            parts.push((Occur::MustNot, clause_query(f.body, c)));
+        } else {
+            positive = true;
+            parts.push((Occur::Must, clause_query(f.body, c)));
+            parts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(clause_query(f.title, c), TITLE_BOOST)),
+            ));
+            parts.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    clause_query(f.agency_text, c),
+                    AGENCY_BOOST,
+                )),
+            ));
+        }
+    }
+    if !positive {
+        parts.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Box::new(BooleanQuery::new(parts))
+}
+
+/// The filters, as the catalog's codes.
+#[derive(Clone)]
+struct Filter {
+    /// `None`: any agency.
+    agencies: Option<Vec<bool>>,
+    years: Option<(i32, i32)>,
+    template: Option<u8>,
+}
+
+/// Collects the top hits among documents that pass every filter, the total, and for each
+/// facet the counts among documents that pass the other filters.
+struct FacetTop<'a> {
+    catalog: &'a Catalog,
+    filter: Arc<Filter>,
+    keep: usize,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+struct Scored {
+    score: Score,
+    addr: DocAddress,
+}
+impl Eq for Scored {}
+impl Ord for Scored {
+    // Reversed, so a BinaryHeap is a min-heap of the best; ties go to the earlier document.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.score
+            .partial_cmp(&self.score)
+            .unwrap_or(Ordering::Equal)
+            .then(self.addr.cmp(&o.addr))
+    }
+}
+impl PartialOrd for Scored {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+#[derive(Default)]
+struct Fruit {
+    top: Vec<Scored>,
+    total: usize,
+    agency: HashMap<u32, u64>,
+    year: HashMap<i32, u64>,
+    template: [u64; 3],
+}
+
+struct SegTop {
+    facts: Arc<SegFacts>,
+    filter: Arc<Filter>,
+    seg: u32,
+    keep: usize,
+    heap: BinaryHeap<Scored>,
+    fruit: Fruit,
+}
+
+impl SegmentCollector for SegTop {
+    type Fruit = Fruit;
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let d = doc as usize;
+        let (Some(&a), Some(&y), Some(&t)) = (
+            self.facts.agency.get(d),
+            self.facts.year.get(d),
+            self.facts.template.get(d),
+        ) else {
+            return;
+        };
+        let f = &*self.filter;
+        let ok_a = f
+            .agencies
+            .as_ref()
+            .is_none_or(|v| v.get(a as usize).copied().unwrap_or(false));
+        let ok_y = f.years.is_none_or(|(lo, hi)| y >= lo && y <= hi);
+        let ok_t = f.template.is_none_or(|x| x == t);
+        if ok_y && ok_t {
+            *self.fruit.agency.entry(a).or_default() += 1;
+        }
+        if ok_a && ok_t && y != schema::NO_YEAR as i32 {
+            *self.fruit.year.entry(y).or_default() += 1;
+        }
+        if ok_a && ok_y {
+            self.fruit.template[t as usize % 3] += 1;
+        }
+        if ok_a && ok_y && ok_t {
+            self.fruit.total += 1;
+            let s = Scored {
+                score,
+                addr: DocAddress::new(self.seg, doc),
+            };
+            if self.heap.len() < self.keep {
+                self.heap.push(s);
+            } else if self.heap.peek().is_some_and(|w| s < *w) {
+                self.heap.pop();
+                self.heap.push(s);
+            }
+        }
+    }
+    fn harvest(mut self) -> Fruit {
+        self.fruit.top = self.heap.into_vec();
+        self.fruit
+    }
+}
+
+impl Collector for FacetTop<'_> {
+    type Fruit = Fruit;
+    type Child = SegTop;
+    fn for_segment(&self, ord: u32, _seg: &SegmentReader) -> tantivy::Result<SegTop> {
+        let facts =
+            self.catalog.segs.get(ord as usize).ok_or_else(|| {
+                tantivy::TantivyError::InternalError("segment not in catalog".into())
+            })?;
+        Ok(SegTop {
+            facts: facts.clone(),
+            filter: self.filter.clone(),
+            seg: ord,
+            keep: self.keep,
+            heap: BinaryHeap::new(),
+            fruit: Fruit::default(),
+        })
+    }
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
+        let mut all = Fruit::default();
+        for f in fruits {
+            all.top.extend(f.top);
+            all.total += f.total;
+            for (k, v) in f.agency {
+                *all.agency.entry(k).or_default() += v;
+            }
+            for (k, v) in f.year {
+                *all.year.entry(k).or_default() += v;
+            }
+            for i in 0..3 {
+                all.template[i] += f.template[i];
+            }
+        }
+        all.top.sort();
+        all.top.truncate(self.keep);
+        Ok(all)
+    }
+}
+
+pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexError> {
+    let start = Instant::now();
+    let inner = &index.inner;
+    let catalog = &inner.catalog;
+    let clauses = parse_query(&q.text);
+    let query = tantivy_query(&inner.fields, &clauses);
+    let agencies = if q.agencies.is_empty() {
+        None
+    } else {
+        let mut v = vec![false; catalog.agencies.len()];
+        for (i, name) in catalog.agencies.iter().enumerate() {
+            v[i] = q.agencies.iter().any(|a| a == name);
+        }
+        Some(v)
+    };
+    let collector = FacetTop {
+        catalog,
+        filter: Arc::new(Filter {
+            agencies,
+            years: q.years,
+            template: q.template.map(template_code),
+        }),
+        keep: q.offset + q.limit,
+    };
+    let searcher = &inner.searcher;
+    // tantivy can panic on a damaged segment (a phrase query over corrupt positions); the
+    // checksums at open should have caught it, this is the last line of defence.
+    let fruit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        searcher.search(query.as_ref(), &collector)
+    }))
+    .map_err(|_| IndexError::Damaged {
+        dir: inner.dir.clone(),
+        reason: "a search crashed inside the index; rebuild it with `nianbao index --rebuild`"
+            .into(),
+    })?
+    .map_err(terr)?;
+    let mut hits = Vec::new();
+    for s in fruit.top.iter().skip(q.offset) {
+        let doc: TantivyDocument =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| searcher.doc(s.addr)))
+                .map_err(|_| IndexError::Damaged {
+                    dir: inner.dir.clone(),
+                    reason: "reading a stored report crashed".into(),
+                })?
+                .map_err(terr)?;
+        hits.push(make_hit(&inner.fields, &doc, s.score, &clauses));
+    }
+    let mut agencies: Vec<(String, u64)> = fruit
+        .agency
+        .into_iter()
+        .map(|(k, v)| (catalog.agencies[k as usize].clone(), v))
+        .collect();
+    agencies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let mut years: Vec<(i32, u64)> = fruit.year.into_iter().collect();
+    years.sort_by_key(|y| std::cmp::Reverse(y.0));
+    let templates = TEMPLATES
+        .iter()
+        .map(|&t| (t, fruit.template[template_code(t) as usize]))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    Ok(SearchResults {
+        hits,
+        total: fruit.total,
+        facets: Facets {
+            agencies,
+            years,
+            templates,
+        },
+        elapsed: start.elapsed(),
+    })
+}
+
+fn text_of(doc: &TantivyDocument, f: tantivy::schema::Field) -> &str {
+    doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+fn make_hit(f: &Fields, doc: &TantivyDocument, score: Score, clauses: &[Clause]) -> Hit {
+    let body = text_of(doc, f.body);
+    let year = doc
+        .get_first(f.year)
+        .and_then(|v| v.as_i64())
+        .filter(|&y| y != schema::NO_YEAR)
+        .map(|y| y as i32);
+    let (snippet, preview) = passages(body, clauses);
+    Hit {
+        path: text_of(doc, f.path).to_string(),
+        agency: text_of(doc, f.agency).to_string(),
+        year,
+        title: text_of(doc, f.title).to_string(),
+        template: Template::parse(text_of(doc, f.template)).unwrap_or(Template::Free),
+        score,
+        snippet,
+        preview,
+    }
+}
+
+/// Byte ranges of `text` where the query's clauses (not the excluded ones) match, exactly as
+/// the index matches them (same tokens, same positions). Sorted by start. Each range comes
+/// with the clause's index.
+pub fn match_ranges(text: &str, clauses: &[Clause]) -> Vec<(Range<usize>, usize)> {
+    let wanted: Vec<(usize, &Clause)> = clauses
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| !c.exclude)
+        .collect();
+    if wanted.is_empty() {
+        return Vec::new();
+    }
+    let toks = tokenizer::analyze(text);
+    let mut at: HashMap<(usize, &str), (usize, usize)> = HashMap::with_capacity(toks.len());
+    for t in &toks {
+        at.insert((t.position, t.text.as_str()), (t.from, t.to));
+    }
+    let mut out = Vec::new();
+    for t in &toks {
+        for &(ci, c) in &wanted {
+            if c.terms[0].1 != t.text {
+                continue;
+            }
+            let base = t.position;
+            let mut lo = t.from;
+            let mut hi = t.to;
+            let all = c
+                .terms
+                .iter()
+                .all(|(p, term)| match at.get(&(base + p, term.as_str())) {
+                    Some(&(a, b)) => {
+                        lo = lo.min(a);
+                        hi = hi.max(b);
+                        true
+                    }
+                    None => false,
+                });
+            if all {
+                out.push((lo..hi, ci));
+            }
+        }
+    }
+    out.sort_by_key(|(r, _)| (r.start, r.end));
+    out
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A window of `text` around `center` (byte), `before` chars before and `len` chars long,
+/// with the match ranges falling in it. `one_line` folds whitespace runs into one space.
+fn window(
+    text: &str,
+    center: usize,
+    before: usize,
+    len: usize,
+    ranges: &[Range<usize>],
+    one_line: bool,
+) -> Passage {
+    let center = floor_boundary(text, center);
+    let start = text[..center]
+        .char_indices()
+        .rev()
+        .nth(before.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let end = text[start..]
+        .char_indices()
+        .nth(len)
+        .map_or(text.len(), |(i, _)| start + i);
+    // Copy the window, mapping source byte offsets to output offsets for the highlights.
+    let mut out = String::with_capacity(end - start);
+    let mut map: Vec<(usize, usize)> = Vec::new();
+    let mut in_space = false;
+    for (i, c) in text[start..end].char_indices() {
+        let src = start + i;
+        map.push((src, out.len()));
+        if c.is_whitespace() && (one_line || c != '\n') {
+            if !in_space && !out.is_empty() {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    map.push((end, out.len()));
+    let to_out = |b: usize| -> usize {
+        match map.binary_search_by_key(&b, |&(s, _)| s) {
+            Ok(i) => map[i].1,
+            Err(i) => map.get(i).map_or(out.len(), |m| m.1),
+        }
+    };
+    let mut highlights: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        if r.end <= start || r.start >= end {
+            continue;
+        }
+        let a = to_out(r.start.max(start));
+        let b = to_out(r.end.min(end));
+        if a >= b {
+            continue;
+        }
+        match highlights.last_mut() {
+            Some(last) if a <= last.end => last.end = last.end.max(b),
+            _ => highlights.push(a..b),
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    for h in &mut highlights {
+        h.end = h.end.min(trimmed);
+    }
+    highlights.retain(|h| h.start < h.end);
+    Passage {
+        text: out,
+        highlights,
+    }
+}
+
+/// The snippet (one line) and the preview (lines kept) around the best match: the place where
+/// the most different clauses match close together, the first such place on a tie.
+pub fn passages(text: &str, clauses: &[Clause]) -> (Passage, Passage) {
+    let found = match_ranges(text, clauses);
+    let ranges: Vec<Range<usize>> = found.iter().map(|(r, _)| r.clone()).collect();
+    let mut best = (0usize, 0usize);
+    for (i, (r, _)) in found.iter().enumerate() {
+        let limit = r.start + SNIPPET_CHARS * 3;
+        let mut seen: Vec<usize> = found[i..]
+            .iter()
+            .take_while(|(x, _)| x.start < limit)
+            .map(|(_, c)| *c)
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        if seen.len() > best.0 {
+            best = (seen.len(), r.start);
+        }
+    }
+    let center = best.1;
+    let before_snip = if found.is_empty() { 0 } else { SNIPPET_BEFORE };
+    let before_prev = if found.is_empty() { 0 } else { PREVIEW_BEFORE };
+    (
+        window(text, center, before_snip, SNIPPET_CHARS, &ranges, true),
+        window(text, center, before_prev, PREVIEW_CHARS, &ranges, false),
+    )
+}
+
+pub(crate) fn load_report(index: &Index, path: &str) -> Result<Report, IndexError> {
+    let inner = &index.inner;
+    let q = TermQuery::new(
+        Term::from_field_text(inner.fields.path, path),
+        IndexRecordOption::Basic,
+    );
+    let top = inner
+        .searcher
+        .search(
+            &q,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )
+        .map_err(terr)?;
+    let Some((_, addr)) = top.first() else {
+        return Err(IndexError::NoSuchReport(path.to_string()));
+    };
+    let doc: TantivyDocument = inner.searcher.doc(*addr).map_err(terr)?;
+    let mut r: Report = serde_json::from_str(text_of(&doc, inner.fields.json))
+        .map_err(|e| IndexError::Tantivy(format!("stored report for {path}: {e}")))?;
+    r.text = text_of(&doc, inner.fields.body).to_string();
+    Ok(r)
+}
+
+#[allow(dead_code)]
+fn _assert_send_sync() {
+    fn f<T: Send + Sync + Clone>() {}
+    f::<Index>();
+}
+
+impl Inner {
+    /// The underlying tantivy index (for tests and benchmarks).
+    pub fn tantivy(&self) -> &tantivy::Index {
+        &self.index
+    }
+}

@@ -1,0 +1,78 @@
+//! The index's fields and on-disk format version, in one place.
+
+use super::tokenizer::{CjkTokenizer, NAME};
+use tantivy::schema::{
+    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, INDEXED, STORED, STRING,
+};
+use tantivy::tokenizer::TextAnalyzer;
+
+/// Bumped whenever the schema, the tokenizer or what is stored changes: an index with another
+/// version is rebuilt from the corpus.
+pub const FORMAT_VERSION: u32 = 1;
+/// The file in the index folder that records [`FORMAT_VERSION`].
+pub const VERSION_FILE: &str = "nianbao-format.json";
+
+#[derive(Debug, Clone, Copy)]
+pub struct Fields {
+    /// The file's path relative to the corpus folder: the document's key for incremental updates.
+    pub key: Field,
+    /// The report's path as shown to users (the corpus folder as given, joined with `key`).
+    pub path: Field,
+    pub agency: Field,
+    /// The agency name, tokenized, for ranking agency matches first.
+    pub agency_text: Field,
+    pub title: Field,
+    /// The title again as a fast column, to list reports without reading stored documents.
+    pub title_raw: Field,
+    pub body: Field,
+    pub year: Field,
+    pub template: Field,
+    /// The report as its JSON contract, to give it back without re-parsing.
+    pub json: Field,
+    pub size: Field,
+    pub mtime: Field,
+    /// blake3 of the file's bytes, hex.
+    pub hash: Field,
+}
+
+pub fn build() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let cjk = |stored: bool| {
+        let o = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(NAME)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        if stored {
+            o.set_stored()
+        } else {
+            o
+        }
+    };
+    let fields = Fields {
+        key: b.add_text_field("key", STRING | FAST),
+        path: b.add_text_field("path", STRING | STORED | FAST),
+        agency: b.add_text_field("agency", STRING | STORED | FAST),
+        agency_text: b.add_text_field("agency_text", cjk(false)),
+        title: b.add_text_field("title", cjk(true)),
+        title_raw: b.add_text_field("title_raw", FAST),
+        body: b.add_text_field("body", cjk(true)),
+        year: b.add_i64_field("year", INDEXED | STORED | FAST),
+        template: b.add_text_field("template", STRING | STORED | FAST),
+        json: b.add_text_field("json", STORED),
+        size: b.add_u64_field("size", FAST),
+        mtime: b.add_i64_field("mtime", FAST),
+        hash: b.add_text_field("hash", STRING | FAST),
+    };
+    (b.build(), fields)
+}
+
+/// Registers nianbao's tokenizer; needed on every open, tantivy does not store tokenizers.
+pub fn register(index: &tantivy::Index) {
+    index
+        .tokenizers()
+        .register(NAME, TextAnalyzer::from(CjkTokenizer::default()));
+}
+
+/// The year field's value for a report without a year: kept out of year filters and facets.
+pub const NO_YEAR: i64 = 0;

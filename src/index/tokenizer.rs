@@ -1,0 +1,399 @@
+//! The Chinese tokenizer: character bigrams plus single characters, Latin/digit runs as words.
+//!
+//! Why this design (see shared/notes/chinese-search.md): a dictionary segmenter (jieba) loses
+//! matches across its word boundaries, and tantivy's n-gram tokenizer gives every token position
+//! 0 so phrases break. Here every CJK character gets its own position and emits its single
+//! character there, plus the bigram it starts when the next character follows (only whitespace
+//! between them). A query of n ≥ 2 CJK characters is then the phrase of its n−1 bigrams at
+//! consecutive positions, which matches exactly where the characters stand together; a query of
+//! one character is its unigram. So every CJK substring of the text is found (recall 100%).
+//!
+//! Normalisation, applied the same way to texts and queries: full-width ASCII → ASCII, Latin
+//! lowercased, whitespace between CJK characters ignored (PDF text writes `交易中 心`),
+//! punctuation ends a run and leaves a one-position gap so phrases do not bridge it.
+
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+
+/// The name the tokenizer is registered under in the index.
+pub const NAME: &str = "nianbao_cjk";
+
+/// Words longer than this (in bytes) are dropped: base64 blobs or runs of digits from
+/// flattened tables, never something a user types, and tantivy caps term length.
+const MAX_WORD_BYTES: usize = 64;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One CJK character.
+    Unigram,
+    /// Two CJK characters standing together.
+    Bigram,
+    /// A run of letters and digits, lowercased.
+    Word,
+}
+
+/// One token with its kind, position and byte range in the analysed text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tok {
+    pub kind: Kind,
+    pub text: String,
+    pub position: usize,
+    pub from: usize,
+    pub to: usize,
+}
+
+/// Han ideographs (all blocks), 〇, kana and hangul: characters written without spaces.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3007 | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
+        | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
+}
+
+/// Full-width ASCII (`２０２４`, `Ａ`) and the ideographic space as their ASCII forms.
+pub fn fold_width(c: char) -> char {
+    match c as u32 {
+        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        0x3000 => ' ',
+        _ => c,
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Class {
+    Cjk,
+    Word,
+    Space,
+    Punct,
+}
+
+fn class(c: char) -> Class {
+    if is_cjk(c) {
+        Class::Cjk
+    } else if c.is_alphanumeric() {
+        Class::Word
+    } else if c.is_whitespace() {
+        Class::Space
+    } else {
+        Class::Punct
+    }
+}
+
+/// Splits `text` into tokens, calling `sink` for each, in non-decreasing position order.
+pub fn analyze_into(text: &str, sink: &mut dyn FnMut(Tok)) {
+    let mut next_pos = 0usize;
+    // The last CJK character, if only whitespace has come after it: (char, byte start, position).
+    let mut prev: Option<(char, usize, usize)> = None;
+    // The word being read: (start byte, lowercased text).
+    let mut word: Option<(usize, String)> = None;
+    // Tokens of the current character, handed to `sink` in position order.
+    let mut pending: Vec<Tok> = Vec::new();
+    let flush_word = |word: &mut Option<(usize, String)>,
+                      end: usize,
+                      next_pos: &mut usize,
+                      pending: &mut Vec<Tok>| {
+        if let Some((start, w)) = word.take() {
+            if w.len() <= MAX_WORD_BYTES {
+                pending.push(Tok {
+                    kind: Kind::Word,
+                    text: w,
+                    position: *next_pos,
+                    from: start,
+                    to: end,
+                });
+            }
+            *next_pos += 1;
+        }
+    };
+    for (b, raw) in text.char_indices() {
+        let c = fold_width(raw);
+        let len = raw.len_utf8();
+        match class(c) {
+            Class::Cjk => {
+                flush_word(&mut word, b, &mut next_pos, &mut pending);
+                if let Some((pc, pstart, ppos)) = prev {
+                    let mut s = String::with_capacity(6);
+                    s.push(pc);
+                    s.push(c);
+                    pending.push(Tok {
+                        kind: Kind::Bigram,
+                        text: s,
+                        position: ppos,
+                        from: pstart,
+                        to: b + len,
+                    });
+                }
+                pending.push(Tok {
+                    kind: Kind::Unigram,
+                    text: c.to_string(),
+                    position: next_pos,
+                    from: b,
+                    to: b + len,
+                });
+                prev = Some((c, b, next_pos));
+                next_pos += 1;
+            }
+            Class::Word => {
+                prev = None;
+                match &mut word {
+                    Some((_, w)) => w.extend(c.to_lowercase()),
+                    None => word = Some((b, c.to_lowercase().collect())),
+                }
+            }
+            Class::Space => {
+                flush_word(&mut word, b, &mut next_pos, &mut pending);
+            }
+            Class::Punct => {
+                flush_word(&mut word, b, &mut next_pos, &mut pending);
+                if prev.take().is_some() || next_pos > 0 {
+                    // A gap, so that a phrase does not match across punctuation.
+                    next_pos += 1;
+                }
+            }
+        }
+        for t in pending.drain(..) {
+            sink(t);
+        }
+    }
+    flush_word(&mut word, text.len(), &mut next_pos, &mut pending);
+    for t in pending.drain(..) {
+        sink(t);
+    }
+}
+
+/// All tokens of `text`.
+pub fn analyze(text: &str) -> Vec<Tok> {
+    let mut v = Vec::new();
+    analyze_into(text, &mut |t| v.push(t));
+    v
+}
+
+/// The tokens a query needs to match `text` exactly: bigrams for CJK runs of two or more
+/// characters, the unigram of a lone CJK character, and words; as (position relative to the
+/// first, term text). Empty when the text has nothing searchable (only punctuation).
+pub fn query_terms(text: &str) -> Vec<(usize, String)> {
+    let toks = analyze(text);
+    let mut covered = std::collections::HashSet::new();
+    for t in &toks {
+        if t.kind == Kind::Bigram {
+            covered.insert(t.position);
+            covered.insert(t.position + 1);
+        }
+    }
+    let mut out: Vec<(usize, String)> = toks
+        .into_iter()
+        .filter(|t| t.kind != Kind::Unigram || !covered.contains(&t.position))
+        .map(|t| (t.position, t.text))
+        .collect();
+    out.sort_by_key(|(p, _)| *p);
+    if let Some(first) = out.first().map(|(p, _)| *p) {
+        for (p, _) in &mut out {
+            *p -= first;
+        }
+    }
+    out
+}
+
+/// `text` as the index sees it, for tests and substring oracles: widths folded, Latin
+/// lowercased, whitespace between two CJK characters removed.
+pub fn normalize(text: &str) -> String {
+    let chars: Vec<char> = text
+        .chars()
+        .map(fold_width)
+        .flat_map(|c| c.to_lowercase())
+        .collect();
+    let mut out = String::with_capacity(text.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        if c.is_whitespace() {
+            let mut j = i;
+            while j < chars.len() && chars[j].is_whitespace() {
+                j += 1;
+            }
+            let before = out.chars().last().is_some_and(is_cjk);
+            let after = chars.get(j).copied().is_some_and(is_cjk);
+            if !(before && after) {
+                out.extend(&chars[i..j]);
+            }
+            i = j;
+        } else {
+            out.push(c);
+            i += 1;
+        }
+    }
+    out
+}
+
+/// The tantivy tokenizer: [`analyze`] behind tantivy's `Tokenizer` trait.
+#[derive(Debug, Clone, Default)]
+pub struct CjkTokenizer {
+    tokens: Vec<Token>,
+}
+
+pub struct CjkTokenStream<'a> {
+    tokens: &'a mut [Token],
+    /// Index of the current token plus one (0 = before the first).
+    next: usize,
+}
+
+impl Tokenizer for CjkTokenizer {
+    type TokenStream<'a> = CjkTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CjkTokenStream<'a> {
+        self.tokens.clear();
+        let tokens = &mut self.tokens;
+        analyze_into(text, &mut |t| {
+            tokens.push(Token {
+                offset_from: t.from,
+                offset_to: t.to,
+                position: t.position,
+                text: t.text,
+                position_length: 1,
+            })
+        });
+        CjkTokenStream {
+            tokens: &mut self.tokens,
+            next: 0,
+        }
+    }
+}
+
+impl TokenStream for CjkTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        if self.next < self.tokens.len() {
+            self.next += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    // tantivy calls these only after `advance` returned true, so `next >= 1` here.
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toks(s: &str) -> Vec<(Kind, String, usize, usize, usize)> {
+        analyze(s)
+            .into_iter()
+            .map(|t| (t.kind, t.text, t.position, t.from, t.to))
+            .collect()
+    }
+
+    #[test]
+    fn bigrams_unigrams_and_byte_offsets() {
+        use Kind::*;
+        // Each Chinese character is 3 bytes.
+        assert_eq!(
+            toks("中卫市"),
+            vec![
+                (Unigram, "中".into(), 0, 0, 3),
+                (Bigram, "中卫".into(), 0, 0, 6),
+                (Unigram, "卫".into(), 1, 3, 6),
+                (Bigram, "卫市".into(), 1, 3, 9),
+                (Unigram, "市".into(), 2, 6, 9),
+            ]
+        );
+    }
+
+    #[test]
+    fn whitespace_inside_words_is_ignored_and_punctuation_breaks() {
+        let t = toks("交易中 心");
+        assert!(t.contains(&(Kind::Bigram, "中心".into(), 2, 6, 13)));
+        let t = toks("中，心");
+        assert!(!t.iter().any(|x| x.1 == "中心"));
+        assert_eq!(t[1].2, 2, "punctuation leaves a gap");
+    }
+
+    #[test]
+    fn words_fullwidth_and_mixed() {
+        let t = toks("２０２４年ABC热线 12345");
+        assert_eq!(t[0], (Kind::Word, "2024".into(), 0, 0, 12));
+        assert!(t.contains(&(Kind::Unigram, "年".into(), 1, 12, 15)));
+        assert!(t.contains(&(Kind::Word, "abc".into(), 2, 15, 18)));
+        assert!(t.contains(&(Kind::Word, "12345".into(), 5, 25, 30)));
+        assert_eq!(
+            query_terms("2024年"),
+            vec![(0, "2024".into()), (1, "年".into())]
+        );
+        assert_eq!(
+            query_terms("行政复议"),
+            vec![(0, "行政".into()), (1, "政复".into()), (2, "复议".into())]
+        );
+        assert_eq!(query_terms("卫"), vec![(0, "卫".into())]);
+        assert!(query_terms("，。").is_empty());
+    }
+
+    #[test]
+    fn normalize_matches_tokenizer() {
+        assert_eq!(normalize("交易中 \n心 ＡＢ c"), "交易中心 ab c");
+    }
+
+    #[test]
+    fn in_ram_index_phrases_and_single_chars() {
+        use tantivy::collector::Count;
+        use tantivy::query::{PhraseQuery, TermQuery};
+        use tantivy::schema::{IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+        let mut sb = Schema::builder();
+        let body = sb.add_text_field(
+            "body",
+            TextOptions::default().set_indexing_options(
+                TextFieldIndexing::default()
+                    .set_tokenizer(NAME)
+                    .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+            ),
+        );
+        let index = tantivy::Index::create_in_ram(sb.build());
+        index.tokenizers().register(
+            NAME,
+            tantivy::tokenizer::TextAnalyzer::from(CjkTokenizer::default()),
+        );
+        let mut w: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+        for t in ["行政复议情况", "行政诉讼 复议", "交易中 心", "12345热线"] {
+            let mut d = tantivy::TantivyDocument::default();
+            d.add_text(body, t);
+            w.add_document(d).unwrap();
+        }
+        w.commit().unwrap();
+        let s = index.reader().unwrap().searcher();
+        let count = |q: &str| {
+            let terms = query_terms(q);
+            let n = if terms.len() == 1 {
+                s.search(
+                    &TermQuery::new(
+                        tantivy::Term::from_field_text(body, &terms[0].1),
+                        IndexRecordOption::Basic,
+                    ),
+                    &Count,
+                )
+            } else {
+                s.search(
+                    &PhraseQuery::new_with_offset(
+                        terms
+                            .iter()
+                            .map(|(p, t)| (*p, tantivy::Term::from_field_text(body, t)))
+                            .collect(),
+                    ),
+                    &Count,
+                )
+            };
+            n.unwrap()
+        };
+        assert_eq!(count("行政复议"), 1);
+        assert_eq!(count("行政"), 2);
+        assert_eq!(count("复议"), 2);
+        assert_eq!(count("复"), 2);
+        assert_eq!(count("交易中心"), 1);
+        assert_eq!(count("12345热线"), 1);
+        assert_eq!(count("政诉讼复"), 1, "whitespace between CJK is ignored");
+        assert_eq!(count("议情况行"), 0);
+    }
+}
