@@ -360,7 +360,9 @@ fn empty_cell_between_figures_in_a_pipe_table_is_null() {
 
 #[test]
 fn html_table_markup_saved_as_text() {
-    let mut html = String::from("<html><head><title>年报</title></head><body><div class=\"crumb\">首页 &gt; 政务公开</div>");
+    let mut html = String::from(
+        "<html><head><title>年报</title></head><body><div class=\"crumb\">首页 &gt; 政务公开</div>",
+    );
     for line in SOURCE.lines().filter(|l| !l.trim().is_empty()) {
         let cells: Vec<&str> = line.split(' ').filter(|c| !c.is_empty()).collect();
         if cells.iter().any(|c| c.parse::<f64>().is_ok()) {
@@ -370,7 +372,9 @@ fn html_table_markup_saved_as_text() {
             }
             html.push_str("</tr>");
         } else {
-            html.push_str(&format!("<p><!--[if !supportLists]-->{line}<!--[endif]--></p>"));
+            html.push_str(&format!(
+                "<p><!--[if !supportLists]-->{line}<!--[endif]--></p>"
+            ));
         }
     }
     html.push_str("</body></html>");

@@ -70,6 +70,11 @@ pub fn read(text: &str, keyed: &Keyed, path: &str, warnings: &mut Vec<String>) -
             agency = Some(dir);
         } else if let Some(a) = &agency {
             warnings.push(format!("agency: \"{a}\" is the name as the title gives it; the report names no place, so it may be ambiguous"));
+        } else if let Some(guess) = agency_in_body(text) {
+            warnings.push(format!(
+                "agency: the report has no title naming it; \"{guess}\" is the agency its text names most often"
+            ));
+            agency = Some(guess);
         } else {
             warnings.push("agency: the report does not name its agency in its title; set it by putting the file in a folder named after the agency".into());
         }
@@ -363,6 +368,58 @@ fn trim_to_place(run: &str, short: &str) -> Option<String> {
     None
 }
 
+/// The agency a report without a title names most often: a place followed by an agency word
+/// (`中卫市工业和信息化局`), named at least twice.
+fn agency_in_body(text: &str) -> Option<String> {
+    const ENDINGS: &[&str] = &[
+        "人民政府办公室",
+        "人民政府",
+        "办公室",
+        "委员会",
+        "办事处",
+        "管理局",
+        "服务中心",
+        "中心",
+        "局",
+        "委",
+        "厅",
+        "院",
+        "署",
+        "办",
+    ];
+    let text = compact(text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for end in 1..=chars.len() {
+        let Some(ending) = ENDINGS.iter().find(|e| {
+            let n = e.chars().count();
+            end >= n && chars[end - n..end].iter().copied().eq(e.chars())
+        }) else {
+            continue;
+        };
+        // The longest ending wins: `人民政府办公室`, not `办`.
+        if chars
+            .get(end)
+            .is_some_and(|&c| ENDINGS.iter().any(|e| e.starts_with(c)))
+        {
+            continue;
+        }
+        let mut start = end - ending.chars().count();
+        while start > 0 && end - start < 24 && is_han(chars[start - 1]) {
+            start -= 1;
+        }
+        let run: String = chars[start..end].iter().collect();
+        if let Some(name) = trim_to_place(&run, ending) {
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+    }
+    counts.sort_by_key(|(n, c)| (std::cmp::Reverse(*c), std::cmp::Reverse(n.chars().count())));
+    counts.into_iter().find(|(_, c)| *c >= 2).map(|(n, _)| n)
+}
+
 fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
@@ -448,6 +505,15 @@ mod tests {
         let m = read(t, &Keyed::new(t), "x.txt", &mut w);
         assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
         assert_eq!(m.year, Some(2024));
+    }
+
+    #[test]
+    fn no_title_agency_from_the_text() {
+        let t = "根据条例编制本报告。\n一、总体情况\n2024年，中卫市民政局认真贯彻落实条例。\n中卫市民政局将继续推进公开。\n";
+        let mut w = Vec::new();
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
+        assert!(w.iter().any(|w| w.contains("no title")), "{w:?}");
     }
 
     #[test]
