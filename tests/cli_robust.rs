@@ -126,7 +126,7 @@ fn a_file_deleted_during_the_walk_is_a_counted_failure_or_gone() {
     for i in 0..300 {
         e.write(&format!("临时{i}局/2024.txt"), &sample);
     }
-    let mut child = e
+    let child = e
         .cmd(&["index", "--json"])
         .stdout(std::process::Stdio::piped())
         .spawn()
