@@ -286,6 +286,44 @@ fn not_a_report(bytes: &[u8]) -> Option<&'static str> {
     None
 }
 
+/// What a worker found for one file.
+enum Outcome {
+    Unchanged,
+    Failed(String),
+    Parsed(Box<report::Report>, u64, i64, String),
+}
+
+/// Looks at one file: unchanged (size and mtime, then content hash), unreadable, or parsed.
+fn examine(path: &Path, old: Option<&Known>) -> Outcome {
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) => return Outcome::Failed(format!("cannot read: {e}")),
+    };
+    let (size, mtime) = (meta.len(), mtime_nanos(&meta));
+    if old.is_some_and(|k| k.size == size && k.mtime == mtime) {
+        return Outcome::Unchanged;
+    }
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return Outcome::Failed(format!("cannot read: {e}")),
+    };
+    let hash = blake3::hash(&bytes).to_hex().to_string();
+    if old.is_some_and(|k| k.hash == hash) {
+        return Outcome::Unchanged;
+    }
+    if let Some(why) = not_a_report(&bytes) {
+        return Outcome::Failed(why.to_string());
+    }
+    let shown = path.display().to_string();
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        report::parse_bytes(&shown, &bytes)
+    })) {
+        Ok(Ok(r)) => Outcome::Parsed(Box::new(r), size, mtime, hash),
+        Ok(Err(e)) => Outcome::Failed(e.to_string()),
+        Err(_) => Outcome::Failed("the parser crashed on this file".into()),
+    }
+}
+
 /// Brings the index at `index_dir` up to date with `corpus`.
 pub fn build(
     corpus: &Path,
@@ -370,77 +408,67 @@ pub fn build(
 
     let total = files.len();
     let mut seen: HashSet<String> = HashSet::with_capacity(total);
-    for (i, (path, key)) in files.iter().enumerate() {
-        if i % 64 == 0 || i + 1 == total {
-            progress(&Progress::Indexing {
-                done: i,
-                total,
-                path: path.display().to_string(),
+    // Reading, hashing and parsing run on worker threads (the parser is most of the cost);
+    // this thread adds documents in walk order.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Outcome)>(256);
+    let rebuild = opts.rebuild;
+    std::thread::scope(|scope| -> Result<(), IndexError> {
+        for _ in 0..workers {
+            let tx = tx.clone();
+            let (files, known, next) = (&files, &known, &next);
+            scope.spawn(move || loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some((path, key)) = files.get(i) else {
+                    break;
+                };
+                let old = if rebuild { None } else { known.get(key) };
+                if tx.send((i, examine(path, old))).is_err() {
+                    break;
+                }
             });
         }
-        let fail = |stats: &mut BuildStats, reason: String| {
-            stats.failed.push(FailedFile {
-                path: path.display().to_string(),
-                reason,
-            })
-        };
-        let meta = match std::fs::metadata(path) {
-            Ok(m) => m,
-            Err(e) => {
-                fail(&mut stats, format!("cannot read: {e}"));
-                continue;
-            }
-        };
-        let (size, mtime) = (meta.len(), mtime_nanos(&meta));
-        let old = known.get(key);
-        if let Some(k) = old {
-            if k.size == size && k.mtime == mtime {
-                stats.unchanged += 1;
-                seen.insert(key.clone());
-                continue;
+        drop(tx);
+        // Results arrive out of order; hold them until their turn, so runs are deterministic.
+        let mut held: HashMap<usize, Outcome> = HashMap::new();
+        let mut want = 0;
+        for (i, o) in rx {
+            held.insert(i, o);
+            while let Some(o) = held.remove(&want) {
+                let (path, key) = &files[want];
+                if want % 64 == 0 || want + 1 == total {
+                    progress(&Progress::Indexing {
+                        done: want,
+                        total,
+                        path: path.display().to_string(),
+                    });
+                }
+                want += 1;
+                match o {
+                    Outcome::Unchanged => {
+                        stats.unchanged += 1;
+                        seen.insert(key.clone());
+                    }
+                    Outcome::Failed(reason) => stats.failed.push(FailedFile {
+                        path: path.display().to_string(),
+                        reason,
+                    }),
+                    Outcome::Parsed(r, size, mtime, hash) => {
+                        if known.contains_key(key) {
+                            writer.delete_term(Term::from_field_text(fields.key, key));
+                            stats.updated += 1;
+                        } else {
+                            stats.added += 1;
+                        }
+                        writer.add_document(document(&fields, key, &r, size, mtime, &hash))?;
+                        seen.insert(key.clone());
+                    }
+                }
             }
         }
-        let bytes = match std::fs::read(path) {
-            Ok(b) => b,
-            Err(e) => {
-                fail(&mut stats, format!("cannot read: {e}"));
-                continue;
-            }
-        };
-        let hash = blake3::hash(&bytes).to_hex().to_string();
-        if old.is_some_and(|k| k.hash == hash) {
-            stats.unchanged += 1;
-            seen.insert(key.clone());
-            continue;
-        }
-        if let Some(why) = not_a_report(&bytes) {
-            fail(&mut stats, why.to_string());
-            continue;
-        }
-        let shown = path.display().to_string();
-        let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            report::parse_bytes(&shown, &bytes)
-        }));
-        let r = match parsed {
-            Ok(Ok(r)) => r,
-            Ok(Err(e)) => {
-                fail(&mut stats, e.to_string());
-                continue;
-            }
-            Err(_) => {
-                fail(&mut stats, "the parser crashed on this file".into());
-                continue;
-            }
-        };
-        if old.is_some() {
-            writer.delete_term(Term::from_field_text(fields.key, key));
-            stats.updated += 1;
-        } else {
-            stats.added += 1;
-        }
-        writer.add_document(document(&fields, key, &r, size, mtime, &hash))?;
-        seen.insert(key.clone());
-    }
+        Ok(())
+    })?;
     for key in known.keys() {
         if !seen.contains(key) {
             writer.delete_term(Term::from_field_text(fields.key, key));

@@ -294,8 +294,10 @@ fn tantivy_query(f: &Fields, clauses: &[Clause]) -> Box<dyn TQuery> {
     let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut positive = false;
     for c in clauses {
+        // Exclusions are not MustNot clauses: tantivy 0.27's exclusion seeks a phrase scorer
+        // backwards (a debug assertion fires); `search` collects them separately instead.
         if c.exclude {
-            parts.push((Occur::MustNot, clause_query(f.body, c)));
+            continue;
         } else {
             positive = true;
             parts.push((Occur::Must, clause_query(f.body, c)));
@@ -325,6 +327,8 @@ struct Filter {
     agencies: Option<Vec<bool>>,
     years: Option<(i32, i32)>,
     template: Option<u8>,
+    /// Documents matching an excluded term, as (segment, doc).
+    excluded: std::collections::HashSet<(u32, DocId)>,
 }
 
 /// Collects the top hits among documents that pass every filter, the total, and for each
@@ -386,6 +390,9 @@ impl SegmentCollector for SegTop {
             return;
         };
         let f = &*self.filter;
+        if !f.excluded.is_empty() && f.excluded.contains(&(self.seg, doc)) {
+            return;
+        }
         let ok_a = f
             .agencies
             .as_ref()
@@ -477,12 +484,35 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
         }
         Some(v)
     };
+    let excludes: Vec<(Occur, Box<dyn TQuery>)> = clauses
+        .iter()
+        .filter(|c| c.exclude)
+        .map(|c| (Occur::Should, clause_query(inner.fields.body, c)))
+        .collect();
+    let excluded = if excludes.is_empty() {
+        Default::default()
+    } else {
+        let q = BooleanQuery::new(excludes);
+        let set = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            inner
+                .searcher
+                .search(&q, &tantivy::collector::DocSetCollector)
+        }))
+        .map_err(|_| IndexError::Damaged {
+            dir: inner.dir.clone(),
+            reason: "a search crashed inside the index; rebuild it with `nianbao index --rebuild`"
+                .into(),
+        })?
+        .map_err(terr)?;
+        set.into_iter().map(|a| (a.segment_ord, a.doc_id)).collect()
+    };
     let collector = FacetTop {
         catalog,
         filter: Arc::new(Filter {
             agencies,
             years: q.years,
             template: q.template.map(template_code),
+            excluded,
         }),
         keep: q.offset + q.limit,
     };

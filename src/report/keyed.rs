@@ -1,6 +1,6 @@
 //! Finding wording in text whatever its spacing, line breaks, punctuation or bracket width.
 
-use super::normalize::key;
+use super::normalize::{key, key_char};
 
 /// The key characters of a text (see [`key`]) with the byte offset each came from.
 pub struct Keyed {
@@ -15,8 +15,7 @@ impl Keyed {
         let mut k = String::with_capacity(text.len());
         let mut map = Vec::with_capacity(text.len() / 2);
         for (off, c) in text.char_indices() {
-            let folded = key(c.encode_utf8(&mut [0u8; 4]));
-            for fc in folded.chars() {
+            if let Some(fc) = key_char(c) {
                 map.push((k.len(), off));
                 k.push(fc);
             }

@@ -22,8 +22,7 @@ const SUFFIXES: &[&str] = &[
     "年度报告",
 ];
 
-pub fn read(text: &str, path: &str, warnings: &mut Vec<String>) -> Meta {
-    let keyed = Keyed::new(text);
+pub fn read(text: &str, keyed: &Keyed, path: &str, warnings: &mut Vec<String>) -> Meta {
     let cites = if keyed.contains("国办公开办函2021") || keyed.contains("20213O号") {
         Some(Template::T2021)
     } else if keyed.contains("国办公开办函2019") {
@@ -71,6 +70,11 @@ pub fn read(text: &str, path: &str, warnings: &mut Vec<String>) -> Meta {
             agency = Some(dir);
         } else if let Some(a) = &agency {
             warnings.push(format!("agency: \"{a}\" is the name as the title gives it; the report names no place, so it may be ambiguous"));
+        } else if let Some(guess) = agency_in_body(text) {
+            warnings.push(format!(
+                "agency: the report has no title naming it; \"{guess}\" is the agency its text names most often"
+            ));
+            agency = Some(guess);
         } else {
             warnings.push("agency: the report does not name its agency in its title; set it by putting the file in a folder named after the agency".into());
         }
@@ -96,7 +100,11 @@ fn find_title(text: &str) -> Option<String> {
             continue;
         }
         // Inside a sentence (the preamble cites the title in 《》): take the quoted or run part.
-        if line.contains('《') || line.contains('。') || line.chars().count() > 80 {
+        let sentence_or_crumbs = line.contains(['《', '。', '>', '»'])
+            || line.contains("首页")
+            || line.contains("当前位置")
+            || line.chars().count() > 80;
+        if sentence_or_crumbs {
             if let Some(t) = title_in_line(line) {
                 return Some(t);
             }
@@ -106,8 +114,13 @@ fn find_title(text: &str) -> Option<String> {
         if joined_next {
             parts.push(compact(lines[i + 1]));
         }
+        // Lines above belong to the title only while it still lacks its agency: a site name
+        // above a complete title (`中卫市人民政府` over `中卫市民政局2024年…`) does not.
         let mut j = i;
-        while j > 0 && parts.iter().map(|p| p.chars().count()).sum::<usize>() < 40 {
+        while j > 0
+            && parts.iter().map(|p| p.chars().count()).sum::<usize>() < 40
+            && split_title(&parts.concat()).0.is_none()
+        {
             let prev = lines[j - 1];
             if !is_title_part(prev) {
                 break;
@@ -133,6 +146,8 @@ fn is_title_part(line: &str) -> bool {
         && !c.contains("首页")
         && !c.contains("当前位置")
         && !c.contains("发布")
+        && !c.starts_with("附件")
+        && !c.contains("索引号")
         && c.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))
         && !c
             .chars()
@@ -184,9 +199,11 @@ fn split_title(title: &str) -> (Option<String>, Option<i32>) {
             break;
         }
     }
-    let name = rest
-        .trim_start_matches("关于")
-        .trim_end_matches(['的', '（', '(', '）', ')'])
+    let name = rest.trim_start_matches("关于");
+    let name = name.strip_suffix("的").unwrap_or(name);
+    let name = name.strip_suffix("关于").unwrap_or(name);
+    let name = name
+        .trim_end_matches(['（', '(', '）', ')'])
         .trim_matches(|c: char| {
             !(('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric() || "）)".contains(c))
         });
@@ -243,6 +260,16 @@ fn statistics_year(text: &str) -> Option<i32> {
             return Some(y);
         }
         from = at + "1月1日".len();
+    }
+    // `本报告所列数据统计期限为2023年度`, `统计时间：2023年…`
+    let mut from = 0;
+    while let Some(i) = c[from..].find("统计") {
+        let at = from + i + "统计".len();
+        let window: String = c[at..].chars().take(16).collect();
+        if let Some((_, _, y)) = find_year(&window) {
+            return Some(y);
+        }
+        from = at;
     }
     None
 }
@@ -341,6 +368,58 @@ fn trim_to_place(run: &str, short: &str) -> Option<String> {
     None
 }
 
+/// The agency a report without a title names most often: a place followed by an agency word
+/// (`中卫市工业和信息化局`), named at least twice.
+fn agency_in_body(text: &str) -> Option<String> {
+    const ENDINGS: &[&str] = &[
+        "人民政府办公室",
+        "人民政府",
+        "办公室",
+        "委员会",
+        "办事处",
+        "管理局",
+        "服务中心",
+        "中心",
+        "局",
+        "委",
+        "厅",
+        "院",
+        "署",
+        "办",
+    ];
+    let text = compact(text);
+    let chars: Vec<char> = text.chars().collect();
+    let mut counts: Vec<(String, usize)> = Vec::new();
+    for end in 1..=chars.len() {
+        let Some(ending) = ENDINGS.iter().find(|e| {
+            let n = e.chars().count();
+            end >= n && chars[end - n..end].iter().copied().eq(e.chars())
+        }) else {
+            continue;
+        };
+        // The longest ending wins: `人民政府办公室`, not `办`.
+        if chars
+            .get(end)
+            .is_some_and(|&c| ENDINGS.iter().any(|e| e.starts_with(c)))
+        {
+            continue;
+        }
+        let mut start = end - ending.chars().count();
+        while start > 0 && end - start < 24 && is_han(chars[start - 1]) {
+            start -= 1;
+        }
+        let run: String = chars[start..end].iter().collect();
+        if let Some(name) = trim_to_place(&run, ending) {
+            match counts.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, c)) => *c += 1,
+                None => counts.push((name, 1)),
+            }
+        }
+    }
+    counts.sort_by_key(|(n, c)| (std::cmp::Reverse(*c), std::cmp::Reverse(n.chars().count())));
+    counts.into_iter().find(|(_, c)| *c >= 2).map(|(n, _)| n)
+}
+
 fn is_han(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
@@ -365,7 +444,7 @@ mod tests {
     fn title_split_over_lines() {
         let t = "中卫市工业和信息化局\n2024年政府信息公开工作年度报告\n本年度报告根据…\n";
         let mut w = Vec::new();
-        let m = read(t, "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
         assert_eq!(
             m.title.as_deref(),
             Some("中卫市工业和信息化局2024年政府信息公开工作年度报告")
@@ -390,7 +469,7 @@ mod tests {
     fn agency_from_body_when_title_lacks_place() {
         let t = "公共资源交易中心 2023 年政府信息公开工作\n年度报告\n一、总体情况\n通过“修武县公共资源交易中心”网站公开。\n2023年，修武县公共资源交易服务中心未收到申请。\n";
         let mut w = Vec::new();
-        let m = read(t, "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
         assert_eq!(
             m.title.as_deref(),
             Some("公共资源交易中心2023年政府信息公开工作年度报告")
@@ -400,17 +479,55 @@ mod tests {
     }
 
     #[test]
+    fn titles_with_guanyu_attachments_and_breadcrumb_lines() {
+        assert_eq!(
+            split_title("中卫市人民政府办公室关于2024年政府信息公开工作年度报告"),
+            (Some("中卫市人民政府办公室".into()), Some(2024))
+        );
+        let t = "首页 > 信息公开 > 年度报告\n附件\n中卫市审计局\n2023年政府信息公开工作年度报告\n一、总体情况\n";
+        let mut w = Vec::new();
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        assert_eq!(
+            m.title.as_deref(),
+            Some("中卫市审计局2023年政府信息公开工作年度报告")
+        );
+        let t = "某某市统计局政府信息公开工作年度报告\n本报告所列数据统计期限为2023年度。\n";
+        assert_eq!(read(t, &Keyed::new(t), "x.txt", &mut w).year, Some(2023));
+    }
+
+    #[test]
+    fn site_name_above_a_complete_title_is_not_part_of_it() {
+        let t = "中卫市人民政府\n中卫市民政局2024年政府信息公开工作年度报告\n一、总体情况\n";
+        let mut w = Vec::new();
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
+        let t = "中卫市民政局\n2024年度\n政府信息公开工作年度报告\n一、总体情况\n";
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
+        assert_eq!(m.year, Some(2024));
+    }
+
+    #[test]
+    fn no_title_agency_from_the_text() {
+        let t = "根据条例编制本报告。\n一、总体情况\n2024年，中卫市民政局认真贯彻落实条例。\n中卫市民政局将继续推进公开。\n";
+        let mut w = Vec::new();
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
+        assert!(w.iter().any(|w| w.contains("no title")), "{w:?}");
+    }
+
+    #[test]
     fn year_from_statistics_period_when_title_has_none() {
         let t = "某某市统计局政府信息公开工作年度报告\n本报告统计期限自2021年1月1日起至2021年12月31日止。\n";
         let mut w = Vec::new();
-        assert_eq!(read(t, "x.txt", &mut w).year, Some(2021));
+        assert_eq!(read(t, &Keyed::new(t), "x.txt", &mut w).year, Some(2021));
     }
 
     #[test]
     fn breadcrumbs_and_flattened_line() {
         let t = "首页 > 政务公开 > 年报 中卫市审计局2022年政府信息公开工作年度报告 发布时间：2023-01-20。一、总体情况 …\n";
         let mut w = Vec::new();
-        let m = read(t, "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
         assert_eq!(m.agency.as_deref(), Some("中卫市审计局"));
         assert_eq!(m.year, Some(2022));
     }

@@ -52,9 +52,10 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Report, ReportError> {
 pub fn parse_text(path: &str, text: &str) -> Report {
     let clean = normalize::clean(text);
     let mut warnings = Vec::new();
-    let meta = meta::read(&clean, path, &mut warnings);
+    let keyed = keyed::Keyed::new(&clean);
+    let meta = meta::read(&clean, &keyed, path, &mut warnings);
     let secs = sections::split(&clean);
-    let (template, tables) = tables::read(&clean, meta.year, meta.cites, &mut warnings);
+    let (template, tables) = tables::read(&clean, &keyed, meta.year, meta.cites, &mut warnings);
     let checks = checks::run(template, &tables);
     Report {
         path: path.to_string(),

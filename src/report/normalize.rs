@@ -1,6 +1,10 @@
 //! Cleaning decoded text into lines a reader and the parser can both use: markup, footers and
 //! URL lines out, full-width digits folded, blank lines dropped, flattened web text re-split.
 
+/// A line this long (bytes) is a whole report or page flattened by a web scraper; PDF text
+/// lines are far shorter.
+const FLAT_LINE: usize = 600;
+
 /// Normalises a whole report. The result keeps the source's wording; only noise is removed.
 pub fn clean(text: &str) -> String {
     let text = strip_markup(text);
@@ -8,10 +12,24 @@ pub fn clean(text: &str) -> String {
     for raw in text.split(['\n', '\r']) {
         let line = fold_width(raw);
         let line = line.trim();
-        if line.is_empty() || is_page_footer(line) || is_url_line(line) || is_pipe_rule(line) {
+        if line.is_empty()
+            || line.len() <= 40 && is_page_footer(line)
+            || is_pipe_rule(line)
+            || is_url_line(line)
+        {
             continue;
         }
-        let line = pipes_to_tabs(line);
+        let mut line = if line.contains('|') {
+            pipes_to_tabs(line)
+        } else {
+            line.to_string()
+        };
+        if line.contains('\t') {
+            line = mark_empty_cells(&line);
+        }
+        if line.len() >= FLAT_LINE {
+            line = super::tables::strip_inline_footers(&line);
+        }
         for piece in split_flattened(&line) {
             let piece = piece.trim();
             if !piece.is_empty() {
@@ -26,15 +44,30 @@ pub fn clean(text: &str) -> String {
 /// Full-width ASCII digits, letters and a few signs to half-width; the ideographic space to a
 /// space. Full-width brackets and Chinese punctuation stay as they are: they are the wording.
 pub fn fold_width(s: &str) -> String {
-    s.chars()
-        .map(|c| match c {
-            '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '．' | '－' | '＋' | '％' | '／' | '｜' => {
-                char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-            }
-            '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200b}' | '\u{feff}' => ' ',
-            _ => c,
-        })
-        .collect()
+    s.chars().map(fold_char).collect()
+}
+
+pub fn fold_char(c: char) -> char {
+    match c {
+        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '．' | '－' | '＋' | '％' | '／' | '｜' => {
+            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
+        }
+        '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200b}' | '\u{feff}' => ' ',
+        _ => c,
+    }
+}
+
+/// The character's form in a [`key`], or `None` when keys ignore it.
+pub fn key_char(c: char) -> Option<char> {
+    // Fast paths: most characters of a report are CJK ideographs or ASCII.
+    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+        return Some(c);
+    }
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric().then_some(c);
+    }
+    let c = fold_char(c);
+    (c.is_alphanumeric() && !c.is_whitespace()).then_some(c)
 }
 
 /// Removes HTML comments, tags and entities left by web scrapers. Angle brackets used as
@@ -173,12 +206,46 @@ fn pipes_to_tabs(line: &str) -> String {
     }
 }
 
+/// In a tab- or pipe-separated row an empty cell between two figures is a cell with no
+/// figure: it is marked `—` so that it is not lost (a lost cell shifts the others).
+/// Empty cells before the first figure pad the label columns and stay as they are.
+fn mark_empty_cells(line: &str) -> String {
+    let cells: Vec<&str> = line.split('\t').collect();
+    let is_fig = |c: &str| {
+        let c = c.trim();
+        c.bytes().any(|b| b.is_ascii_digit())
+            && !c.ends_with('.')
+            && c.bytes()
+                .all(|b| b.is_ascii_digit() || b".,+-".contains(&b))
+    };
+    let (Some(first), Some(last)) = (
+        cells.iter().position(|c| is_fig(c)),
+        cells.iter().rposition(|c| is_fig(c)),
+    ) else {
+        return line.to_string();
+    };
+    if !cells[first..last].iter().any(|c| c.trim().is_empty()) {
+        return line.to_string();
+    }
+    cells
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i > first && i < last && c.trim().is_empty() {
+                "—"
+            } else {
+                c
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\t")
+}
+
 /// Web pages saved as text put a whole report on one line. Headings (`二、…`, `第二十条…`)
 /// and table-3 row labels are put back at the start of a line so that the rest of the parser
 /// sees the same shape as in PDF text. Short lines are never touched.
 fn split_flattened(line: &str) -> Vec<&str> {
-    const LONG: usize = 600;
-    if line.len() < LONG {
+    if line.len() < FLAT_LINE {
         return vec![line];
     }
     let mut cuts = Vec::new();
@@ -214,10 +281,7 @@ pub fn is_cjk_numeral(c: char) -> bool {
 /// A key for comparing wording: no whitespace or punctuation, half-width digits.
 /// `（二）部分 公开` and `(二)部分公开` give the same key.
 pub fn key(s: &str) -> String {
-    fold_width(s)
-        .chars()
-        .filter(|c| c.is_alphanumeric() && !c.is_whitespace())
-        .collect()
+    s.chars().filter_map(key_char).collect()
 }
 
 #[cfg(test)]

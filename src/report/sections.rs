@@ -28,7 +28,10 @@ pub fn split(text: &str) -> Vec<Section> {
     let mut expected = 1u32;
     for line in text.lines() {
         if let Some((n, title, rest)) = heading(line) {
-            if n == expected {
+            // A heading lost to OCR or extraction must not lose every later one: the next
+            // number but one is taken when its title is a standard one.
+            let skipped_ok = n == expected + 1 && is_standard(&title);
+            if n == expected || skipped_ok {
                 if let Some(last) = sections.last_mut() {
                     last.text = join(&body);
                 }
@@ -41,7 +44,7 @@ pub fn split(text: &str) -> Vec<Section> {
                     title,
                     text: String::new(),
                 });
-                expected += 1;
+                expected = n + 1;
                 continue;
             }
         }
@@ -53,6 +56,21 @@ pub fn split(text: &str) -> Vec<Section> {
         last.text = join(&body);
     }
     sections
+}
+
+fn is_standard(title: &str) -> bool {
+    let k = key(title);
+    [
+        "总体情况",
+        "主动公开",
+        "收到和处理",
+        "行政复议",
+        "主要问题",
+        "改进情况",
+        "其他需要报告",
+    ]
+    .iter()
+    .any(|w| k.contains(w))
 }
 
 fn join(lines: &[&str]) -> String {
@@ -139,13 +157,27 @@ mod tests {
         let t = "标题\n一、总体情况\n正文\n三、收到和处理政府信息公开申请情况\n一、本年新收政府信息公开申请数量 0\n三、本年\n度办理\n四、结转下年度继续办理 0\n四、政府信息公开行政复议、行政诉讼情况\n0 0\n";
         let s = split(t);
         let titles: Vec<&str> = s.iter().map(|s| s.title.as_str()).collect();
-        assert_eq!(titles, vec!["总体情况"]);
+        assert_eq!(
+            titles,
+            vec![
+                "总体情况",
+                "收到和处理政府信息公开申请情况",
+                "政府信息公开行政复议、行政诉讼情况"
+            ]
+        );
         let t = t.replace("三、收到", "二、主动公开政府信息情况\n三、收到");
         let s = split(&t);
         let numbers: Vec<&str> = s.iter().map(|s| s.number.as_str()).collect();
         assert_eq!(numbers, vec!["一", "二", "三", "四"]);
         assert_eq!(s[3].title, "政府信息公开行政复议、行政诉讼情况");
         assert!(s[2].text.contains("结转下年度继续办理"));
+    }
+
+    #[test]
+    fn a_lost_heading_does_not_lose_the_rest() {
+        let t = "一、总体情况\n正文\n主动公开政府信息情况\n三、收到和处理政府信息公开申请情况\n四、政府信息公开行政复议、行政诉讼情况\n";
+        let numbers: Vec<String> = split(t).into_iter().map(|s| s.number).collect();
+        assert_eq!(numbers, ["一", "三", "四"]);
     }
 
     #[test]

@@ -9,12 +9,12 @@ use super::tokens::{tokenize, Tok, Unit};
 /// The template and the standard tables found in `text` (already cleaned).
 pub fn read(
     text: &str,
+    keyed: &Keyed,
     year: Option<i32>,
     cites: Option<Template>,
     warnings: &mut Vec<String>,
 ) -> (Template, Vec<Table>) {
-    let keyed = Keyed::new(text);
-    let Some(template) = template_of(&keyed, year, cites, warnings) else {
+    let Some(template) = template_of(keyed, year, cites, warnings) else {
         return (Template::Free, Vec::new());
     };
     let mut tables = Vec::new();
@@ -27,7 +27,7 @@ pub fn read(
     });
     // Section 二's tables end where table 3's header begins.
     let s2_end = t3_head.unwrap_or(text.len());
-    read_section2(text, &keyed, template, s2_end, &mut tables, warnings);
+    read_section2(text, keyed, template, s2_end, &mut tables, warnings);
 
     let t3_end = match t3_start {
         Some((s, _)) => keyed
@@ -59,6 +59,29 @@ pub fn read(
         ),
     }
     (template, tables)
+}
+
+/// Inline page footers (`- 3 -`) of a report flattened onto one line, which would otherwise
+/// read as cells.
+pub fn strip_inline_footers(line: &str) -> String {
+    let words: Vec<&str> = line.split(' ').collect();
+    let dash = |w: &str| matches!(w, "-" | "—" | "–" | "－");
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        if i + 2 < words.len()
+            && dash(words[i])
+            && dash(words[i + 2])
+            && words[i + 1].len() <= 3
+            && words[i + 1].bytes().all(|b| b.is_ascii_digit())
+        {
+            i += 3;
+            continue;
+        }
+        out.push(words[i]);
+        i += 1;
+    }
+    out.join(" ")
 }
 
 fn slice(text: &str, start: usize, end: usize) -> &str {
@@ -155,9 +178,23 @@ fn read_section2(
     warnings: &mut Vec<String>,
 ) {
     let specs = template::section2_tables(template);
-    let anchors: Vec<Option<(usize, usize)>> = specs
+    let full: Vec<Option<(usize, usize)>> = specs
         .iter()
         .map(|s| keyed.find(anchor_of(s.id), 0).filter(|&(a, _)| a < end))
+        .collect();
+    // Some reports write 第二十条 only once: `第（五）项` alone then anchors its table, looked
+    // for only inside section 二's tables so that prose elsewhere cannot match.
+    let s2_start = full.iter().flatten().map(|&(s, _)| s).min();
+    let anchors: Vec<Option<(usize, usize)>> = specs
+        .iter()
+        .zip(&full)
+        .map(|(spec, f)| {
+            f.or_else(|| {
+                let from = s2_start?;
+                let short = anchor_of(spec.id).trim_start_matches("第二十条");
+                keyed.find(short, from).filter(|&(a, _)| a < end)
+            })
+        })
         .collect();
     for (i, spec) in specs.iter().enumerate() {
         let Some((_, a_end)) = anchors[i] else {
@@ -202,13 +239,8 @@ fn read_table3(template: Template, region: &str, warnings: &mut Vec<String>) -> 
     let specs = template::table3_rows(template);
     let toks = tokenize(region);
     // An eighth column (小计 of the 法人或其他组织 columns) is read and dropped.
-    let header_end = toks
-        .iter()
-        .position(|t| matches!(t, Tok::Text(s) if super::normalize::key(s).contains("本年新收")))
-        .unwrap_or(0);
-    let subtotal = toks[..header_end]
-        .iter()
-        .any(|t| matches!(t, Tok::Text(s) if s.contains("小计")));
+    let head_end = Keyed::new(region).find("本年新收", 0).map_or(0, |(s, _)| s);
+    let subtotal = region[..head_end].contains("小计");
     let rows = read_rows(
         "3",
         &specs,
@@ -359,28 +391,55 @@ fn read_rows(
             values: vec![None; ncols],
         })
         .collect();
+    // The figures that belong to each row: normally those after its label, up to the next.
+    let cells_between = |from: usize, to: usize| -> Vec<&Tok> {
+        toks.get(from..to.max(from))
+            .unwrap_or(&[])
+            .iter()
+            .filter(|t| t.is_cell())
+            .collect()
+    };
+    let mut segments: Vec<Option<Vec<&Tok>>> = (0..specs.len())
+        .map(|i| {
+            let (_, last) = spans[i]?;
+            let next_start = spans[i + 1..]
+                .iter()
+                .flatten()
+                .map(|&(f, _)| f)
+                .next()
+                .unwrap_or(toks.len());
+            Some(cells_between(last + 1, next_start))
+        })
+        .collect();
+    // Some converters put each row's figures before its label. Told by the shape: every label
+    // found, a full row of figures just before the first label and none after the last.
+    if spans.iter().all(Option::is_some) && specs.len() > 1 {
+        let first = spans[0].map_or(0, |(f, _)| f);
+        let lead_from = toks[..first]
+            .iter()
+            .rposition(|t| !t.is_cell())
+            .map_or(0, |p| p + 1);
+        let lead = cells_between(lead_from, first);
+        let tail_empty = segments
+            .last()
+            .is_some_and(|s| s.as_ref().is_some_and(Vec::is_empty));
+        if lead.len() == source_cols && tail_empty {
+            let mut shifted = vec![Some(lead)];
+            shifted.extend(segments.iter().take(specs.len() - 1).cloned());
+            segments = shifted;
+        }
+    }
+
     // Rows whose label stood with no figures after it, waiting for a block of figures.
     let mut pending: Vec<usize> = Vec::new();
     for i in 0..specs.len() {
-        let Some((_, last)) = spans[i] else {
+        let Some(cells) = segments[i].take() else {
             warnings.push(format!(
                 "table {id}: row {} was not found; its cells are left empty",
                 specs[i].label
             ));
             continue;
         };
-        let next_start = spans[i + 1..]
-            .iter()
-            .flatten()
-            .map(|&(f, _)| f)
-            .next()
-            .unwrap_or(toks.len());
-        let cells: Vec<&Tok> = toks
-            .get(last + 1..next_start.max(last + 1))
-            .unwrap_or(&[])
-            .iter()
-            .filter(|t| t.is_cell())
-            .collect();
         if cells.is_empty() {
             pending.push(i);
             continue;

@@ -1,0 +1,54 @@
+//! How long parsing takes: every report of corpus/ and the fixtures, one by one and all together.
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+
+fn reports() -> Vec<(PathBuf, Vec<u8>)> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(root.join("corpus"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
+        .collect();
+    files.push(root.join("tests/fixtures/nonzero2021.txt"));
+    files.push(root.join("tests/fixtures/template2019.txt"));
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let b = std::fs::read(&p).expect("read report");
+            (p, b)
+        })
+        .collect()
+}
+
+fn bench(c: &mut Criterion) {
+    let docs = reports();
+    c.bench_function("parse corpus/ (all shipped reports, from bytes)", |b| {
+        b.iter(|| {
+            for (p, bytes) in &docs {
+                black_box(nianbao::report::parse_bytes(&p.to_string_lossy(), bytes).ok());
+            }
+        })
+    });
+    let (p, bytes) = docs
+        .iter()
+        .find(|(p, _)| p.ends_with("中卫市工业和信息化局/2024.txt"))
+        .expect("sample");
+    c.bench_function(
+        "parse one report (中卫市工业和信息化局 2024)",
+        |b| b.iter(|| black_box(nianbao::report::parse_bytes(&p.to_string_lossy(), bytes).ok())),
+    );
+    let flat: String = String::from_utf8_lossy(bytes)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    c.bench_function("parse one report flattened onto one line", |b| {
+        b.iter(|| black_box(nianbao::report::parse_text("flat.txt", &flat)))
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

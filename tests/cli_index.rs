@@ -1,0 +1,290 @@
+//! Integration tests of `index`, `search`, `show`, `agencies` and `check` on a temporary corpus.
+
+mod common;
+use common::Env;
+
+fn stats(v: &serde_json::Value) -> (u64, u64, u64, u64, usize) {
+    (
+        v["added"].as_u64().unwrap(),
+        v["updated"].as_u64().unwrap(),
+        v["removed"].as_u64().unwrap(),
+        v["unchanged"].as_u64().unwrap(),
+        v["failed"].as_array().unwrap().len(),
+    )
+}
+
+#[test]
+fn index_then_incremental_add_change_delete() {
+    let e = Env::new();
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(stats(&v), (7, 0, 0, 0, 0));
+    assert_eq!(v["skipped"], 1, "SOURCES.md is skipped");
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(stats(&v), (0, 0, 0, 7, 0));
+    // Add one, change one, delete one.
+    let sample = std::fs::read(e.corpus().join("中卫市工业和信息化局/2024.txt")).unwrap();
+    e.write("新增市统计局/2024.txt", &sample);
+    let mut changed = sample.clone();
+    changed.extend_from_slice("\n独一无二的补充说明。\n".as_bytes());
+    e.write("中卫市工业和信息化局/2024.txt", &changed);
+    std::fs::remove_file(e.corpus().join("石嘴山市公共资源交易中心/2022.txt")).unwrap();
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(stats(&v), (1, 1, 1, 5, 0));
+    assert_eq!(e.total(&["独一无二"]), 1);
+    assert!(!e
+        .run(&["search", "--agency", "石嘴山", "的"])
+        .status
+        .success());
+    // Touching a file without changing it: the content hash says unchanged.
+    e.write("中卫市工业和信息化局/2024.txt", &changed);
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(stats(&v), (0, 0, 0, 7, 0));
+    // Text summary.
+    let out = e.ok(&["index"]);
+    assert!(out.contains("7 reports: 0 added"), "{out}");
+}
+
+#[test]
+fn gbk_empty_and_binary_files() {
+    let e = Env::new();
+    let text = std::fs::read_to_string(e.corpus().join("中卫市工业和信息化局/2024.txt")).unwrap();
+    let text = text.replace("中卫市工业和信息化局", "编码县工业和信息化局");
+    e.write(
+        "编码县工业和信息化局/2024.txt",
+        &encoding_rs::GBK.encode(&text).0,
+    );
+    e.write("空/2024.txt", b"");
+    e.write(
+        "二进制/2024.txt",
+        &[0u8, 159, 146, 150, 0, 1, 2, 3, 255, 254],
+    );
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(v["added"], 8);
+    let failed: Vec<String> = v["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}", f["path"], f["reason"]))
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert!(failed
+        .iter()
+        .any(|f| f.contains("空") && f.contains("empty")));
+    assert!(failed
+        .iter()
+        .any(|f| f.contains("二进制") && f.contains("binary")));
+    assert_eq!(e.total(&["编码县"]), 1, "the GBK report is searchable");
+    let out = e.ok(&["index"]);
+    assert!(
+        out.contains("failed: ") && out.contains("empty file"),
+        "{out}"
+    );
+}
+
+#[test]
+fn search_filters_and_output() {
+    let e = Env::new();
+    e.ok(&["index"]);
+    let all = e.total(&["行政复议"]);
+    assert!(all >= 5);
+    assert_eq!(e.total(&["卫"]), e.total(&["--year", "2017..2024", "卫"]));
+    // Each filter gives exactly the unfiltered hits that pass it.
+    let all_hits = e.json(&["search", "--json", "--limit", "100", "行政复议"]);
+    let hits = all_hits["hits"].as_array().unwrap();
+    let count =
+        |f: &dyn Fn(&serde_json::Value) -> bool| hits.iter().filter(|h| f(h)).count() as u64;
+    assert_eq!(
+        e.total(&["--year", "2024", "行政复议"]),
+        count(&|h| h["year"] == 2024)
+    );
+    let in_range = |h: &serde_json::Value| (2022..=2023).contains(&h["year"].as_i64().unwrap_or(0));
+    assert_eq!(
+        e.total(&["--year", "2022..2023", "行政复议"]),
+        count(&in_range)
+    );
+    let zw = |h: &serde_json::Value| h["agency"] == "中卫市公共资源交易中心";
+    assert_eq!(e.total(&["--agency", "zwsggzy", "行政复议"]), count(&zw));
+    assert_eq!(e.total(&["--agency", "中卫 交易", "行政复议"]), count(&zw));
+    assert_eq!(
+        e.total(&["--template", "free", "行政复议"]),
+        count(&|h| h["template"] == "free")
+    );
+    assert_eq!(
+        e.total(&["--template", "2019", "行政复议"]),
+        count(&|h| h["template"] == "2019")
+    );
+    assert!(count(&zw) == 2 && count(&|h| h["template"] == "2019") == 1);
+    // Syntax: AND, phrase, exclude, spaces inside words, mixed digits.
+    assert_eq!(
+        e.total(&["--", "交易中心", "-石嘴山"]),
+        e.total(&["交易中心"]) - 1
+    );
+    assert_eq!(e.total(&["\"交易中 心\""]), e.total(&["交易中心"]));
+    assert!(e.total(&["2024年"]) >= 2);
+    assert_eq!(e.total(&["不存在的词语组合"]), 0);
+    let v = e.json(&["search", "--json", "--limit", "1", "交易中心"]);
+    let h = &v["hits"][0];
+    for k in ["path", "agency", "year", "title", "score", "snippet"] {
+        assert!(!h[k].is_null(), "{k} in {h}");
+    }
+    assert!(
+        h["agency"].as_str().unwrap().contains("交易"),
+        "agency matches rank first: {h}"
+    );
+    let out = e.ok(&["search", "行政复议", "--limit", "2"]);
+    assert!(out.contains("【行政复议】"), "{out}");
+    // Errors: unknown agency, bad year, bad template.
+    assert!(!e.run(&["search", "--agency", "火星", "x"]).status.success());
+    assert!(!e.run(&["search", "--year", "abc", "x"]).status.success());
+    assert!(!e
+        .run(&["search", "--template", "1999", "x"])
+        .status
+        .success());
+}
+
+#[test]
+fn show_agencies_check() {
+    let e = Env::new();
+    // show builds the index on demand.
+    let out = e.ok(&["show", "中卫市公共资源交易中心", "2024"]);
+    assert!(
+        out.contains("2021") && out.contains("中卫市公共资源交易中心"),
+        "{out}"
+    );
+    let o = e.run(&["show", "zhongwei", "2024"]);
+    assert_eq!(o.status.code(), Some(1));
+    let listed = String::from_utf8_lossy(&o.stdout);
+    assert!(listed.contains("中卫市工业和信息化局") && listed.contains("中卫市公共资源交易中心"));
+    let tsv = e.ok(&["show", "zwsggzy", "2024", "--table", "3", "--format", "tsv"]);
+    assert!(tsv.lines().next().unwrap().contains("自然人\t"));
+    assert_eq!(tsv.lines().count(), 26);
+    let csv = e.ok(&["show", "zwsggzy", "2024", "--table", "3", "--format", "csv"]);
+    assert!(csv.contains(",自然人,"));
+    let md = e.ok(&["show", "zwsggzy", "2024", "--table", "4", "--format", "md"]);
+    assert!(md.starts_with("| "));
+    let js = e.json(&[
+        "show", "zwsggzy", "2024", "--table", "3", "--format", "json",
+    ]);
+    assert_eq!(js["id"], "3");
+    let whole = e.json(&["show", "zwsggzy", "2024", "--format", "json"]);
+    assert_eq!(whole["year"], 2024);
+    let text = e.ok(&["show", "zwsggzy", "2024", "--table", "3"]);
+    assert!(text.contains("自然人"));
+    let path = e.corpus().join("石嘴山市公共资源交易中心/2022.txt");
+    let by_path = e.ok(&["show", path.to_str().unwrap()]);
+    assert!(by_path.contains("石嘴山市"));
+    assert!(!e
+        .run(&["show", "zwsggzy", "2024", "--table", "9"])
+        .status
+        .success());
+    assert!(!e.run(&["show", "火星局"]).status.success());
+
+    let ag = e.json(&["agencies", "--json"]);
+    let names: Vec<&str> = ag
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["agency"].as_str().unwrap())
+        .collect();
+    assert!(names.contains(&"中卫市公共资源交易中心"));
+    let zw = ag
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["agency"] == "中卫市公共资源交易中心")
+        .unwrap();
+    assert_eq!(zw["years"], serde_json::json!([2017, 2024]));
+    assert!(e.ok(&["agencies"]).contains("2017, 2024"));
+
+    // check: the real corpus passes; a broken figure and a cross-year mismatch are reported.
+    let check = |args: &[&str]| -> serde_json::Value {
+        serde_json::from_slice(&e.run(args).stdout).unwrap()
+    };
+    let c = check(&["check", "--json"]);
+    let before = c
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["ok"] == false)
+        .count();
+    let y24 = std::fs::read_to_string(e.corpus().join("中卫市公共资源交易中心/2024.txt")).unwrap();
+    e.write(
+        "中卫市公共资源交易中心/2023.txt",
+        y24.replace("2024年", "2023年").as_bytes(),
+    );
+    let (base, _) = (e.ok(&["index"]), ());
+    assert!(base.contains("1 added"));
+    let c = check(&["check", "--json", "--agency", "中卫市公共资源交易中心"]);
+    let _ = before;
+    for f in c.as_array().unwrap() {
+        assert!(f["rule"].is_string() && f.get("ok").is_some());
+        if f["ok"] == false {
+            assert!(!f["left"].is_null() && !f["right"].is_null(), "{f}");
+        }
+    }
+    let text = e.run(&["check"]);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("failed"));
+}
+
+#[test]
+fn cross_year_rule_fails_when_figures_differ() {
+    let e = Env::new();
+    // The 2021-template fixture (某某市生态环境局, 2022, nonzero figures) again as 2023: its
+    // 上年结转 then faces its own 结转下年度, so the rule fails on every column where they differ.
+    let fx = e.corpus().join("测试县审计局");
+    let t = std::fs::read_to_string(fx.join("2021.txt")).unwrap();
+    std::fs::write(fx.join("2023.txt"), t.replace("2022年", "2023年")).unwrap();
+    e.ok(&["index"]);
+    let o = e.run(&[
+        "check",
+        "--json",
+        "--agency",
+        "某某市生态环境局",
+        "--year",
+        "2023",
+    ]);
+    let c: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let cross: Vec<&serde_json::Value> = c
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("跨年"))
+        .collect();
+    let out = e.ok(&[
+        "show",
+        "某某市生态环境局",
+        "2022",
+        "--table",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let t3: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let row = |label: &str| {
+        t3["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"].as_str().unwrap().starts_with(label))
+            .unwrap()["values"]
+            .clone()
+    };
+    let (cin, cout) = (row("二、"), row("四、"));
+    let differing = cin
+        .as_array()
+        .unwrap()
+        .iter()
+        .zip(cout.as_array().unwrap())
+        .filter(|(a, b)| a != b)
+        .count();
+    assert!(differing > 0);
+    assert_eq!(cross.len(), differing, "{cross:?}");
+    for f in cross {
+        assert_eq!(f["ok"], false);
+        assert!(f["left"].is_number() && f["right"].is_number());
+    }
+    assert!(
+        !o.status.success(),
+        "check exits non-zero when a rule fails"
+    );
+}
