@@ -122,24 +122,48 @@ pub fn popup(area: Rect, w: u16, h: u16) -> Rect {
 }
 
 /// Lines of `text` wrapped at `width` display cells, as byte ranges (newlines not included).
-/// Breaks anywhere between characters, which is right for Chinese.
+/// Breaks anywhere between Chinese characters, and at a space inside Latin words.
 pub fn wrap(text: &str, width: usize) -> Vec<std::ops::Range<usize>> {
     let width = width.max(2);
     let mut out = Vec::new();
     let mut start = 0;
     let mut w = 0;
+    // Just after the last space of the current line, where a Latin word may move down.
+    let mut after_space = None;
     for (i, c) in text.char_indices() {
         if c == '\n' {
             out.push(start..i);
             start = i + 1;
             w = 0;
+            after_space = None;
             continue;
         }
         let cw = c.width().unwrap_or(0);
         if w + cw > width {
-            out.push(start..i);
-            start = i;
-            w = 0;
+            match after_space {
+                // A space at the edge: it ends the line, unseen.
+                _ if c == ' ' => {
+                    out.push(start..i);
+                    start = i + 1;
+                    w = 0;
+                    after_space = None;
+                    continue;
+                }
+                Some(s) if c.is_ascii_graphic() && s > start => {
+                    out.push(start..s);
+                    start = s;
+                    w = crate::output::grid::width(&text[s..i]);
+                }
+                _ => {
+                    out.push(start..i);
+                    start = i;
+                    w = 0;
+                }
+            }
+            after_space = None;
+        }
+        if c == ' ' {
+            after_space = Some(i + 1);
         }
         w += cw;
     }
@@ -261,6 +285,13 @@ mod tests {
         let text = "一二三四五\nab";
         let shown: Vec<&str> = lines.iter().map(|r| &text[r.clone()]).collect();
         assert_eq!(shown, vec!["一二", "三四", "五", "ab"]);
+    }
+
+    #[test]
+    fn wrap_keeps_latin_words_whole() {
+        let text = "run nianbao index";
+        let shown: Vec<&str> = wrap(text, 10).into_iter().map(|r| &text[r]).collect();
+        assert_eq!(shown, vec!["run ", "nianbao ", "index"]);
     }
 
     #[test]

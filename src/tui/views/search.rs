@@ -125,14 +125,12 @@ fn failure(f: &mut Frame, e: &str, theme: &Theme, area: Rect) {
         lines.push(Line::raw(format!("  {}", &e[l])));
     }
     lines.push(Line::raw(""));
-    lines.push(Line::styled(
-        "  What to do: check --corpus DIR (or NIANBAO_CORPUS) points at a folder of reports;",
-        theme.dim(),
-    ));
-    lines.push(Line::styled(
-        "  if the index is damaged, run `nianbao index --rebuild`. Ctrl-C quits.",
-        theme.dim(),
-    ));
+    let hint = "What to do: --corpus DIR (or NIANBAO_CORPUS) must be a folder of reports and \
+                --index DIR (or NIANBAO_INDEX) a folder you can write; a damaged index is \
+                rebuilt by `nianbao index --rebuild`. Ctrl-C quits.";
+    for l in layout::wrap(hint, w) {
+        lines.push(Line::styled(format!("  {}", &hint[l]), theme.dim()));
+    }
     f.render_widget(Paragraph::new(lines), area);
 }
 
