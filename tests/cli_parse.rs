@@ -91,3 +91,38 @@ fn path_in_the_contract_is_the_path_given() {
     assert_eq!(v["template"], "free");
     assert_eq!(v["year"], 2017);
 }
+
+#[test]
+fn a_closed_pipe_is_not_an_error() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["parse", "--sections"])
+        .args(std::iter::repeat_n(
+            "corpus/中卫市工业和信息化局/2024.txt",
+            200,
+        ))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child
+        .stdout
+        .as_mut()
+        .unwrap()
+        .read_exact(&mut first)
+        .unwrap();
+    drop(child.stdout.take());
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status:?} {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
