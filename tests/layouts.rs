@@ -382,3 +382,17 @@ fn html_table_markup_saved_as_text() {
     let r = assert_same_tables(&html);
     assert_eq!(r.agency.as_deref(), Some("某某市生态环境局"));
 }
+
+#[test]
+fn a_label_broken_at_wu_is_not_a_blank_cell() {
+    // 无 is also a blank mark; split off a label by a space or line break it is label text.
+    let t = SOURCE
+        .replace("（四）无\n\n法提供", "（四）\n\n无\n\n法提供")
+        .replace(
+            "4.无正当理由大量反复\n\n申请",
+            "4.无 正当理由大量反复\n\n申请",
+        );
+    assert!(t.contains("\n无\n\n法提供"));
+    let r = assert_same_tables(&t);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+}

@@ -337,7 +337,7 @@ fn read_rows(
     let mut owner: Vec<(usize, usize)> = Vec::new(); // (byte in hay, token index)
     for (ti, t) in toks.iter().enumerate() {
         match t {
-            Tok::Text(s) => {
+            Tok::Text(s) | Tok::Blank(s) if !t.is_cell() || t.is_word_mark() => {
                 for c in super::normalize::key(s).chars() {
                     owner.push((hay.len(), ti));
                     hay.push(c);
@@ -408,7 +408,10 @@ fn read_rows(
                 .map(|&(f, _)| f)
                 .next()
                 .unwrap_or(toks.len());
-            Some(cells_between(last + 1, next_start))
+            Some(trim_word_marks(
+                cells_between(last + 1, next_start),
+                source_cols,
+            ))
         })
         .collect();
     // Some converters put each row's figures before its label. Told by the shape: every label
@@ -572,10 +575,22 @@ fn cells_to_values(
     }
 }
 
+/// A Chinese mark at the edge of a row's figures when there are too many is a piece of the
+/// next or previous label broken by a space (`无 法提供`), not a cell.
+fn trim_word_marks(mut cells: Vec<&Tok>, n: usize) -> Vec<&Tok> {
+    while cells.len() > n && cells.last().is_some_and(|t| t.is_word_mark()) {
+        cells.pop();
+    }
+    while cells.len() > n && cells.first().is_some_and(|t| t.is_word_mark()) {
+        cells.remove(0);
+    }
+    cells
+}
+
 fn raw_of(t: &Tok) -> String {
     match t {
         Tok::Num { raw, .. } => raw.clone(),
-        Tok::Blank => "/".into(),
+        Tok::Blank(m) => m.clone(),
         Tok::Text(s) => s.clone(),
     }
 }

@@ -11,8 +11,9 @@ pub enum Tok {
         raw: String,
         unit: Unit,
     },
-    /// `/`, `-`, `—`, `无`, `不适用`: a cell with no figure, which is not 0.
-    Blank,
+    /// `/`, `-`, `—`, `无`, `不适用`: a cell with no figure, which is not 0. Holds the mark:
+    /// a Chinese mark (`无`) may also be a piece of a label broken by a space (`无 法提供`).
+    Blank(String),
     Text(String),
 }
 
@@ -24,8 +25,13 @@ pub enum Unit {
 }
 
 impl Tok {
+    /// A Chinese blank mark, which may be a piece of label text rather than a cell.
+    pub fn is_word_mark(&self) -> bool {
+        matches!(self, Tok::Blank(m) if !m.is_ascii() && m.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+    }
+
     pub fn is_cell(&self) -> bool {
-        matches!(self, Tok::Num { .. } | Tok::Blank)
+        matches!(self, Tok::Num { .. } | Tok::Blank(_))
     }
 }
 
@@ -62,7 +68,7 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             continue;
         }
         if BLANK_MARKS.contains(&field) {
-            toks.push(Tok::Blank);
+            toks.push(Tok::Blank(field.to_string()));
             continue;
         }
         split_field(field, &mut toks);
@@ -223,7 +229,13 @@ mod tests {
     fn marks_are_blank_cells_and_20_is_one_cell() {
         assert_eq!(
             tokenize("/ - — 无 20"),
-            vec![Tok::Blank, Tok::Blank, Tok::Blank, Tok::Blank, num("20")]
+            vec![
+                Tok::Blank("/".into()),
+                Tok::Blank("-".into()),
+                Tok::Blank("—".into()),
+                Tok::Blank("无".into()),
+                num("20")
+            ]
         );
     }
 
