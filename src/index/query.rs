@@ -103,24 +103,28 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
         let path = ff.str("path").map_err(terr)?;
         let title = ff.str("title_raw").map_err(terr)?;
         let year = ff.i64("year").map_err(terr)?;
-        // Ordinal → global id, per segment: each distinct string is looked up once.
+        // Each column's dictionary is read once, in order (ordinal = position): looking terms up
+        // one document at a time decompresses a dictionary block per call (seconds at 100k).
+        let agency_terms = all_terms(&agency);
+        let template_terms = all_terms(&template);
+        let path_terms = all_terms(&path);
+        let title_terms = all_terms(&title);
+        let term =
+            |col: &Option<tantivy::columnar::StrColumn>, terms: &[String], doc: DocId| -> String {
+                col.as_ref()
+                    .and_then(|c| c.ords().first(doc))
+                    .and_then(|o| terms.get(o as usize))
+                    .cloned()
+                    .unwrap_or_default()
+            };
         let mut agency_ids: HashMap<u64, u32> = HashMap::new();
-        let mut s = String::new();
-        let read = |col: &Option<tantivy::columnar::StrColumn>, doc: DocId, s: &mut String| {
-            s.clear();
-            if let Some(c) = col {
-                if let Some(o) = c.ords().first(doc) {
-                    let _ = c.ord_to_str(o, s);
-                }
-            }
-        };
         for doc in seg.doc_ids_alive() {
             let d = doc as usize;
             let aid = match agency.as_ref().and_then(|c| c.ords().first(doc)) {
                 Some(o) => match agency_ids.get(&o) {
                     Some(&id) => id,
                     None => {
-                        read(&agency, doc, &mut s);
+                        let s = agency_terms.get(o as usize).cloned().unwrap_or_default();
                         let id = *ids.entry(s.clone()).or_insert_with(|| {
                             agencies.push(s.clone());
                             (agencies.len() - 1) as u32
@@ -137,13 +141,11 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
             facts.agency[d] = aid;
             let y = year.first(doc).unwrap_or(schema::NO_YEAR) as i32;
             facts.year[d] = y;
-            read(&template, doc, &mut s);
-            let t = Template::parse(&s).unwrap_or(Template::Free);
+            let t =
+                Template::parse(&term(&template, &template_terms, doc)).unwrap_or(Template::Free);
             facts.template[d] = template_code(t);
-            let mut p = String::new();
-            read(&path, doc, &mut p);
-            let mut ti = String::new();
-            read(&title, doc, &mut ti);
+            let p = term(&path, &path_terms, doc);
+            let ti = term(&title, &title_terms, doc);
             reports.push(ReportRef {
                 path: p,
                 agency: agencies[aid as usize].clone(),
@@ -152,8 +154,29 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
                 template: t,
             });
         }
-        segs.push(Arc::new(facts));
+        segs.push(facts);
     }
+    // Agency ids in name order, so that facet counts sort by count alone (a stable sort keeps
+    // equal counts in name order) without comparing thousands of names on every keystroke.
+    let mut order: Vec<u32> = (0..agencies.len() as u32).collect();
+    order.sort_by(|&a, &b| agencies[a as usize].cmp(&agencies[b as usize]));
+    let mut new_id = vec![0u32; agencies.len()];
+    for (new, &old) in order.iter().enumerate() {
+        new_id[old as usize] = new as u32;
+    }
+    let agencies: Vec<String> = order
+        .iter()
+        .map(|&old| agencies[old as usize].clone())
+        .collect();
+    let segs: Vec<Arc<SegFacts>> = segs
+        .into_iter()
+        .map(|mut f| {
+            for a in &mut f.agency {
+                *a = new_id.get(*a as usize).copied().unwrap_or(*a);
+            }
+            Arc::new(f)
+        })
+        .collect();
     let years = || reports.iter().filter_map(|r| r.year);
     let first_year = years().min().unwrap_or(0);
     let year_span = years().max().map_or(0, |y| (y - first_year) as usize + 1);
@@ -173,6 +196,20 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
         },
         reports,
     ))
+}
+
+/// Every term of a string column's dictionary, indexed by ordinal.
+fn all_terms(col: &Option<tantivy::columnar::StrColumn>) -> Vec<String> {
+    let Some(c) = col else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(c.num_terms());
+    if let Ok(mut stream) = c.dictionary().stream() {
+        while stream.advance() {
+            out.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
+    }
+    out
 }
 
 fn agency_years(reports: &[ReportRef]) -> Vec<AgencyYears> {
@@ -627,14 +664,19 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
                 .map_err(terr)?;
         hits.push(make_hit(&inner.fields, &doc, s.score, &clauses));
     }
-    let mut agencies: Vec<(String, u64)> = fruit
+    // Ids are in name order: sorting by count alone keeps ties in name order.
+    let mut counted: Vec<(u32, u64)> = fruit
         .agency
         .iter()
-        .zip(&catalog.agencies)
-        .filter(|(n, _)| **n > 0)
-        .map(|(n, name)| (name.clone(), *n))
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(id, n)| (id as u32, *n))
         .collect();
-    agencies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    counted.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
+    let agencies: Vec<(String, u64)> = counted
+        .into_iter()
+        .map(|(id, n)| (catalog.agencies[id as usize].clone(), n))
+        .collect();
     let years: Vec<(i32, u64)> = fruit
         .year
         .iter()
