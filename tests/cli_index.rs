@@ -35,10 +35,47 @@ fn index_then_incremental_add_change_delete() {
         .run(&["search", "--agency", "石嘴山", "的"])
         .status
         .success());
-    // Touching a file without changing it: the content hash says unchanged.
+    // Touching a file without changing it: the content hash says unchanged, and its new
+    // time is recorded, so the next run does not read it again.
     e.write("中卫市工业和信息化局/2024.txt", &changed);
     let v = e.json(&["index", "--json"]);
     assert_eq!(stats(&v), (0, 0, 0, 7, 0));
+    assert_eq!(v["touched"], 1);
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(stats(&v), (0, 0, 0, 7, 0));
+    assert_eq!(v["touched"], 0, "the touched file is not hashed again");
+    // Touched again, then really changed: hashed, then re-indexed.
+    let f = std::fs::File::options()
+        .write(true)
+        .open(e.corpus().join("中卫市工业和信息化局/2024.txt"))
+        .unwrap();
+    f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(60))
+        .unwrap();
+    drop(f);
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(
+        (stats(&v), v["touched"].as_u64()),
+        ((0, 0, 0, 7, 0), Some(1))
+    );
+    let mut again = changed.clone();
+    again.extend_from_slice(
+        "
+再次修改。
+"
+        .as_bytes(),
+    );
+    e.write("中卫市工业和信息化局/2024.txt", &again);
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(
+        (stats(&v), v["touched"].as_u64()),
+        ((0, 1, 0, 6, 0), Some(0))
+    );
+    assert_eq!(e.total(&["再次修改"]), 1);
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(
+        (stats(&v), v["touched"].as_u64()),
+        ((0, 0, 0, 7, 0), Some(0))
+    );
     // Text summary.
     let out = e.ok(&["index"]);
     assert!(out.contains("7 reports: 0 added"), "{out}");

@@ -84,6 +84,30 @@ fn a_second_indexer_gets_a_clear_error() {
     e.ok(&["index", "--rebuild"]);
 }
 
+/// A small seeded generator, so that the kill points are random but every run is the same.
+struct Lcg(u64);
+impl Lcg {
+    fn unit(&mut self) -> f64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (self.0 >> 11) as f64 / (1u64 << 53) as f64
+    }
+}
+
+fn search_total(e: &Env, q: &str) -> u64 {
+    let o = e.run(&["search", "--json", q]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        !err.contains("rebuilding"),
+        "the index was not damaged: {err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v["total"].as_u64().unwrap()
+}
+
 #[test]
 fn killed_indexer_leaves_the_previous_index_usable() {
     let e = Env::new();
@@ -92,31 +116,128 @@ fn killed_indexer_leaves_the_previous_index_usable() {
     for i in 0..150 {
         e.write(&format!("批量{i}局/2024.txt"), &sample);
     }
+    let reports = 157;
     e.ok(&["index"]);
     let want = e.total(&["行政复议"]);
-    let delays = [5u64, 40, 90, 150, 250];
-    for (round, ms) in delays.iter().enumerate() {
-        // Change some files so the build has work to do, then kill it.
+    // How long a full rebuild takes here, so that the kill points spread over all of it
+    // (walk, parse, write, commit, merge) whatever the machine's speed.
+    let t = std::time::Instant::now();
+    e.ok(&["index", "--rebuild"]);
+    let run = t.elapsed().as_secs_f64();
+    let mut rng = Lcg(0x5EED_2024);
+    let rounds = 8;
+    for round in 0..rounds {
+        // Change some files so the build has work to do: each round's marker is found in
+        // 20 reports once that round's build has committed, in none before.
         for i in 0..20 {
             let mut b = sample.clone();
             b.extend_from_slice(format!("\n第{round}轮修改{i}。\n").as_bytes());
             e.write(&format!("批量{i}局/2024.txt"), &b);
         }
-        let mut child = e.cmd(&["index", "--rebuild"]).spawn().unwrap();
-        std::thread::sleep(std::time::Duration::from_millis(*ms));
+        let marker = format!("第{round}轮修改");
+        // Even rounds a full rebuild, odd rounds an incremental run; a stratified random
+        // delay: round k is killed somewhere in the k-th eighth of a run.
+        let args: &[&str] = if round % 2 == 0 {
+            &["index", "--rebuild"]
+        } else {
+            &["index"]
+        };
+        let frac = (round as f64 + rng.unit()) / rounds as f64;
+        let delay = std::time::Duration::from_secs_f64(run * frac);
+        let mut child = e
+            .cmd(args)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL on Unix
         let _ = child.wait();
-        let o = e.run(&["search", "--json", "行政复议"]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        eprintln!("round {round}: {args:?} killed after {delay:?}");
+        // The index opens, and holds the previous commit or the new one, never a mixture.
+        assert_eq!(search_total(&e, "行政复议"), want, "round {round}");
+        let found = search_total(&e, &marker);
+        assert!(found == 0 || found == 20, "round {round}: {found}");
+        // A rerun completes with the right counts.
+        let v = e.json(&["index", "--json"]);
+        assert_eq!(v["failed"].as_array().unwrap().len(), 0, "{v}");
+        assert_eq!(v["reports"], reports, "{v}");
         assert_eq!(
-            v["total"], want,
-            "round {round}: the previous commit is intact"
+            (v["added"].as_u64(), v["removed"].as_u64()),
+            (Some(0), Some(0)),
+            "{v}"
         );
+        let updated = v["updated"].as_u64().unwrap();
+        assert!(updated == 0 || updated == 20, "{v}");
+        assert_eq!(updated + v["unchanged"].as_u64().unwrap(), reports);
+        assert_eq!(search_total(&e, &marker), 20, "round {round}");
+        if round > 0 {
+            assert_eq!(search_total(&e, &format!("第{}轮修改", round - 1)), 0);
+        }
     }
+}
+
+#[test]
+fn a_file_deleted_between_walk_and_read_is_named_and_the_rest_indexed() {
+    let e = Env::new();
+    let sample = std::fs::read(e.corpus().join("中卫市工业和信息化局/2024.txt")).unwrap();
+    for i in 0..30 {
+        e.write(&format!("临时{i}局/2024.txt"), &sample);
+    }
+    // The indexer stops after its walk until the flag file is gone (a test hook).
+    let flag = e.dir.path().join("walked.flag");
+    let child = e
+        .cmd(&["index", "--json"])
+        .env("NIANBAO_TEST_PAUSE_AFTER_WALK", &flag)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !flag.exists() {
+        assert!(
+            std::time::Instant::now() < until,
+            "the indexer never finished its walk"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let gone = [3, 17, 29];
+    for i in gone {
+        std::fs::remove_file(e.corpus().join(format!("临时{i}局/2024.txt"))).unwrap();
+    }
+    std::fs::remove_file(&flag).unwrap();
+    let o = child.wait_with_output().unwrap();
+    assert!(o.status.success(), "the run does not abort");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let mut failed: Vec<String> = v["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            assert!(f["reason"].as_str().unwrap().contains("cannot read"), "{f}");
+            f["path"].as_str().unwrap().to_string()
+        })
+        .collect();
+    failed.sort();
+    let mut want: Vec<String> = gone
+        .iter()
+        .map(|i| {
+            e.corpus()
+                .join(format!("临时{i}局/2024.txt"))
+                .display()
+                .to_string()
+        })
+        .collect();
+    want.sort();
+    assert_eq!(failed, want);
+    assert_eq!(v["added"], 7 + 30 - 3);
+    assert_eq!(v["reports"], 7 + 30 - 3);
+    // A second run: nothing failed, nothing to remove (they never were in the index).
     let v = e.json(&["index", "--json"]);
     assert_eq!(v["failed"].as_array().unwrap().len(), 0);
-    assert_eq!(e.total(&["第4轮修改"]), 20);
+    assert_eq!(
+        (v["removed"].as_u64(), v["unchanged"].as_u64()),
+        (Some(0), Some(34))
+    );
 }
 
 #[test]

@@ -17,6 +17,11 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 
 /// The file recording which index files were last verified by checksum.
 const VERIFIED_FILE: &str = "nianbao-verified.json";
+/// Size and modification time of files whose content was found unchanged after their time
+/// changed (a `touch`, a copy): a cheap record beside the index, so that the next run does not
+/// read and hash them again. Each entry holds the content hash it was checked against and
+/// applies only while the index still has that hash for the file.
+const MTIMES_FILE: &str = "nianbao-mtimes.json";
 /// Memory for tantivy's indexing threads, shared between them.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
@@ -199,6 +204,19 @@ struct Known {
     size: u64,
     mtime: i64,
     hash: String,
+    /// Size and time come from [`MTIMES_FILE`], not from the document.
+    recorded: bool,
+}
+
+/// One entry of [`MTIMES_FILE`]: size, mtime (ns), content hash.
+type Recorded = std::collections::BTreeMap<String, (u64, i64, String)>;
+
+fn read_recorded(dir: &Path) -> Recorded {
+    // A missing or unreadable record only means hashing those files again.
+    std::fs::read(dir.join(MTIMES_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
 }
 
 /// The key → (size, mtime, hash) of every live document, read from fast fields.
@@ -233,6 +251,7 @@ fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, IndexEr
                     size: size.first(doc).unwrap_or(0),
                     mtime: mtime.first(doc).unwrap_or(0),
                     hash: h.clone(),
+                    recorded: false,
                 },
             );
         }
@@ -289,6 +308,8 @@ fn not_a_report(bytes: &[u8]) -> Option<&'static str> {
 /// What a worker found for one file.
 enum Outcome {
     Unchanged,
+    /// Same content, new size or time: (size, mtime).
+    Touched(u64, i64),
     Failed(String),
     Parsed(Box<report::Report>, u64, i64, String),
 }
@@ -309,7 +330,7 @@ fn examine(path: &Path, old: Option<&Known>) -> Outcome {
     };
     let hash = blake3::hash(&bytes).to_hex().to_string();
     if old.is_some_and(|k| k.hash == hash) {
-        return Outcome::Unchanged;
+        return Outcome::Touched(size, mtime);
     }
     if let Some(why) = not_a_report(&bytes) {
         return Outcome::Failed(why.to_string());
@@ -321,6 +342,27 @@ fn examine(path: &Path, old: Option<&Known>) -> Outcome {
         Ok(Ok(r)) => Outcome::Parsed(Box::new(r), size, mtime, hash),
         Ok(Err(e)) => Outcome::Failed(e.to_string()),
         Err(_) => Outcome::Failed("the parser crashed on this file".into()),
+    }
+}
+
+/// The environment variable naming a file for [`pause_after_walk_for_tests`].
+pub const PAUSE_ENV: &str = "NIANBAO_TEST_PAUSE_AFTER_WALK";
+
+/// A test hook, so that "a file deleted between the walk and its reading" is tested
+/// deterministically: when `NIANBAO_TEST_PAUSE_AFTER_WALK` names a file, the build creates it
+/// after the walk and waits (up to a minute) until the test has deleted it. It only waits:
+/// it never touches the corpus.
+fn pause_after_walk_for_tests() {
+    let Some(flag) = std::env::var_os(PAUSE_ENV) else {
+        return;
+    };
+    let flag = PathBuf::from(flag);
+    if std::fs::write(&flag, b"walked\n").is_err() {
+        return;
+    }
+    let until = Instant::now() + std::time::Duration::from_secs(60);
+    while flag.exists() && Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
@@ -358,12 +400,20 @@ pub fn build(
         }
         Err(e) => return Err(e.into()),
     };
+    let old_recorded = read_recorded(index_dir);
     let known = if opts.rebuild {
         writer.delete_all_documents()?;
         HashMap::new()
     } else {
-        known_files(&index)?
+        let mut k = known_files(&index)?;
+        for (key, (size, mtime, hash)) in &old_recorded {
+            if let Some(e) = k.get_mut(key).filter(|e| e.hash == *hash) {
+                (e.size, e.mtime, e.recorded) = (*size, *mtime, true);
+            }
+        }
+        k
     };
+    let mut recorded = Recorded::new();
 
     // Walk first, so the progress bar knows the total.
     let mut files: Vec<(PathBuf, String)> = Vec::new();
@@ -389,6 +439,7 @@ pub fn build(
                 files.push((p.to_path_buf(), key));
                 if files.len() % 1000 == 0 {
                     progress(&Progress::Scanning { found: files.len() });
+                    pause_after_walk_for_tests();
                 }
             }
             Ok(_) => {}
@@ -405,6 +456,7 @@ pub fn build(
         }
     }
     progress(&Progress::Scanning { found: files.len() });
+    pause_after_walk_for_tests();
 
     let total = files.len();
     let mut seen: HashSet<String> = HashSet::with_capacity(total);
@@ -448,6 +500,17 @@ pub fn build(
                 match o {
                     Outcome::Unchanged => {
                         stats.unchanged += 1;
+                        if let Some(k) = known.get(key).filter(|k| k.recorded) {
+                            recorded.insert(key.clone(), (k.size, k.mtime, k.hash.clone()));
+                        }
+                        seen.insert(key.clone());
+                    }
+                    Outcome::Touched(size, mtime) => {
+                        stats.unchanged += 1;
+                        stats.touched += 1;
+                        if let Some(k) = known.get(key) {
+                            recorded.insert(key.clone(), (size, mtime, k.hash.clone()));
+                        }
                         seen.insert(key.clone());
                     }
                     Outcome::Failed(reason) => stats.failed.push(FailedFile {
@@ -488,6 +551,19 @@ pub fn build(
     }
     // Merges started by the commit: finish them rather than leave many small segments.
     writer.wait_merging_threads()?;
+    // After the commit: a record written before it could describe files the index lacks.
+    if recorded != old_recorded {
+        let path = index_dir.join(MTIMES_FILE);
+        let written = if recorded.is_empty() {
+            std::fs::remove_file(&path)
+        } else {
+            serde_json::to_vec(&recorded)
+                .map_err(std::io::Error::other)
+                .and_then(|b| write_atomic(&path, &b))
+        };
+        // Best effort: without the record those files are only hashed again next time.
+        let _ = written;
+    }
     stats.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(stats)
 }

@@ -156,6 +156,9 @@ pub struct BuildStats {
     pub updated: usize,
     pub removed: usize,
     pub unchanged: usize,
+    /// Of the unchanged files, those whose size or time had changed but not their content:
+    /// read and hashed this time, recorded so that later runs do not read them again.
+    pub touched: usize,
     /// Files that could not be read or parsed, with the reason; they are not in the index.
     pub failed: Vec<FailedFile>,
     /// Files that are not `.txt` reports.

@@ -56,6 +56,10 @@ pub struct Inner {
 struct Catalog {
     agencies: Vec<String>,
     segs: Vec<Arc<SegFacts>>,
+    /// The smallest year in the index and the number of years up to the largest: facet
+    /// counts are arrays indexed by `year - first_year`, not hash maps.
+    first_year: i32,
+    year_span: usize,
 }
 
 #[derive(Default)]
@@ -150,6 +154,9 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
         }
         segs.push(Arc::new(facts));
     }
+    let years = || reports.iter().filter_map(|r| r.year);
+    let first_year = years().min().unwrap_or(0);
+    let year_span = years().max().map_or(0, |y| (y - first_year) as usize + 1);
     reports.sort_by(|a, b| {
         (a.agency.as_str(), a.year, a.path.as_str()).cmp(&(
             b.agency.as_str(),
@@ -157,7 +164,15 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
             b.path.as_str(),
         ))
     });
-    Ok((Catalog { agencies, segs }, reports))
+    Ok((
+        Catalog {
+            agencies,
+            segs,
+            first_year,
+            year_span,
+        },
+        reports,
+    ))
 }
 
 fn agency_years(reports: &[ReportRef]) -> Vec<AgencyYears> {
@@ -228,6 +243,9 @@ pub struct Clause {
     pub exclude: bool,
     /// Terms with positions relative to the first, as [`tokenizer::query_terms`] gives them.
     pub terms: Vec<(usize, String)>,
+    /// What to highlight: the clause's text as [`snippet_chars`] sees it, split at
+    /// punctuation (the index does not match across it either).
+    pub pieces: Vec<Vec<char>>,
 }
 
 /// Splits the user's syntax: whitespace separates terms (ANDed), `"…"` makes a phrase, a
@@ -268,21 +286,55 @@ pub fn parse_query(text: &str) -> Vec<Clause> {
         }
         let terms = tokenizer::query_terms(&part);
         if !terms.is_empty() {
-            out.push(Clause { exclude, terms });
+            out.push(Clause {
+                exclude,
+                terms,
+                pieces: pieces(&part),
+            });
+        }
+    }
+    out
+}
+
+/// The clause's terms without the bigrams a phrase does not need: of overlapping bigrams
+/// (行政, 政复, 复议) every other one still pins every character (行政 at 0, 复议 at 2), because
+/// two CJK characters at adjacent positions are always adjacent in the text. A phrase costs
+/// a positions read per term and matching document, so this halves the cost of long queries.
+fn needed_terms(terms: &[(usize, String)]) -> Vec<(usize, &str)> {
+    let is_bigram = |t: &str| t.chars().count() == 2 && t.chars().all(tokenizer::is_cjk);
+    let starts: std::collections::HashSet<usize> = terms
+        .iter()
+        .filter(|(_, t)| is_bigram(t))
+        .map(|(p, _)| *p)
+        .collect();
+    let mut covered = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for (p, t) in terms {
+        if !is_bigram(t) {
+            out.push((*p, t.as_str()));
+            continue;
+        }
+        let keep =
+            !covered.contains(p) || (!covered.contains(&(p + 1)) && !starts.contains(&(p + 1)));
+        if keep {
+            covered.insert(*p);
+            covered.insert(p + 1);
+            out.push((*p, t.as_str()));
         }
     }
     out
 }
 
 fn clause_query(field: tantivy::schema::Field, c: &Clause) -> Box<dyn TQuery> {
-    if c.terms.len() == 1 {
+    let terms = needed_terms(&c.terms);
+    if terms.len() == 1 {
         Box::new(TermQuery::new(
-            Term::from_field_text(field, &c.terms[0].1),
+            Term::from_field_text(field, terms[0].1),
             IndexRecordOption::WithFreqs,
         ))
     } else {
         Box::new(PhraseQuery::new_with_offset(
-            c.terms
+            terms
                 .iter()
                 .map(|(p, t)| (*p, Term::from_field_text(field, t)))
                 .collect(),
@@ -327,8 +379,8 @@ struct Filter {
     agencies: Option<Vec<bool>>,
     years: Option<(i32, i32)>,
     template: Option<u8>,
-    /// Documents matching an excluded term, as (segment, doc).
-    excluded: std::collections::HashSet<(u32, DocId)>,
+    /// Documents matching an excluded term, by segment ordinal then doc id; empty when none.
+    excluded: Vec<Vec<bool>>,
 }
 
 /// Collects the top hits among documents that pass every filter, the total, and for each
@@ -364,8 +416,10 @@ impl PartialOrd for Scored {
 struct Fruit {
     top: Vec<Scored>,
     total: usize,
-    agency: HashMap<u32, u64>,
-    year: HashMap<i32, u64>,
+    /// By agency id.
+    agency: Vec<u64>,
+    /// By `year - Catalog::first_year`.
+    year: Vec<u64>,
     template: [u64; 3],
 }
 
@@ -373,6 +427,7 @@ struct SegTop {
     facts: Arc<SegFacts>,
     filter: Arc<Filter>,
     seg: u32,
+    first_year: i32,
     keep: usize,
     heap: BinaryHeap<Scored>,
     fruit: Fruit,
@@ -390,7 +445,13 @@ impl SegmentCollector for SegTop {
             return;
         };
         let f = &*self.filter;
-        if !f.excluded.is_empty() && f.excluded.contains(&(self.seg, doc)) {
+        let excluded = f
+            .excluded
+            .get(self.seg as usize)
+            .and_then(|v| v.get(d))
+            .copied()
+            .unwrap_or(false);
+        if excluded {
             return;
         }
         let ok_a = f
@@ -400,10 +461,15 @@ impl SegmentCollector for SegTop {
         let ok_y = f.years.is_none_or(|(lo, hi)| y >= lo && y <= hi);
         let ok_t = f.template.is_none_or(|x| x == t);
         if ok_y && ok_t {
-            *self.fruit.agency.entry(a).or_default() += 1;
+            if let Some(n) = self.fruit.agency.get_mut(a as usize) {
+                *n += 1;
+            }
         }
         if ok_a && ok_t && y != schema::NO_YEAR as i32 {
-            *self.fruit.year.entry(y).or_default() += 1;
+            let i = y.wrapping_sub(self.first_year) as usize;
+            if let Some(n) = self.fruit.year.get_mut(i) {
+                *n += 1;
+            }
         }
         if ok_a && ok_y {
             self.fruit.template[t as usize % 3] += 1;
@@ -440,24 +506,33 @@ impl Collector for FacetTop<'_> {
             facts: facts.clone(),
             filter: self.filter.clone(),
             seg: ord,
+            first_year: self.catalog.first_year,
             keep: self.keep,
             heap: BinaryHeap::new(),
-            fruit: Fruit::default(),
+            fruit: Fruit {
+                agency: vec![0; self.catalog.agencies.len()],
+                year: vec![0; self.catalog.year_span],
+                ..Fruit::default()
+            },
         })
     }
     fn requires_scoring(&self) -> bool {
         true
     }
     fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
-        let mut all = Fruit::default();
+        let mut all = Fruit {
+            agency: vec![0; self.catalog.agencies.len()],
+            year: vec![0; self.catalog.year_span],
+            ..Fruit::default()
+        };
         for f in fruits {
             all.top.extend(f.top);
             all.total += f.total;
-            for (k, v) in f.agency {
-                *all.agency.entry(k).or_default() += v;
+            for (a, b) in all.agency.iter_mut().zip(&f.agency) {
+                *a += b;
             }
-            for (k, v) in f.year {
-                *all.year.entry(k).or_default() += v;
+            for (a, b) in all.year.iter_mut().zip(&f.year) {
+                *a += b;
             }
             for i in 0..3 {
                 all.template[i] += f.template[i];
@@ -504,7 +579,20 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
                 .into(),
         })?
         .map_err(terr)?;
-        set.into_iter().map(|a| (a.segment_ord, a.doc_id)).collect()
+        let mut v: Vec<Vec<bool>> = catalog
+            .segs
+            .iter()
+            .map(|s| vec![false; s.year.len()])
+            .collect();
+        for a in set {
+            if let Some(x) = v
+                .get_mut(a.segment_ord as usize)
+                .and_then(|s| s.get_mut(a.doc_id as usize))
+            {
+                *x = true;
+            }
+        }
+        v
     };
     let collector = FacetTop {
         catalog,
@@ -541,12 +629,20 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     }
     let mut agencies: Vec<(String, u64)> = fruit
         .agency
-        .into_iter()
-        .map(|(k, v)| (catalog.agencies[k as usize].clone(), v))
+        .iter()
+        .zip(&catalog.agencies)
+        .filter(|(n, _)| **n > 0)
+        .map(|(n, name)| (name.clone(), *n))
         .collect();
     agencies.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let mut years: Vec<(i32, u64)> = fruit.year.into_iter().collect();
-    years.sort_by_key(|y| std::cmp::Reverse(y.0));
+    let years: Vec<(i32, u64)> = fruit
+        .year
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, n)| (catalog.first_year + i as i32, *n))
+        .collect();
     let templates = TEMPLATES
         .iter()
         .map(|&t| (t, fruit.template[template_code(t) as usize]))
@@ -588,45 +684,79 @@ fn make_hit(f: &Fields, doc: &TantivyDocument, score: Score, clauses: &[Clause])
     }
 }
 
-/// Byte ranges of `text` where the query's clauses (not the excluded ones) match, exactly as
-/// the index matches them (same tokens, same positions). Sorted by start. Each range comes
-/// with the clause's index.
+/// The characters of `text` as a highlight search sees them, with the byte range each comes
+/// from: widths folded, letters lowercased, whitespace dropped (the index ignores whitespace
+/// between CJK characters, and words are whole tokens on both sides of a space anyway).
+pub fn snippet_chars(text: &str) -> Vec<(char, Range<usize>)> {
+    let mut out = Vec::with_capacity(text.len() / 2);
+    for (b, raw) in text.char_indices() {
+        let c = tokenizer::fold_width(raw);
+        let r = b..b + raw.len_utf8();
+        if c.is_whitespace() {
+            continue;
+        }
+        // Cheapest tests first: most characters are CJK, and `is_alphabetic` is a slow lookup.
+        if tokenizer::is_cjk(c) {
+            out.push((c, r));
+        } else if c.is_ascii() {
+            out.push((c.to_ascii_lowercase(), r));
+        } else if c.is_alphabetic() {
+            for l in c.to_lowercase() {
+                out.push((l, r.clone()));
+            }
+        } else {
+            out.push((c, r));
+        }
+    }
+    out
+}
+
+/// A query part's highlight pieces: its searchable runs between punctuation marks.
+fn pieces(part: &str) -> Vec<Vec<char>> {
+    let mut out: Vec<Vec<char>> = Vec::new();
+    let mut cur = Vec::new();
+    for (c, _) in snippet_chars(part) {
+        if tokenizer::is_cjk(c) || c.is_alphanumeric() {
+            cur.push(c);
+        } else if !cur.is_empty() {
+            out.push(std::mem::take(&mut cur));
+        }
+    }
+    if !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
+
+/// Byte ranges of `text` where the query's clauses (not the excluded ones) occur, found by a
+/// plain substring search of each clause's pieces over [`snippet_chars`]: far cheaper than
+/// re-tokenising the report, and it marks the same characters the index matched (a word may
+/// also be marked inside a longer word). Sorted by start. Each range comes with the clause's
+/// index.
 pub fn match_ranges(text: &str, clauses: &[Clause]) -> Vec<(Range<usize>, usize)> {
-    let wanted: Vec<(usize, &Clause)> = clauses
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !c.exclude)
-        .collect();
-    if wanted.is_empty() {
+    if clauses.iter().all(|c| c.exclude) {
         return Vec::new();
     }
-    let toks = tokenizer::analyze(text);
-    let mut at: HashMap<(usize, &str), (usize, usize)> = HashMap::with_capacity(toks.len());
-    for t in &toks {
-        at.insert((t.position, t.text.as_str()), (t.from, t.to));
-    }
+    let hay = snippet_chars(text);
     let mut out = Vec::new();
-    for t in &toks {
-        for &(ci, c) in &wanted {
-            if c.terms[0].1 != t.text {
+    for (ci, c) in clauses.iter().enumerate() {
+        if c.exclude {
+            continue;
+        }
+        for piece in &c.pieces {
+            let Some(&first) = piece.first() else {
                 continue;
-            }
-            let base = t.position;
-            let mut lo = t.from;
-            let mut hi = t.to;
-            let all = c
-                .terms
-                .iter()
-                .all(|(p, term)| match at.get(&(base + p, term.as_str())) {
-                    Some(&(a, b)) => {
-                        lo = lo.min(a);
-                        hi = hi.max(b);
-                        true
-                    }
-                    None => false,
-                });
-            if all {
-                out.push((lo..hi, ci));
+            };
+            let n = piece.len();
+            let mut i = 0;
+            while i + n <= hay.len() {
+                if hay[i].0 == first && hay[i..i + n].iter().map(|h| h.0).eq(piece.iter().copied())
+                {
+                    out.push((hay[i].1.start..hay[i + n - 1].1.end, ci));
+                    i += n;
+                } else {
+                    i += 1;
+                }
             }
         }
     }
@@ -774,5 +904,61 @@ impl Inner {
     /// The underlying tantivy index (for tests and benchmarks).
     pub fn tantivy(&self) -> &tantivy::Index {
         &self.index
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn marked(text: &str, query: &str) -> Vec<String> {
+        match_ranges(text, &parse_query(query))
+            .into_iter()
+            .map(|(r, _)| text[r].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn highlights_follow_the_index_normalisation() {
+        assert_eq!(marked("本机关行政复议两件", "行政复议"), ["行政复议"]);
+        // Spaces inside words (PDF text), full-width digits, upper case.
+        assert_eq!(marked("交易中 心负责", "交易中心"), ["交易中 心"]);
+        assert_eq!(marked("２０２４年度", "2024年"), ["２０２４年"]);
+        assert_eq!(marked("拨打12345热线", "12345热线"), ["12345热线"]);
+        assert_eq!(marked("PDF 文件", "pdf"), ["PDF"]);
+        // Every clause, not the excluded one; a phrase across punctuation is two pieces.
+        assert_eq!(
+            marked("中卫市行政复议", "中卫 行政复议 -市"),
+            ["中卫", "行政复议"]
+        );
+        assert_eq!(marked("行政，复议", "\"行政,复议\""), ["行政", "复议"]);
+        assert!(marked("行政复议", "-行政").is_empty());
+    }
+
+    #[test]
+    fn phrases_keep_only_the_bigrams_they_need() {
+        let terms = |q: &str| {
+            let c = &parse_query(q)[0];
+            needed_terms(&c.terms)
+                .into_iter()
+                .map(|(p, t)| format!("{p}{t}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(terms("行政"), ["0行政"]);
+        assert_eq!(terms("行政复"), ["0行政", "1政复"]);
+        assert_eq!(terms("行政复议"), ["0行政", "2复议"]);
+        assert_eq!(terms("依申请公开"), ["0依申", "2请公", "3公开"]);
+        assert_eq!(terms("2024年"), ["02024", "1年"]);
+        assert_eq!(terms("12345热线"), ["012345", "1热线"]);
+    }
+
+    #[test]
+    fn snippet_is_centred_on_the_match() {
+        let text = format!("{}行政复议{}", "甲".repeat(500), "乙".repeat(500));
+        let (snip, preview) = passages(&text, &parse_query("行政复议"));
+        assert_eq!(snip.highlights.len(), 1);
+        assert_eq!(&snip.text[snip.highlights[0].clone()], "行政复议");
+        assert!(snip.text.starts_with('甲'));
+        assert_eq!(&preview.text[preview.highlights[0].clone()], "行政复议");
     }
 }
