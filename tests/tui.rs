@@ -197,6 +197,46 @@ fn stale_results_are_dropped() {
 }
 
 #[test]
+fn a_background_update_keeps_the_selected_hit() {
+    let mut t = H::new(80, 24);
+    t.keys("行政复议").key(KeyCode::Down);
+    let path = |t: &H| {
+        let r = t.app.search.results.as_ref().unwrap();
+        r.hits[t.app.search.selected].path.clone()
+    };
+    let chosen = path(&t);
+    // The updated engine lists the chosen report last: the selection follows it.
+    let mut reports: Vec<report::Report> = Vec::new();
+    for h in &t.app.search.results.as_ref().unwrap().hits {
+        let mut r = t.backend.report(&h.path).unwrap();
+        if h.path == chosen {
+            // 龙 (U+9F99) sorts after every other agency name.
+            r.agency = Some("龙江机关".into());
+        }
+        reports.push(r);
+    }
+    let updated: Arc<dyn Backend> = Arc::new(MemoryBackend::new(reports));
+    t.backend = updated.clone();
+    t.app.handle(AppEvent::Engine(EngineMsg::Ready(updated)));
+    t.pump();
+    let n = t.app.search.results.as_ref().unwrap().hits.len();
+    assert!(n > 2);
+    assert_eq!(t.app.search.selected, n - 1);
+    assert_eq!(path(&t), chosen);
+    // Gone after an update: back to the first hit, no panic.
+    t.key(KeyCode::Down);
+    let fewer: Arc<dyn Backend> = Arc::new(MemoryBackend::new(Vec::new()));
+    t.backend = fewer.clone();
+    t.app.handle(AppEvent::Engine(EngineMsg::Ready(fewer)));
+    t.pump();
+    assert_eq!(t.app.search.selected, 0);
+    // Typing is a new search: the first hit, whatever was selected.
+    t.backend = backend();
+    t.key(KeyCode::Backspace);
+    assert_eq!(t.app.search.selected, 0);
+}
+
+#[test]
 fn keys_in_the_hit_list_help_and_quit() {
     for (w, h) in SIZES {
         let mut t = H::new(w, h);
@@ -224,7 +264,8 @@ fn filters_pick_agency_by_pinyin_and_year_with_counts_and_chips() {
         let mut t = H::new(w, h);
         t.key(KeyCode::Tab).keys("zhongwei");
         insta::assert_snapshot!(format!("filters_agency_{w}x{h}"), t.screen());
-        t.key(KeyCode::Enter);
+        // The index's order: the shortest (most specific) name first.
+        t.key(KeyCode::Down).key(KeyCode::Enter);
         assert_eq!(t.app.filters.agencies, vec!["中卫市公共资源交易中心"]);
         t.key(KeyCode::Tab).keys("j").key(KeyCode::Enter);
         assert_eq!(t.app.filters.years, Some((2017, 2017)));

@@ -1,6 +1,5 @@
 //! Turning input and engine messages into changes of the browser's state (the only writer of it).
 
-use super::backend::query_terms;
 use super::keys::{self, Action, Ctx};
 use super::layout;
 use super::state::*;
@@ -129,9 +128,30 @@ impl App {
 
     /// Sends the query and filters to the worker under a new generation.
     pub fn request_search(&mut self) {
-        // Two pages of hits: snippets cost about half a millisecond a hit on a large corpus.
-        self.search.limit = (2 * layout::hits_per_page(self.area())).max(HIT_LIMIT);
+        self.search.limit = self.first_limit();
         self.search.more = false;
+        self.search.keep = None;
+        self.send_search();
+    }
+
+    /// Two pages of hits: snippets cost about half a millisecond a hit on a large corpus.
+    fn first_limit(&self) -> usize {
+        (2 * layout::hits_per_page(self.area())).max(HIT_LIMIT)
+    }
+
+    /// The same search again on a new engine, keeping the selected hit if it is still found.
+    fn refresh_search(&mut self) {
+        let (keep, fetched) = match &self.search.results {
+            Some(r) => (
+                r.hits.get(self.search.selected).map(|h| h.path.clone()),
+                r.hits.len(),
+            ),
+            None => (None, 0),
+        };
+        // As many hits as were fetched, so a hit the user scrolled down to is still among them.
+        self.search.limit = self.first_limit().max(fetched);
+        self.search.more = false;
+        self.search.keep = keep;
         self.send_search();
     }
 
@@ -177,7 +197,9 @@ impl App {
                 let first = !matches!(self.engine, Engine::Ready(_));
                 self.engine = Engine::Ready(b);
                 // A new engine (after an update) may give other results: ask again.
-                if !self.search.searching || !first {
+                if !first {
+                    self.refresh_search();
+                } else if !self.search.searching {
                     self.request_search();
                 }
                 if let Some((agency, year)) = self.pending_open.take() {
@@ -198,7 +220,10 @@ impl App {
                 match results {
                     Ok(r) => {
                         self.search.error = None;
-                        if !self.search.more {
+                        if let Some(path) = self.search.keep.take() {
+                            self.search.selected =
+                                r.hits.iter().position(|h| h.path == path).unwrap_or(0);
+                        } else if !self.search.more {
                             self.search.selected = 0;
                         }
                         self.search.selected =
@@ -681,7 +706,7 @@ impl App {
             Action::NextMatch | Action::PrevMatch => {
                 let n = r.matches.len();
                 if n == 0 {
-                    self.status = Some(if r.terms.is_empty() {
+                    self.status = Some(if !r.has_terms {
                         "no search words to find: open the report from a search".into()
                     } else {
                         "no matches in this report".into()
@@ -919,9 +944,4 @@ impl App {
             }
         }
     }
-}
-
-/// The query words of the current search, for highlighting.
-pub fn terms_of(app: &App) -> Vec<String> {
-    query_terms(&app.search.input.text).0
 }
