@@ -331,6 +331,28 @@ fn open_from_the_command_line_waits_for_the_engine() {
 }
 
 #[test]
+fn open_with_an_ambiguous_agency_lists_the_candidates_to_choose_from() {
+    let mut t = H::new(80, 24);
+    t.app.pending_open = Some(("zhongwei".into(), Some(2024)));
+    let b = t.backend.clone();
+    t.app.handle(AppEvent::Engine(EngineMsg::Ready(b)));
+    t.pump();
+    assert!(t.app.screens.is_empty(), "not the first match by chance");
+    let s = t.screen();
+    assert!(
+        s.contains("中卫市工业和信息化局") && s.contains("中卫市公共资源交易中心"),
+        "{s}"
+    );
+    assert!(s.contains("matches 2 agencies"), "{s}");
+    t.key(KeyCode::Down).key(KeyCode::Enter);
+    let Some(Screen::Report(r)) = t.app.screens.last() else {
+        panic!("no report opened")
+    };
+    assert_eq!(r.report.agency.as_deref(), Some("中卫市公共资源交易中心"));
+    assert_eq!(r.report.year, Some(2024));
+}
+
+#[test]
 fn report_view_matches_tables_and_back_keeps_the_hit_list() {
     for (w, h) in SIZES {
         let mut t = H::new(w, h);

@@ -203,9 +203,7 @@ impl App {
                     self.request_search();
                 }
                 if let Some((agency, year)) = self.pending_open.take() {
-                    if let Err(e) = self.goto(&agency, year) {
-                        self.status = Some(e);
-                    }
+                    self.open_named(&agency, year);
                 }
             }
             EngineMsg::Results {
@@ -387,16 +385,33 @@ impl App {
         (cands, year)
     }
 
-    /// Opens the report of the agency meant by `agency` for `year` (the latest when `None`).
-    pub fn goto(&mut self, agency: &str, year: Option<i32>) -> Result<(), String> {
-        let backend = self
+    /// `nianbao open AGENCY [YEAR]` once the engine is ready: one agency opens its report;
+    /// several open the go-to prompt listing them, to choose from (never the first by chance).
+    fn open_named(&mut self, agency: &str, year: Option<i32>) {
+        let cands = self
             .backend()
-            .ok_or("the index is not ready yet; wait for the progress bar to finish")?;
-        let cands = backend.resolve_agency(agency);
-        let name = cands
-            .first()
-            .ok_or_else(|| format!("no agency matches “{agency}”"))?;
-        self.goto_exact(name, year)
+            .map(|b| b.resolve_agency(agency))
+            .unwrap_or_default();
+        let result = match cands.as_slice() {
+            [] => Err(format!("no agency matches “{agency}”")),
+            [name] => self.goto_exact(&name.clone(), year),
+            _ => {
+                let y = year.map_or(String::new(), |y| format!(" {y}"));
+                self.overlay = Some(Overlay::Goto(GotoPrompt {
+                    input: TextInput::new(&format!("{agency}{y}")),
+                    cursor: 0,
+                    error: None,
+                }));
+                self.status = Some(format!(
+                    "“{agency}” matches {} agencies: choose one",
+                    cands.len()
+                ));
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            self.status = Some(e);
+        }
     }
 
     fn goto_exact(&mut self, name: &str, year: Option<i32>) -> Result<(), String> {
