@@ -446,6 +446,67 @@ fn table_cursor_moves_with_arrows_and_hjkl_and_scrolls() {
 }
 
 #[test]
+fn table_rows_show_their_group_when_scrolled_and_clicked() {
+    // Short, so the group's first row scrolls away above the cursor's.
+    let mut t = H::new(80, 12);
+    open_table3(&mut t);
+    let target = {
+        let Some(Screen::Table(ts)) = t.app.screens.last() else {
+            panic!()
+        };
+        ts.table
+            .rows
+            .iter()
+            .position(|r| r.label == "3.要求提供公开出版物")
+            .unwrap()
+    };
+    for _ in 0..target {
+        t.keys("j");
+    }
+    let s = t.screen();
+    let lines: Vec<&str> = s.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("3.要求提供公开出版物"))
+        .expect("the cursor's row is in view");
+    // The group heads its rows, even when its first row has scrolled away.
+    let head = lines[..at]
+        .iter()
+        .rposition(|l| l.starts_with('（'))
+        .unwrap();
+    assert_eq!(lines[head].trim_end(), "（五）不予处理", "{s}");
+    // Scrolled past the first row of （四）: its group line still heads the rows left.
+    assert_eq!(lines[2].trim_end(), "（四）无法提供", "{s}");
+    assert!(!s.contains("1.本机关不掌握"), "{s}");
+    assert!(
+        lines[11].starts_with("（五）不予处理 · 3.要求提供公"),
+        "{s}"
+    );
+    // A click on a group line moves nothing; a click on a row selects that row.
+    let Some(Screen::Table(ts)) = t.app.screens.last() else {
+        panic!()
+    };
+    let area = nianbao::tui::layout::table(
+        ratatui::layout::Rect::new(0, 0, 80, 12),
+        ts.failed_rules.len(),
+    )
+    .grid;
+    let g = nianbao::tui::layout::grid(&ts.table, area, ts.offsets.0, ts.offsets.1);
+    let (grow, gy) = g.groups[0];
+    let x = g.cols[0].1;
+    t.mouse(MouseEventKind::Down(MouseButton::Left), x, gy);
+    t.mouse(MouseEventKind::Up(MouseButton::Left), x, gy);
+    let cur = |t: &H| match t.app.screens.last() {
+        Some(Screen::Table(ts)) => ts.cur,
+        _ => panic!(),
+    };
+    assert_eq!(cur(&t), (target, 0));
+    t.mouse(MouseEventKind::Down(MouseButton::Left), x, gy + 1);
+    t.mouse(MouseEventKind::Up(MouseButton::Left), x, gy + 1);
+    assert_eq!(cur(&t), (grow, 0));
+}
+
+#[test]
 fn mouse_drag_selects_a_range_and_click_opens() {
     let mut t = H::new(80, 24);
     open_table3(&mut t);
