@@ -184,6 +184,14 @@ fn time_rg(rg: &Path, literal: &str, corpus: &Path) -> Option<(Duration, usize)>
     v.get(v.len() / 2).copied()
 }
 
+/// The 1-minute load average, to tell a quiet machine's figures from a busy one's.
+fn loadavg() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().map(str::to_string))
+        .unwrap_or_else(|| "unknown".into())
+}
+
 fn find_rg() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
     std::env::split_paths(&path)
@@ -253,7 +261,7 @@ fn main() {
 
     let (n_reports, corpus_bytes) = report_count(&corpus);
     let mb = |b: u64| b as f64 / 1_000_000.0;
-    println!("### {n_reports} reports\n");
+    println!("### {n_reports} reports (load average {})\n", loadavg());
     println!("| | |\n|---|---|");
     println!(
         "| corpus | {n_reports} reports, {:.0} MB ({} indexed, {} failed) |",
@@ -354,7 +362,11 @@ fn queries(index: &Index, corpus: &Path, reps: usize) {
             cells.join(" | ")
         );
     }
-    println!("\nWorst p99: {} ms.", ms(worst));
+    println!(
+        "\nWorst p99: {} ms. Load average during the run: {}.",
+        ms(worst),
+        loadavg()
+    );
     match rg {
         Some(_) => println!(
             "`rg -l -F LITERAL CORPUS`: median of 3 warm runs; the literal is the query's first \

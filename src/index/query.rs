@@ -737,10 +737,34 @@ pub fn match_ranges(text: &str, clauses: &[Clause]) -> Vec<(Range<usize>, usize)
     if clauses.iter().all(|c| c.exclude) {
         return Vec::new();
     }
-    let hay = snippet_chars(text);
+    // Fast path: most reports contain what was typed exactly as typed; `match_indices` finds
+    // it without building the normalised copy. Only a clause with no exact occurrence (case,
+    // full-width digits, spaces inside words) needs the slower search below.
     let mut out = Vec::new();
+    let mut slow = Vec::new();
     for (ci, c) in clauses.iter().enumerate() {
         if c.exclude {
+            continue;
+        }
+        let before = out.len();
+        for piece in &c.pieces {
+            let needle: String = piece.iter().collect();
+            out.extend(
+                text.match_indices(&needle)
+                    .map(|(i, m)| (i..i + m.len(), ci)),
+            );
+        }
+        if out.len() == before {
+            slow.push(ci);
+        }
+    }
+    if slow.is_empty() {
+        out.sort_by_key(|(r, _)| (r.start, r.end));
+        return out;
+    }
+    let hay = snippet_chars(text);
+    for (ci, c) in clauses.iter().enumerate() {
+        if !slow.contains(&ci) {
             continue;
         }
         for piece in &c.pieces {
