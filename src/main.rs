@@ -84,7 +84,13 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
             &mut err,
         ),
         None => browse(config, None),
-        Some(Command::Open { agency, year }) => browse(config, Some((agency, year))),
+        Some(Command::Open { agency, year }) => {
+            // An ambiguous name is settled here, on the command line, not in the browser.
+            match commands::open::resolve(config, &agency, year, &mut err)? {
+                Some(name) => browse(config, Some((name, year))),
+                None => Ok(false),
+            }
+        }
     }
 }
 

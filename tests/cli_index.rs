@@ -325,3 +325,33 @@ fn cross_year_rule_fails_when_figures_differ() {
         "check exits non-zero when a rule fails"
     );
 }
+
+#[test]
+fn open_lists_the_candidates_of_an_ambiguous_agency() {
+    let e = Env::new();
+    e.ok(&["index"]);
+    let o = e.run(&["open", "zhongwei", "2024"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("matches 2 agencies")
+            && err.contains("中卫市工业和信息化局")
+            && err.contains("中卫市公共资源交易中心"),
+        "{err}"
+    );
+    assert!(o.stdout.is_empty(), "nothing drawn on the terminal");
+    let o = e.run(&["open", "不存在的机关"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no agency matches"));
+    let o = e.run(&["open", "zwsggzy", "2020"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("has no report for 2020") && err.contains("2024"),
+        "{err}"
+    );
+    // One match: on to the browser, which (no terminal here) says it needs one.
+    let o = e.run(&["open", "zwsggzy", "2024"]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("needs a terminal"), "{err}");
+}

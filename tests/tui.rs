@@ -197,6 +197,46 @@ fn stale_results_are_dropped() {
 }
 
 #[test]
+fn a_background_update_keeps_the_selected_hit() {
+    let mut t = H::new(80, 24);
+    t.keys("行政复议").key(KeyCode::Down);
+    let path = |t: &H| {
+        let r = t.app.search.results.as_ref().unwrap();
+        r.hits[t.app.search.selected].path.clone()
+    };
+    let chosen = path(&t);
+    // The updated engine lists the chosen report last: the selection follows it.
+    let mut reports: Vec<report::Report> = Vec::new();
+    for h in &t.app.search.results.as_ref().unwrap().hits {
+        let mut r = t.backend.report(&h.path).unwrap();
+        if h.path == chosen {
+            // 龙 (U+9F99) sorts after every other agency name.
+            r.agency = Some("龙江机关".into());
+        }
+        reports.push(r);
+    }
+    let updated: Arc<dyn Backend> = Arc::new(MemoryBackend::new(reports));
+    t.backend = updated.clone();
+    t.app.handle(AppEvent::Engine(EngineMsg::Ready(updated)));
+    t.pump();
+    let n = t.app.search.results.as_ref().unwrap().hits.len();
+    assert!(n > 2);
+    assert_eq!(t.app.search.selected, n - 1);
+    assert_eq!(path(&t), chosen);
+    // Gone after an update: back to the first hit, no panic.
+    t.key(KeyCode::Down);
+    let fewer: Arc<dyn Backend> = Arc::new(MemoryBackend::new(Vec::new()));
+    t.backend = fewer.clone();
+    t.app.handle(AppEvent::Engine(EngineMsg::Ready(fewer)));
+    t.pump();
+    assert_eq!(t.app.search.selected, 0);
+    // Typing is a new search: the first hit, whatever was selected.
+    t.backend = backend();
+    t.key(KeyCode::Backspace);
+    assert_eq!(t.app.search.selected, 0);
+}
+
+#[test]
 fn keys_in_the_hit_list_help_and_quit() {
     for (w, h) in SIZES {
         let mut t = H::new(w, h);
@@ -224,7 +264,8 @@ fn filters_pick_agency_by_pinyin_and_year_with_counts_and_chips() {
         let mut t = H::new(w, h);
         t.key(KeyCode::Tab).keys("zhongwei");
         insta::assert_snapshot!(format!("filters_agency_{w}x{h}"), t.screen());
-        t.key(KeyCode::Enter);
+        // The index's order: the shortest (most specific) name first.
+        t.key(KeyCode::Down).key(KeyCode::Enter);
         assert_eq!(t.app.filters.agencies, vec!["中卫市公共资源交易中心"]);
         t.key(KeyCode::Tab).keys("j").key(KeyCode::Enter);
         assert_eq!(t.app.filters.years, Some((2017, 2017)));
@@ -287,6 +328,28 @@ fn open_from_the_command_line_waits_for_the_engine() {
     app.pending_open = Some(("生态环境".into(), Some(2022)));
     app.handle(AppEvent::Engine(EngineMsg::Ready(backend)));
     assert!(matches!(app.screens.last(), Some(Screen::Report(_))));
+}
+
+#[test]
+fn open_with_an_ambiguous_agency_lists_the_candidates_to_choose_from() {
+    let mut t = H::new(80, 24);
+    t.app.pending_open = Some(("zhongwei".into(), Some(2024)));
+    let b = t.backend.clone();
+    t.app.handle(AppEvent::Engine(EngineMsg::Ready(b)));
+    t.pump();
+    assert!(t.app.screens.is_empty(), "not the first match by chance");
+    let s = t.screen();
+    assert!(
+        s.contains("中卫市工业和信息化局") && s.contains("中卫市公共资源交易中心"),
+        "{s}"
+    );
+    assert!(s.contains("matches 2 agencies"), "{s}");
+    t.key(KeyCode::Down).key(KeyCode::Enter);
+    let Some(Screen::Report(r)) = t.app.screens.last() else {
+        panic!("no report opened")
+    };
+    assert_eq!(r.report.agency.as_deref(), Some("中卫市公共资源交易中心"));
+    assert_eq!(r.report.year, Some(2024));
 }
 
 #[test]
@@ -380,6 +443,67 @@ fn table_cursor_moves_with_arrows_and_hjkl_and_scrolls() {
         "the last column scrolled into view:\n{s}"
     );
     insta::assert_snapshot!("table3_scrolled_80x24", s);
+}
+
+#[test]
+fn table_rows_show_their_group_when_scrolled_and_clicked() {
+    // Short, so the group's first row scrolls away above the cursor's.
+    let mut t = H::new(80, 12);
+    open_table3(&mut t);
+    let target = {
+        let Some(Screen::Table(ts)) = t.app.screens.last() else {
+            panic!()
+        };
+        ts.table
+            .rows
+            .iter()
+            .position(|r| r.label == "3.要求提供公开出版物")
+            .unwrap()
+    };
+    for _ in 0..target {
+        t.keys("j");
+    }
+    let s = t.screen();
+    let lines: Vec<&str> = s.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| l.starts_with("3.要求提供公开出版物"))
+        .expect("the cursor's row is in view");
+    // The group heads its rows, even when its first row has scrolled away.
+    let head = lines[..at]
+        .iter()
+        .rposition(|l| l.starts_with('（'))
+        .unwrap();
+    assert_eq!(lines[head].trim_end(), "（五）不予处理", "{s}");
+    // Scrolled past the first row of （四）: its group line still heads the rows left.
+    assert_eq!(lines[2].trim_end(), "（四）无法提供", "{s}");
+    assert!(!s.contains("1.本机关不掌握"), "{s}");
+    assert!(
+        lines[11].starts_with("（五）不予处理 · 3.要求提供公"),
+        "{s}"
+    );
+    // A click on a group line moves nothing; a click on a row selects that row.
+    let Some(Screen::Table(ts)) = t.app.screens.last() else {
+        panic!()
+    };
+    let area = nianbao::tui::layout::table(
+        ratatui::layout::Rect::new(0, 0, 80, 12),
+        ts.failed_rules.len(),
+    )
+    .grid;
+    let g = nianbao::tui::layout::grid(&ts.table, area, ts.offsets.0, ts.offsets.1);
+    let (grow, gy) = g.groups[0];
+    let x = g.cols[0].1;
+    t.mouse(MouseEventKind::Down(MouseButton::Left), x, gy);
+    t.mouse(MouseEventKind::Up(MouseButton::Left), x, gy);
+    let cur = |t: &H| match t.app.screens.last() {
+        Some(Screen::Table(ts)) => ts.cur,
+        _ => panic!(),
+    };
+    assert_eq!(cur(&t), (target, 0));
+    t.mouse(MouseEventKind::Down(MouseButton::Left), x, gy + 1);
+    t.mouse(MouseEventKind::Up(MouseButton::Left), x, gy + 1);
+    assert_eq!(cur(&t), (grow, 0));
 }
 
 #[test]

@@ -3,6 +3,7 @@
 pub mod agencies;
 pub mod check;
 pub mod index;
+pub mod open;
 pub mod parse;
 pub mod search;
 pub mod show;

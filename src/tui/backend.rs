@@ -1,15 +1,19 @@
 //! What the browser needs from a search engine, and an in-memory engine over parsed reports.
 //!
-//! The browser talks only to [`Backend`], so the same screens run over the tantivy index
-//! (see `index_backend.rs`) and over [`MemoryBackend`], which tests and the bench use.
+//! The browser talks only to [`Backend`], in the index's own types, so the same screens run
+//! over the tantivy index (see `index_backend.rs`) and over [`MemoryBackend`], which tests use.
+//! The memory engine matches, highlights and resolves agencies with the index's own functions,
+//! so both engines mark the same characters and understand the same input.
 
+use crate::index::agency::AgencyMatcher;
+use crate::index::query::{match_ranges, parse_query, passages, Clause};
+use crate::index::{AgencyYears, Facets, Hit, SearchResults};
 use crate::report::{self, Report, Template};
 use std::collections::{BTreeMap, HashMap};
-use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
-/// Filters that combine with the query text.
+/// Filters that combine with the query text: the browser's chips.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Filters {
     /// Exact agency names; empty = any agency.
@@ -25,53 +29,11 @@ impl Filters {
     }
 }
 
-/// A passage of text and the byte ranges in it that match the query.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Passage {
-    pub text: String,
-    /// Byte ranges into `text`, sorted, not overlapping, on char boundaries.
-    pub highlights: Vec<Range<usize>>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Hit {
-    pub path: String,
-    pub agency: String,
-    pub year: Option<i32>,
-    pub title: String,
-    pub template: Template,
-    /// One line around the best match.
-    pub snippet: Passage,
-    /// A longer passage (line breaks kept) for the preview pane.
-    pub preview: Passage,
-}
-
-/// Counts of matching reports per value; each dimension ignores its own filter.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Facets {
-    pub agencies: Vec<(String, u64)>,
-    pub years: Vec<(i32, u64)>,
-    pub templates: Vec<(Template, u64)>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Results {
-    pub hits: Vec<Hit>,
-    pub total: usize,
-    pub facets: Facets,
-    pub elapsed: Duration,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AgencyYears {
-    pub name: String,
-    pub years: Vec<i32>,
-}
-
 /// The engine behind the browser. Shared with the search worker, hence `Send + Sync`.
 pub trait Backend: Send + Sync {
-    fn search(&self, text: &str, filters: &Filters, limit: usize) -> anyhow::Result<Results>;
-    /// Agencies meant by `input`: full name, parts, pinyin or initials.
+    fn search(&self, text: &str, filters: &Filters, limit: usize) -> anyhow::Result<SearchResults>;
+    /// Agencies meant by `input`: full name, parts, pinyin or initials, best first.
+    /// Empty input gives every agency (a picker lists them all before anything is typed).
     fn resolve_agency(&self, input: &str) -> Vec<String>;
     fn agencies(&self) -> Vec<AgencyYears>;
     /// Paths of the reports of `agency` (exact name) for `year` (any year when `None`).
@@ -79,183 +41,12 @@ pub trait Backend: Send + Sync {
     fn report(&self, path: &str) -> anyhow::Result<Report>;
 }
 
-/// Query words: whitespace separated, `"quoted phrases"` kept whole, `-word` excluded.
-pub fn query_terms(text: &str) -> (Vec<String>, Vec<String>) {
-    let mut include = Vec::new();
-    let mut exclude = Vec::new();
-    let mut rest = text.trim();
-    while !rest.is_empty() {
-        let neg = rest.starts_with('-');
-        let body = if neg { &rest[1..] } else { rest };
-        let (word, tail) = if let Some(q) = body.strip_prefix('"') {
-            match q.find('"') {
-                Some(end) => (&q[..end], &q[end + 1..]),
-                None => (q, ""),
-            }
-        } else {
-            match body.find(char::is_whitespace) {
-                Some(end) => (&body[..end], &body[end..]),
-                None => (body, ""),
-            }
-        };
-        if !word.is_empty() {
-            if neg {
-                exclude.push(word.to_lowercase());
-            } else {
-                include.push(word.to_lowercase());
-            }
-        }
-        rest = tail.trim_start();
-    }
-    (include, exclude)
-}
-
-/// Byte ranges of every occurrence of any of `terms` in `text` (ASCII case folded), merged.
-pub fn find_all(text: &str, terms: &[String]) -> Vec<Range<usize>> {
-    let folded;
-    let hay = if text.bytes().any(|b| b.is_ascii_uppercase()) {
-        // ASCII lowercasing keeps byte offsets; full Unicode lowercasing might not.
-        folded = text.to_ascii_lowercase();
-        folded.as_str()
-    } else {
-        text
-    };
-    let mut out: Vec<Range<usize>> = Vec::new();
-    for t in terms.iter().filter(|t| !t.is_empty()) {
-        let mut from = 0;
-        while let Some(i) = hay[from..].find(t.as_str()) {
-            let s = from + i;
-            out.push(s..s + t.len());
-            from = s + t.len();
-        }
-    }
-    out.sort_by_key(|r| r.start);
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for r in out {
-        match merged.last_mut() {
-            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    merged
-}
-
-/// `text[start..end]` widened to char boundaries.
-fn window(text: &str, center: usize, before: usize, after: usize) -> (usize, usize) {
-    let mut s = center.saturating_sub(before);
-    while !text.is_char_boundary(s) {
-        s -= 1;
-    }
-    let mut e = (center + after).min(text.len());
-    while !text.is_char_boundary(e) {
-        e += 1;
-    }
-    (s, e)
-}
-
-/// A passage of `text` around its first match, highlights relative to the passage.
-pub fn passage(
-    text: &str,
-    terms: &[String],
-    before: usize,
-    after: usize,
-    one_line: bool,
-) -> Passage {
-    let all = find_all(text, terms);
-    let center = all.first().map_or(0, |r| r.start);
-    let (mut s, mut e) = window(text, center, before, after);
-    if all.is_empty() {
-        s = 0;
-    }
-    if one_line {
-        // Keep the passage on the match's line so a list row shows it whole.
-        if let Some(nl) = text[s..center].rfind('\n') {
-            s += nl + 1;
-        }
-        if let Some(nl) = text[center..e].find('\n') {
-            e = center + nl;
-        }
-    }
-    let slice = &text[s..e];
-    let highlights = all
-        .iter()
-        .filter(|r| r.start >= s && r.end <= e)
-        .map(|r| r.start - s..r.end - s)
-        .collect();
-    let mut text = slice.to_string();
-    if one_line {
-        text = text.replace(['\r', '\n'], " ");
-    }
-    Passage { text, highlights }
-}
-
-/// Pinyin spellings of a name: full syllables joined, and initials.
-fn pinyin_of(name: &str) -> (String, String) {
-    use pinyin::ToPinyin;
-    let mut full = String::new();
-    let mut initials = String::new();
-    for (c, p) in name.chars().zip(name.to_pinyin()) {
-        match p {
-            Some(p) => {
-                full.push_str(p.plain());
-                initials.push_str(p.first_letter());
-            }
-            None => {
-                let l = c.to_lowercase().to_string();
-                full.push_str(&l);
-                initials.push_str(&l);
-            }
-        }
-    }
-    (full, initials)
-}
-
-/// Matches user input to agency names: Chinese parts, pinyin or initials (every part must match).
-#[derive(Debug, Clone, Default)]
-pub struct AgencyMatcher {
-    names: Vec<(String, String, String)>,
-}
-
-impl AgencyMatcher {
-    pub fn new(names: impl IntoIterator<Item = String>) -> AgencyMatcher {
-        let names = names
-            .into_iter()
-            .map(|n| {
-                let (f, i) = pinyin_of(&n);
-                (n, f, i)
-            })
-            .collect();
-        AgencyMatcher { names }
-    }
-
-    pub fn resolve(&self, input: &str) -> Vec<String> {
-        let input = input.trim();
-        if input.is_empty() {
-            return self.names.iter().map(|n| n.0.clone()).collect();
-        }
-        if let Some(exact) = self.names.iter().find(|n| n.0 == input) {
-            return vec![exact.0.clone()];
-        }
-        let parts: Vec<String> = input.split_whitespace().map(str::to_lowercase).collect();
-        self.names
-            .iter()
-            .filter(|(name, full, ini)| {
-                parts.iter().all(|p| {
-                    name.contains(p.as_str())
-                        || full.contains(p.as_str())
-                        || ini.contains(p.as_str())
-                })
-            })
-            .map(|n| n.0.clone())
-            .collect()
-    }
-}
-
 /// Every parsed report held in memory, searched by scanning. Enough for tests, the shipped
 /// corpus, and as a stand-in while the index is not available.
 pub struct MemoryBackend {
     reports: Vec<Report>,
     matcher: AgencyMatcher,
+    agencies: Vec<AgencyYears>,
     by_path: HashMap<String, usize>,
 }
 
@@ -265,17 +56,35 @@ pub type ProgressFn<'a> = &'a mut dyn FnMut(usize, usize);
 impl MemoryBackend {
     pub fn new(mut reports: Vec<Report>) -> MemoryBackend {
         reports.sort_by(|a, b| (a.agency.as_deref(), b.year).cmp(&(b.agency.as_deref(), a.year)));
-        let mut names: Vec<String> = reports.iter().filter_map(|r| r.agency.clone()).collect();
-        names.sort();
-        names.dedup();
+        let mut map: BTreeMap<String, AgencyYears> = BTreeMap::new();
+        for r in &reports {
+            if let Some(a) = &r.agency {
+                let e = map.entry(a.clone()).or_insert_with(|| AgencyYears {
+                    name: a.clone(),
+                    years: Vec::new(),
+                    reports: 0,
+                });
+                e.reports += 1;
+                e.years.extend(r.year);
+            }
+        }
+        let agencies: Vec<AgencyYears> = map
+            .into_values()
+            .map(|mut a| {
+                a.years.sort_unstable();
+                a.years.dedup();
+                a
+            })
+            .collect();
         let by_path = reports
             .iter()
             .enumerate()
             .map(|(i, r)| (r.path.clone(), i))
             .collect();
         MemoryBackend {
+            matcher: AgencyMatcher::new(agencies.iter().map(|a| a.name.clone()).collect()),
             reports,
-            matcher: AgencyMatcher::new(names),
+            agencies,
             by_path,
         }
     }
@@ -307,27 +116,31 @@ impl MemoryBackend {
         Ok(MemoryBackend::new(reports))
     }
 
-    fn matches(r: &Report, include: &[String], exclude: &[String]) -> bool {
-        let lower;
-        let text = if r.text.bytes().any(|b| b.is_ascii_uppercase()) {
-            lower = r.text.to_ascii_lowercase();
-            lower.as_str()
-        } else {
-            r.text.as_str()
-        };
-        include.iter().all(|t| text.contains(t.as_str()))
-            && !exclude.iter().any(|t| text.contains(t.as_str()))
+    /// Whether `r` has every wanted clause and no excluded one, matched the way the index's
+    /// highlighting matches them.
+    fn matches(r: &Report, clauses: &[Clause], all_wanted: &[Clause]) -> bool {
+        if clauses.is_empty() {
+            return true;
+        }
+        // One pass over the text finds every clause, excluded ones included.
+        let mut found = vec![false; clauses.len()];
+        for (_, ci) in match_ranges(&r.text, all_wanted) {
+            found[ci] = true;
+        }
+        clauses.iter().zip(found).all(|(c, f)| f != c.exclude)
     }
 }
 
 impl Backend for MemoryBackend {
-    fn search(&self, text: &str, f: &Filters, limit: usize) -> anyhow::Result<Results> {
+    fn search(&self, text: &str, f: &Filters, limit: usize) -> anyhow::Result<SearchResults> {
         let start = Instant::now();
-        let (include, exclude) = query_terms(text);
-        let matched: Vec<&Report> = self
-            .reports
+        let clauses = parse_query(text);
+        let all_wanted: Vec<Clause> = clauses
             .iter()
-            .filter(|r| Self::matches(r, &include, &exclude))
+            .map(|c| Clause {
+                exclude: false,
+                ..c.clone()
+            })
             .collect();
         let agency_ok = |r: &Report| {
             f.agencies.is_empty() || r.agency.as_ref().is_some_and(|a| f.agencies.contains(a))
@@ -343,8 +156,13 @@ impl Backend for MemoryBackend {
         let mut templates: BTreeMap<Template, u64> = BTreeMap::new();
         let mut hits = Vec::new();
         let mut total = 0;
-        for r in &matched {
+        for r in self
+            .reports
+            .iter()
+            .filter(|r| Self::matches(r, &clauses, &all_wanted))
+        {
             let (a, y, t) = (agency_ok(r), year_ok(r), tpl_ok(r));
+            // Each dimension is counted with the other filters only, as the index does.
             if y && t {
                 if let Some(name) = &r.agency {
                     *agencies.entry(name.clone()).or_default() += 1;
@@ -361,13 +179,13 @@ impl Backend for MemoryBackend {
             if a && y && t {
                 total += 1;
                 if hits.len() < limit {
-                    hits.push(hit(r, &include));
+                    hits.push(hit(r, &clauses));
                 }
             }
         }
         let mut agencies: Vec<(String, u64)> = agencies.into_iter().collect();
         agencies.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
-        Ok(Results {
+        Ok(SearchResults {
             hits,
             total,
             facets: Facets {
@@ -380,26 +198,14 @@ impl Backend for MemoryBackend {
     }
 
     fn resolve_agency(&self, input: &str) -> Vec<String> {
+        if input.trim().is_empty() {
+            return self.agencies.iter().map(|a| a.name.clone()).collect();
+        }
         self.matcher.resolve(input)
     }
 
     fn agencies(&self) -> Vec<AgencyYears> {
-        let mut map: BTreeMap<String, Vec<i32>> = BTreeMap::new();
-        for r in &self.reports {
-            if let Some(a) = &r.agency {
-                let e = map.entry(a.clone()).or_default();
-                if let Some(y) = r.year {
-                    e.push(y);
-                }
-            }
-        }
-        map.into_iter()
-            .map(|(name, mut years)| {
-                years.sort_unstable();
-                years.dedup();
-                AgencyYears { name, years }
-            })
-            .collect()
+        self.agencies.clone()
     }
 
     fn find(&self, agency: &str, year: Option<i32>) -> Vec<String> {
@@ -419,49 +225,17 @@ impl Backend for MemoryBackend {
     }
 }
 
-fn hit(r: &Report, include: &[String]) -> Hit {
-    let snippet = if include.is_empty() {
-        let first = r
-            .sections
-            .first()
-            .map_or(r.text.as_str(), |s| s.text.as_str());
-        passage(first, &[], 0, 120, true)
-    } else {
-        // The body's first match, not the title's: the title is shown already.
-        let body = r
-            .sections
-            .iter()
-            .map(|s| s.text.as_str())
-            .find(|t| !find_all(t, include).is_empty())
-            .unwrap_or(&r.text);
-        passage(body, include, 60, 120, true)
-    };
-    // The preview is the matching passage inside its section, headed by the section's title.
-    let sec = r
-        .sections
-        .iter()
-        .find(|s| include.is_empty() || !find_all(&s.text, include).is_empty());
-    let preview = match sec {
-        Some(s) => {
-            let head = format!("{}、{}\n", s.number, s.title);
-            let body = passage(&s.text, include, 150, 450, false);
-            Passage {
-                highlights: body
-                    .highlights
-                    .iter()
-                    .map(|h| h.start + head.len()..h.end + head.len())
-                    .collect(),
-                text: head + &body.text,
-            }
-        }
-        None => passage(&r.text, include, 150, 450, false),
-    };
+/// A hit as the index makes one: snippet and preview cut from the report's text.
+fn hit(r: &Report, clauses: &[Clause]) -> Hit {
+    let (snippet, preview) = passages(&r.text, clauses);
     Hit {
         path: r.path.clone(),
         agency: r.agency.clone().unwrap_or_else(|| "（机构不详）".into()),
         year: r.year,
         title: r.title.clone().unwrap_or_default(),
         template: r.template,
+        // Scanning does not rank: reports come by agency, then newest first.
+        score: 0.0,
         snippet,
         preview,
     }
@@ -471,30 +245,25 @@ fn hit(r: &Report, include: &[String]) -> Hit {
 mod tests {
     use super::*;
 
-    #[test]
-    fn terms_quotes_and_excludes() {
-        let (i, e) = query_terms(r#"公开 "行政 复议" -诉讼 ABC"#);
-        assert_eq!(i, vec!["公开", "行政 复议", "abc"]);
-        assert_eq!(e, vec!["诉讼"]);
+    fn report(path: &str, agency: &str, text: &str) -> Report {
+        let mut r = report::parse_text(path, text);
+        r.agency = Some(agency.into());
+        r
     }
 
     #[test]
-    fn agency_by_pinyin_and_initials() {
-        let m = AgencyMatcher::new(vec![
-            "中卫市工业和信息化局".to_string(),
-            "石嘴山市公共资源交易中心".to_string(),
+    fn search_includes_excludes_and_resolves_like_the_index() {
+        let b = MemoryBackend::new(vec![
+            report("a.txt", "中卫市工业和信息化局", "行政复议\n案件一件。"),
+            report("b.txt", "石嘴山市公共资源交易中心", "行政复议和行政诉讼。"),
         ]);
-        assert_eq!(m.resolve("zhongwei"), vec!["中卫市工业和信息化局"]);
-        assert_eq!(m.resolve("szs"), vec!["石嘴山市公共资源交易中心"]);
-        assert_eq!(m.resolve("中卫 工业"), vec!["中卫市工业和信息化局"]);
-        assert_eq!(m.resolve("市").len(), 2);
-    }
-
-    #[test]
-    fn passage_highlights_stay_on_char_boundaries() {
-        let p = passage("一二三四五六七八九十", &["五".to_string()], 4, 4, true);
-        for h in &p.highlights {
-            assert_eq!(&p.text[h.clone()], "五");
-        }
+        let r = b.search("行政复议 -诉讼", &Filters::default(), 10).unwrap();
+        assert_eq!(r.total, 1);
+        assert_eq!(r.hits[0].path, "a.txt");
+        let h = &r.hits[0].snippet;
+        assert_eq!(&h.text[h.highlights[0].clone()], "行政复议");
+        assert_eq!(b.resolve_agency("szs"), vec!["石嘴山市公共资源交易中心"]);
+        assert_eq!(b.resolve_agency("").len(), 2);
+        assert_eq!(b.agencies()[0].reports, 1);
     }
 }

@@ -1,6 +1,5 @@
 //! Turning input and engine messages into changes of the browser's state (the only writer of it).
 
-use super::backend::query_terms;
 use super::keys::{self, Action, Ctx};
 use super::layout;
 use super::state::*;
@@ -129,9 +128,30 @@ impl App {
 
     /// Sends the query and filters to the worker under a new generation.
     pub fn request_search(&mut self) {
-        // Two pages of hits: snippets cost about half a millisecond a hit on a large corpus.
-        self.search.limit = (2 * layout::hits_per_page(self.area())).max(HIT_LIMIT);
+        self.search.limit = self.first_limit();
         self.search.more = false;
+        self.search.keep = None;
+        self.send_search();
+    }
+
+    /// Two pages of hits: snippets cost about half a millisecond a hit on a large corpus.
+    fn first_limit(&self) -> usize {
+        (2 * layout::hits_per_page(self.area())).max(HIT_LIMIT)
+    }
+
+    /// The same search again on a new engine, keeping the selected hit if it is still found.
+    fn refresh_search(&mut self) {
+        let (keep, fetched) = match &self.search.results {
+            Some(r) => (
+                r.hits.get(self.search.selected).map(|h| h.path.clone()),
+                r.hits.len(),
+            ),
+            None => (None, 0),
+        };
+        // As many hits as were fetched, so a hit the user scrolled down to is still among them.
+        self.search.limit = self.first_limit().max(fetched);
+        self.search.more = false;
+        self.search.keep = keep;
         self.send_search();
     }
 
@@ -177,13 +197,13 @@ impl App {
                 let first = !matches!(self.engine, Engine::Ready(_));
                 self.engine = Engine::Ready(b);
                 // A new engine (after an update) may give other results: ask again.
-                if !self.search.searching || !first {
+                if !first {
+                    self.refresh_search();
+                } else if !self.search.searching {
                     self.request_search();
                 }
                 if let Some((agency, year)) = self.pending_open.take() {
-                    if let Err(e) = self.goto(&agency, year) {
-                        self.status = Some(e);
-                    }
+                    self.open_named(&agency, year);
                 }
             }
             EngineMsg::Results {
@@ -198,7 +218,10 @@ impl App {
                 match results {
                     Ok(r) => {
                         self.search.error = None;
-                        if !self.search.more {
+                        if let Some(path) = self.search.keep.take() {
+                            self.search.selected =
+                                r.hits.iter().position(|h| h.path == path).unwrap_or(0);
+                        } else if !self.search.more {
                             self.search.selected = 0;
                         }
                         self.search.selected =
@@ -362,16 +385,33 @@ impl App {
         (cands, year)
     }
 
-    /// Opens the report of the agency meant by `agency` for `year` (the latest when `None`).
-    pub fn goto(&mut self, agency: &str, year: Option<i32>) -> Result<(), String> {
-        let backend = self
+    /// `nianbao open AGENCY [YEAR]` once the engine is ready: one agency opens its report;
+    /// several open the go-to prompt listing them, to choose from (never the first by chance).
+    fn open_named(&mut self, agency: &str, year: Option<i32>) {
+        let cands = self
             .backend()
-            .ok_or("the index is not ready yet; wait for the progress bar to finish")?;
-        let cands = backend.resolve_agency(agency);
-        let name = cands
-            .first()
-            .ok_or_else(|| format!("no agency matches “{agency}”"))?;
-        self.goto_exact(name, year)
+            .map(|b| b.resolve_agency(agency))
+            .unwrap_or_default();
+        let result = match cands.as_slice() {
+            [] => Err(format!("no agency matches “{agency}”")),
+            [name] => self.goto_exact(&name.clone(), year),
+            _ => {
+                let y = year.map_or(String::new(), |y| format!(" {y}"));
+                self.overlay = Some(Overlay::Goto(GotoPrompt {
+                    input: TextInput::new(&format!("{agency}{y}")),
+                    cursor: 0,
+                    error: None,
+                }));
+                self.status = Some(format!(
+                    "“{agency}” matches {} agencies: choose one",
+                    cands.len()
+                ));
+                Ok(())
+            }
+        };
+        if let Err(e) = result {
+            self.status = Some(e);
+        }
     }
 
     fn goto_exact(&mut self, name: &str, year: Option<i32>) -> Result<(), String> {
@@ -681,7 +721,7 @@ impl App {
             Action::NextMatch | Action::PrevMatch => {
                 let n = r.matches.len();
                 if n == 0 {
-                    self.status = Some(if r.terms.is_empty() {
+                    self.status = Some(if !r.has_terms {
                         "no search words to find: open the report from a search".into()
                     } else {
                         "no matches in this report".into()
@@ -919,9 +959,4 @@ impl App {
             }
         }
     }
-}
-
-/// The query words of the current search, for highlighting.
-pub fn terms_of(app: &App) -> Vec<String> {
-    query_terms(&app.search.input.text).0
 }

@@ -1,22 +1,15 @@
 //! The browser's [`Backend`] over the tantivy index, and the loader that opens, builds and
 //! updates it in the background.
 
-use super::backend::{AgencyYears, Backend, Facets, Filters, Hit, Passage, Results};
+use super::backend::{Backend, Filters};
 use super::worker::{Loaded, Loader, Updater};
-use crate::index::{self, Index, Progress, Query};
+use crate::index::{self, AgencyYears, Index, Progress, Query, SearchResults};
 use crate::report::Report;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-fn passage(p: index::Passage) -> Passage {
-    Passage {
-        text: p.text,
-        highlights: p.highlights,
-    }
-}
-
 impl Backend for Index {
-    fn search(&self, text: &str, f: &Filters, limit: usize) -> anyhow::Result<Results> {
+    fn search(&self, text: &str, f: &Filters, limit: usize) -> anyhow::Result<SearchResults> {
         let q = Query {
             text: text.to_string(),
             agencies: f.agencies.clone(),
@@ -25,29 +18,7 @@ impl Backend for Index {
             limit,
             offset: 0,
         };
-        let r = Index::search(self, &q)?;
-        Ok(Results {
-            hits: r
-                .hits
-                .into_iter()
-                .map(|h| Hit {
-                    path: h.path,
-                    agency: h.agency,
-                    year: h.year,
-                    title: h.title,
-                    template: h.template,
-                    snippet: passage(h.snippet),
-                    preview: passage(h.preview),
-                })
-                .collect(),
-            total: r.total,
-            facets: Facets {
-                agencies: r.facets.agencies,
-                years: r.facets.years,
-                templates: r.facets.templates,
-            },
-            elapsed: r.elapsed,
-        })
+        Ok(Index::search(self, &q)?)
     }
 
     fn resolve_agency(&self, input: &str) -> Vec<String> {
@@ -59,12 +30,6 @@ impl Backend for Index {
 
     fn agencies(&self) -> Vec<AgencyYears> {
         Index::agencies(self)
-            .into_iter()
-            .map(|a| AgencyYears {
-                name: a.name,
-                years: a.years,
-            })
-            .collect()
     }
 
     fn find(&self, agency: &str, year: Option<i32>) -> Vec<String> {

@@ -187,6 +187,10 @@ pub struct GridGeom {
     pub cols: Vec<(usize, u16, u16)>,
     /// Visible rows: (row, y).
     pub rows: Vec<(usize, u16)>,
+    /// Group heading lines (table 3's `（三）不予公开`): (the row it heads, y). One stands above
+    /// the first row of each group, and above the top row when it is inside a group, so a
+    /// sub-row such as `1.属于国家秘密` is never shown without its group.
+    pub groups: Vec<(usize, u16)>,
     /// The header line's y.
     pub header_y: u16,
 }
@@ -241,13 +245,27 @@ pub fn grid(t: &crate::report::Table, area: Rect, row_off: usize, col_off: usize
         cols.push((c, x + 1, w));
         x += 1 + w;
     }
-    let rows = (row_off..t.rows.len())
-        .zip(area.y + 1..area.bottom())
-        .collect();
+    let mut rows = Vec::new();
+    let mut groups = Vec::new();
+    let mut y = area.y + 1;
+    for r in row_off..t.rows.len() {
+        let group = t.rows[r].group.as_ref();
+        let opens = r == row_off || t.rows[r - 1].group.as_ref() != group;
+        if group.is_some() && opens && y < area.bottom() {
+            groups.push((r, y));
+            y += 1;
+        }
+        if y >= area.bottom() {
+            break;
+        }
+        rows.push((r, y));
+        y += 1;
+    }
     GridGeom {
         label_w,
         cols,
         rows,
+        groups,
         header_y: area.y,
     }
 }
@@ -260,11 +278,12 @@ pub fn fit_offsets(
     offsets: (usize, usize),
 ) -> (usize, usize) {
     let (mut ro, mut co) = offsets;
-    let vis_rows = area.height.saturating_sub(1).max(1) as usize;
     if cur.0 < ro {
         ro = cur.0;
-    } else if cur.0 >= ro + vis_rows {
-        ro = cur.0 + 1 - vis_rows;
+    }
+    // Group lines take rows of the screen too: scroll until the cursor's row is drawn.
+    while ro < cur.0 && !grid(t, area, ro, co).rows.iter().any(|r| r.0 == cur.0) {
+        ro += 1;
     }
     if cur.1 < co {
         co = cur.1;

@@ -1,8 +1,10 @@
 //! Everything the browser shows, as plain data: views read it, only `events.rs` changes it.
 
-use super::backend::{find_all, query_terms, Backend, Filters, Results};
+use super::backend::{Backend, Filters};
 use super::keys::Ctx;
 use super::worker::Request;
+use crate::index::query::{match_ranges, parse_query};
+use crate::index::{Passage, SearchResults};
 use crate::output::export::{Format, Selection};
 use crate::report::{Report, Table};
 use std::collections::HashSet;
@@ -106,7 +108,7 @@ pub enum SearchFocus {
 pub struct SearchState {
     pub input: TextInput,
     pub focus: SearchFocus,
-    pub results: Option<Results>,
+    pub results: Option<SearchResults>,
     pub selected: usize,
     /// Generation of the newest request; results of any other generation are stale.
     pub generation: u64,
@@ -117,6 +119,9 @@ pub struct SearchState {
     pub limit: usize,
     /// The outstanding request only asks for more of the same hits: keep the selection.
     pub more: bool,
+    /// The outstanding request re-runs the same search on a new engine (after a background
+    /// update): select this hit (by path) again if it is still found.
+    pub keep: Option<String>,
 }
 
 /// The engine as the browser sees it.
@@ -134,8 +139,8 @@ pub enum ReportFocus {
 
 pub struct ReportState {
     pub report: Report,
-    /// Query words whose matches are highlighted.
-    pub terms: Vec<String>,
+    /// The search had words to find (else next / previous match has nothing to look for).
+    pub has_terms: bool,
     pub section: usize,
     pub focus: ReportFocus,
     pub table: usize,
@@ -148,16 +153,25 @@ pub struct ReportState {
 
 impl ReportState {
     pub fn new(report: Report, query: &str) -> ReportState {
-        let (terms, _) = query_terms(query);
-        let mut matches = Vec::new();
+        // The index's own matching, so the report marks what the search found.
+        let clauses = parse_query(query);
+        let mut matches: Vec<(usize, Range<usize>)> = Vec::new();
         for (i, _) in report.sections.iter().enumerate() {
             let text = section_text(&report, i);
-            matches.extend(find_all(&text, &terms).into_iter().map(|r| (i, r)));
+            for (r, _) in match_ranges(&text, &clauses) {
+                match matches.last_mut() {
+                    // Clauses may overlap (行政 and 行政复议): one mark, not two.
+                    Some((s, last)) if *s == i && r.start <= last.end => {
+                        last.end = last.end.max(r.end)
+                    }
+                    _ => matches.push((i, r)),
+                }
+            }
         }
         let section = matches.first().map_or(0, |m| m.0);
         ReportState {
             report,
-            terms,
+            has_terms: clauses.iter().any(|c| !c.exclude),
             section,
             focus: ReportFocus::Sections,
             table: 0,
@@ -187,30 +201,85 @@ pub fn section_text(r: &Report, i: usize) -> String {
 
 /// Joins the hard line breaks that PDF extraction leaves mid-sentence, so the text wraps to
 /// the screen and a phrase split across two lines can still be found. A break stays after
-/// sentence-ending punctuation and before a line that opens a numbered item.
+/// sentence-ending punctuation, after a short heading (`一、总体情况`), and before a line that
+/// opens a numbered item.
 pub fn reflow(text: &str) -> String {
-    let lines: Vec<&str> = text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    reflow_mapped(text).0
+}
+
+/// [`reflow`] of a passage, its highlights moved to where their text is after the reflow.
+pub fn reflow_passage(p: &Passage) -> Passage {
+    let (text, lines) = reflow_mapped(&p.text);
+    // lines: (start in the source, start in the output, length) of each kept line.
+    let to_out = |pos: usize, is_end: bool| -> usize {
+        let i = lines.partition_point(|l| l.0 <= pos);
+        match (i.checked_sub(1).and_then(|k| lines.get(k)), lines.get(i)) {
+            (Some(l), _) if pos <= l.0 + l.2 => l.1 + (pos - l.0),
+            // Between lines (spaces, blank lines): a start moves to the next line's start,
+            // an end back to the previous line's end.
+            (Some(l), Some(n)) => {
+                if is_end {
+                    l.1 + l.2
+                } else {
+                    n.1
+                }
+            }
+            (Some(l), None) => l.1 + l.2,
+            (None, Some(n)) => n.1,
+            (None, None) => 0,
+        }
+    };
+    let mut highlights: Vec<Range<usize>> = Vec::new();
+    for h in &p.highlights {
+        let r = to_out(h.start, false)..to_out(h.end, true);
+        if r.start < r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end) {
+            highlights.push(r);
+        }
+    }
+    Passage { text, highlights }
+}
+
+/// The reflowed text and, per kept line, (start in `text`, start in the output, length).
+fn reflow_mapped(text: &str) -> (String, Vec<(usize, usize, usize)>) {
+    // Each non-blank line, trimmed, with where it starts in `text`.
+    let mut lines: Vec<(usize, &str)> = Vec::new();
+    let mut at = 0;
+    for raw in text.split('\n') {
+        let lead = raw.len() - raw.trim_start().len();
+        let line = raw.trim();
+        if !line.is_empty() {
+            lines.push((at + lead, line));
+        }
+        at += raw.len() + 1;
+    }
     let mut out = String::with_capacity(text.len());
-    for (i, line) in lines.iter().enumerate() {
+    let mut map = Vec::with_capacity(lines.len());
+    for (i, &(from, line)) in lines.iter().enumerate() {
+        map.push((from, out.len(), line.len()));
         out.push_str(line);
-        let Some(next) = lines.get(i + 1) else { break };
+        let Some(&(_, next)) = lines.get(i + 1) else {
+            break;
+        };
         let ends = line.ends_with(['。', '：', ':', '；', '！', '？', '）']);
-        let opens = next.starts_with([
-            '（', '(', '一', '二', '三', '四', '五', '六', '七', '八', '九', '十',
-        ]) || next.chars().next().is_some_and(|c| c.is_ascii_digit())
-            && next
-                .chars()
-                .nth(1)
-                .is_some_and(|c| c == '.' || c == '、' || c == '．');
-        if ends || opens {
+        let numeral = |c: char| "一二三四五六七八九十".contains(c);
+        // A short line opening with 一、 is a heading, not the first line of a paragraph.
+        let heading = line.starts_with(numeral)
+            && line.trim_start_matches(numeral).starts_with('、')
+            && line.chars().count() <= 20
+            && !line.ends_with(['，', '、']);
+        let opens = next.starts_with('（')
+            || next.starts_with('(')
+            || next.starts_with(numeral)
+            || next.chars().next().is_some_and(|c| c.is_ascii_digit())
+                && next
+                    .chars()
+                    .nth(1)
+                    .is_some_and(|c| c == '.' || c == '、' || c == '．');
+        if ends || heading || opens {
             out.push('\n');
         }
     }
-    out
+    (out, map)
 }
 
 pub struct TableState {
@@ -365,6 +434,7 @@ impl App {
                 error: None,
                 limit: HIT_LIMIT,
                 more: false,
+                keep: None,
             },
             filters: Filters::default(),
             screens: Vec::new(),
@@ -475,4 +545,41 @@ pub fn list_offset(selected: usize, per_page: usize) -> usize {
 /// The status line after a copy: what was copied and through which channels.
 pub fn copy_status(what: &str, via: &str) -> String {
     format!("copied {what} · via {via}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reflow_keeps_highlights_on_their_text() {
+        let text = "一、总体情况\n\n　　本机关收到行政\n复议申请一件，\n已办结。\n（二）其他";
+        let hl = |s: &str| {
+            let i = text.find(s).unwrap_or(0);
+            i..i + s.len()
+        };
+        // A phrase split by the line break, and one after a blank line and an indent.
+        let p = Passage {
+            text: text.to_string(),
+            highlights: vec![hl("本机关"), hl("行政\n复议"), hl("已办结")],
+        };
+        let r = reflow_passage(&p);
+        assert_eq!(
+            r.text,
+            "一、总体情况\n本机关收到行政复议申请一件，已办结。\n（二）其他"
+        );
+        let shown: Vec<&str> = r.highlights.iter().map(|h| &r.text[h.clone()]).collect();
+        assert_eq!(shown, vec!["本机关", "行政复议", "已办结"]);
+    }
+
+    #[test]
+    fn reflow_of_text_without_breaks_is_the_text() {
+        let p = Passage {
+            text: "  依申请公开  ".into(),
+            highlights: std::iter::once(2..8).collect(),
+        };
+        let r = reflow_passage(&p);
+        assert_eq!(r.text, "依申请公开");
+        assert_eq!(&r.text[r.highlights[0].clone()], "依申");
+    }
 }

@@ -4,7 +4,8 @@
 //! goes on; the worker drains its queue to the newest request before searching, and the UI
 //! drops any result whose generation is not the current one.
 
-use super::backend::{Backend, Filters, Results};
+use super::backend::{Backend, Filters};
+use crate::index::SearchResults;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -25,7 +26,7 @@ pub enum EngineMsg {
     Updated(Result<bool, String>),
     Results {
         generation: u64,
-        results: Result<Results, String>,
+        results: Result<SearchResults, String>,
     },
 }
 

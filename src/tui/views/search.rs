@@ -4,7 +4,7 @@ use super::{crumbs, spans, status, wrapped_lines, Theme};
 use crate::output::grid::{truncate, width};
 use crate::tui::keys::Ctx;
 use crate::tui::layout;
-use crate::tui::state::{list_offset, App, Engine, SearchFocus, CHIPS_PREFIX};
+use crate::tui::state::{list_offset, reflow_passage, App, Engine, SearchFocus, CHIPS_PREFIX};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -210,10 +210,11 @@ fn preview(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     ));
     let inner = block.inner(area);
     f.render_widget(block, area);
+    // The index keeps the source's hard line breaks; join them as the report view does.
+    let p = reflow_passage(&h.preview);
     // Start a little before the first match so it is in view.
-    let lines = layout::wrap(&h.preview.text, inner.width as usize);
-    let first = h
-        .preview
+    let lines = layout::wrap(&p.text, inner.width as usize);
+    let first = p
         .highlights
         .first()
         .map_or(0, |r| layout::line_of(&lines, r.start));
@@ -223,8 +224,8 @@ fn preview(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         first.saturating_sub(1)
     };
     let text = wrapped_lines(
-        &h.preview.text,
-        &h.preview.highlights,
+        &p.text,
+        &p.highlights,
         None,
         inner.width as usize,
         skip,

@@ -38,7 +38,10 @@ pub fn draw(f: &mut Frame, app: &App, t: &TableState, theme: &Theme, area: Rect)
     // Where the cursor is, in full: row label, column name, value.
     let here = match t.table.rows.get(t.cur.0) {
         Some(row) => format!(
-            "{} · {} = {}",
+            "{}{} · {} = {}",
+            row.group
+                .as_ref()
+                .map_or(String::new(), |g| format!("{g} · ")),
             row.label,
             t.table.columns.get(t.cur.1).map_or("", |s| s.as_str()),
             {
@@ -90,6 +93,14 @@ fn grid(buf: &mut Buffer, t: &TableState, theme: &Theme, area: Rect) {
             w as usize,
             style,
         );
+    }
+    for &(r, y) in &g.groups {
+        let group = t.table.rows.get(r).and_then(|row| row.group.as_deref());
+        if let Some(group) = group {
+            // Dimmed and without cells, so it does not read as a row of figures.
+            let text = truncate(group, area.width as usize);
+            buf.set_stringn(area.x, y, text, area.width as usize, theme.dim());
+        }
     }
     for &(r, y) in &g.rows {
         let Some(row) = t.table.rows.get(r) else {
