@@ -231,26 +231,25 @@ fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, IndexEr
         };
         let size = ff.u64("size")?;
         let mtime = ff.i64("mtime")?;
-        let mut k = String::new();
-        let mut h = String::new();
+        // Dictionaries read once, in ordinal order (see query::all_terms).
+        let keys = super::query::all_terms(&Some(key.clone()));
+        let hashes = super::query::all_terms(&Some(hash.clone()));
         for doc in seg.doc_ids_alive() {
-            k.clear();
-            h.clear();
-            let Some(ko) = key.ords().first(doc) else {
+            let Some(k) = key.ords().first(doc).and_then(|o| keys.get(o as usize)) else {
                 continue;
             };
-            key.ord_to_str(ko, &mut k)
-                .map_err(|e| IndexError::Tantivy(e.to_string()))?;
-            if let Some(ho) = hash.ords().first(doc) {
-                hash.ord_to_str(ho, &mut h)
-                    .map_err(|e| IndexError::Tantivy(e.to_string()))?;
-            }
+            let h = hash
+                .ords()
+                .first(doc)
+                .and_then(|o| hashes.get(o as usize))
+                .cloned()
+                .unwrap_or_default();
             out.insert(
                 k.clone(),
                 Known {
                     size: size.first(doc).unwrap_or(0),
                     mtime: mtime.first(doc).unwrap_or(0),
-                    hash: h.clone(),
+                    hash: h,
                     recorded: false,
                 },
             );

@@ -199,7 +199,7 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
 }
 
 /// Every term of a string column's dictionary, indexed by ordinal.
-fn all_terms(col: &Option<tantivy::columnar::StrColumn>) -> Vec<String> {
+pub(crate) fn all_terms(col: &Option<tantivy::columnar::StrColumn>) -> Vec<String> {
     let Some(c) = col else {
         return Vec::new();
     };
