@@ -581,6 +581,25 @@ impl Collector for FacetTop<'_> {
     }
 }
 
+const SEARCH_CRASHED: &str =
+    "a search crashed inside the index; rebuild it with `nianbao index --rebuild`";
+
+/// Runs a tantivy call that can panic on a damaged segment (a phrase query over corrupt
+/// positions). The checksums at open should have caught the damage; this is the last line of
+/// defence, so that a search never takes the program down.
+fn guarded<T>(
+    dir: &Path,
+    reason: &str,
+    f: impl FnOnce() -> tantivy::Result<T>,
+) -> Result<T, IndexError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .map_err(|_| IndexError::Damaged {
+            dir: dir.to_path_buf(),
+            reason: reason.to_string(),
+        })?
+        .map_err(terr)
+}
+
 pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexError> {
     let start = Instant::now();
     let inner = &index.inner;
@@ -605,17 +624,11 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
         Default::default()
     } else {
         let q = BooleanQuery::new(excludes);
-        let set = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let set = guarded(&inner.dir, SEARCH_CRASHED, || {
             inner
                 .searcher
                 .search(&q, &tantivy::collector::DocSetCollector)
-        }))
-        .map_err(|_| IndexError::Damaged {
-            dir: inner.dir.clone(),
-            reason: "a search crashed inside the index; rebuild it with `nianbao index --rebuild`"
-                .into(),
-        })?
-        .map_err(terr)?;
+        })?;
         let mut v: Vec<Vec<bool>> = catalog
             .segs
             .iter()
@@ -642,26 +655,14 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
         keep: q.offset + q.limit,
     };
     let searcher = &inner.searcher;
-    // tantivy can panic on a damaged segment (a phrase query over corrupt positions); the
-    // checksums at open should have caught it, this is the last line of defence.
-    let fruit = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+    let fruit = guarded(&inner.dir, SEARCH_CRASHED, || {
         searcher.search(query.as_ref(), &collector)
-    }))
-    .map_err(|_| IndexError::Damaged {
-        dir: inner.dir.clone(),
-        reason: "a search crashed inside the index; rebuild it with `nianbao index --rebuild`"
-            .into(),
-    })?
-    .map_err(terr)?;
+    })?;
     let mut hits = Vec::new();
     for s in fruit.top.iter().skip(q.offset) {
-        let doc: TantivyDocument =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| searcher.doc(s.addr)))
-                .map_err(|_| IndexError::Damaged {
-                    dir: inner.dir.clone(),
-                    reason: "reading a stored report crashed".into(),
-                })?
-                .map_err(terr)?;
+        let doc: TantivyDocument = guarded(&inner.dir, "reading a stored report crashed", || {
+            searcher.doc(s.addr)
+        })?;
         hits.push(make_hit(&inner.fields, &doc, s.score, &clauses));
     }
     // Ids are in name order: sorting by count alone keeps ties in name order.
