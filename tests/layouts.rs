@@ -396,3 +396,9 @@ fn a_label_broken_at_wu_is_not_a_blank_cell() {
     let r = assert_same_tables(&t);
     assert!(r.warnings.is_empty(), "{:?}", r.warnings);
 }
+
+#[test]
+fn total_row_written_heji() {
+    let t = SOURCE.replace("（七）总计", "（七）合计");
+    assert_same_tables(&t);
+}
