@@ -35,12 +35,13 @@ impl Tok {
     }
 }
 
+/// Marks that stand for "no figure" (the text is width-folded first, so `／` and `－` are here
+/// as `/` and `-`).
 const BLANK_MARKS: &[&str] = &[
     "/",
-    "／",
     "\\",
     "-",
-    "－",
+    "--",
     "—",
     "——",
     "–",
@@ -50,8 +51,6 @@ const BLANK_MARKS: &[&str] = &[
     "空",
     "*",
     "×",
-    "/ ",
-    "—-",
 ];
 
 /// Units and counters that may follow a figure inside a cell.
