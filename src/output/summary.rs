@@ -83,8 +83,21 @@ pub fn table(t: &Table) -> String {
     let mut head = vec![String::new()];
     head.extend((1..=t.columns.len()).map(|i| format!("[{i}]")));
     rows.push(head);
+    let mut group: Option<&str> = None;
     for r in &t.rows {
-        let mut line = vec![r.label.clone()];
+        // Sub-rows (`1.属于国家秘密`) are ambiguous alone: their group heads them.
+        if r.group.as_deref() != group {
+            group = r.group.as_deref();
+            if let Some(g) = group {
+                rows.push(vec![g.to_string()]);
+            }
+        }
+        let label = if r.group.is_some() {
+            format!("  {}", r.label)
+        } else {
+            r.label.clone()
+        };
+        let mut line = vec![label];
         line.extend(r.values.iter().map(|v| {
             let s = cell_text(*v);
             if s.is_empty() {
