@@ -98,7 +98,12 @@ pub fn table(t: &Table, fmt: Format) -> String {
     header.extend(t.columns.iter().cloned());
     grid.push(header);
     for row in &t.rows {
-        let mut line = vec![row.label.clone()];
+        // Pasted without its grid, `3.其他` means nothing: sub-rows carry their group.
+        let label = match &row.group {
+            Some(g) => format!("{g} {}", row.label),
+            None => row.label.clone(),
+        };
+        let mut line = vec![label];
         line.extend(row.values.iter().map(|v| cell_text(*v)));
         grid.push(line);
     }
@@ -195,6 +200,17 @@ mod tests {
         assert_eq!(cells(&t(), sel, Format::Tsv), "\t3\n5\t6.5\n");
         assert_eq!(cells(&t(), sel, Format::Csv), ",3\n5,6.5\n");
         assert_eq!(cells(&t(), sel, Format::Json), "[[null,3],[5,6.5]]");
+    }
+
+    #[test]
+    fn sub_rows_carry_their_group_in_a_whole_table() {
+        let mut t = t();
+        t.rows[1].group = Some("（三）不予公开".into());
+        let tsv = table(&t, Format::Tsv);
+        assert!(
+            tsv.contains("\n（三）不予公开 行政规范性文件\t4\t5\t6.5\n"),
+            "{tsv}"
+        );
     }
 
     #[test]
