@@ -16,8 +16,38 @@ pub enum DecodeError {
     UnknownEncoding,
 }
 
-/// Decodes a report's bytes. Never panics.
-pub fn decode(bytes: &[u8]) -> Result<String, DecodeError> {
+/// Decoded text, and what the reader should know about how it was decoded.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Decoded {
+    pub text: String,
+    /// Set when the text was recovered from a damaged file.
+    pub note: Option<String>,
+}
+
+/// Decodes a report's bytes. A UTF-8 file with a few damaged bytes is read with those bytes
+/// replaced (and a note), rather than refused or misread as GBK. Never panics.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        // A few stray bytes in a long UTF-8 text (a GBK text gives a replacement for nearly
+        // every Chinese character, far above this ratio).
+        if e.valid_up_to() > 0 && Encoding::for_bom(bytes).is_none() && !bytes.contains(&0) {
+            let lossy = String::from_utf8_lossy(bytes);
+            let bad = lossy.matches('\u{FFFD}').count();
+            if bad * 1000 <= lossy.chars().count() {
+                let text = check_text(lossy.into_owned())?;
+                return Ok(Decoded {
+                    text,
+                    note: Some(format!(
+                        "the file is UTF-8 with {bad} damaged byte sequence(s), shown as �; figures next to them may be missing"
+                    )),
+                });
+            }
+        }
+    }
+    decode_strict(bytes).map(|text| Decoded { text, note: None })
+}
+
+fn decode_strict(bytes: &[u8]) -> Result<String, DecodeError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DecodeError::Empty);
     }
@@ -62,21 +92,37 @@ mod tests {
 
     #[test]
     fn utf8_with_and_without_bom() {
-        assert_eq!(decode("报告".as_bytes()).unwrap(), "报告");
+        assert_eq!(decode("报告".as_bytes()).unwrap().text, "报告");
         let mut b = vec![0xEF, 0xBB, 0xBF];
         b.extend_from_slice("报告".as_bytes());
-        assert_eq!(decode(&b).unwrap(), "报告");
+        assert_eq!(decode(&b).unwrap().text, "报告");
     }
 
     #[test]
     fn gbk_and_utf16() {
         let (gbk, _, _) = encoding_rs::GBK.encode("中卫市公共资源交易中心2024年");
-        assert_eq!(decode(&gbk).unwrap(), "中卫市公共资源交易中心2024年");
+        assert_eq!(decode(&gbk).unwrap().text, "中卫市公共资源交易中心2024年");
         let mut u16 = vec![0xFF, 0xFE];
         for unit in "年度报告".encode_utf16() {
             u16.extend_from_slice(&unit.to_le_bytes());
         }
-        assert_eq!(decode(&u16).unwrap(), "年度报告");
+        assert_eq!(decode(&u16).unwrap().text, "年度报告");
+    }
+
+    #[test]
+    fn a_few_damaged_bytes_in_utf8_are_replaced_with_a_note() {
+        let mut b = "中卫市公共资源交易中心2024年政府信息公开工作年度报告。"
+            .repeat(60)
+            .into_bytes();
+        b.insert(30, 0xFF);
+        let d = decode(&b).unwrap();
+        assert_eq!(d.text.matches('\u{FFFD}').count(), 1);
+        assert!(d.note.unwrap().contains("1 damaged"));
+        // A GBK text is not mistaken for damaged UTF-8.
+        let text = "年度报告 2024 ".repeat(50);
+        let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+        let d = decode(&gbk).unwrap();
+        assert!(d.text.starts_with("年度报告") && d.note.is_none());
     }
 
     #[test]

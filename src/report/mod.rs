@@ -41,11 +41,15 @@ pub fn parse_file(path: &Path) -> Result<Report, ReportError> {
 
 /// Decodes and parses a report's raw bytes; `path` is only recorded in the report.
 pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Report, ReportError> {
-    let text = decode::decode(bytes).map_err(|e| ReportError::Decode {
+    let decoded = decode::decode(bytes).map_err(|e| ReportError::Decode {
         path: path.to_string(),
         reason: e.to_string(),
     })?;
-    Ok(parse_text(path, &text))
+    let mut report = parse_text(path, &decoded.text);
+    if let Some(note) = decoded.note {
+        report.warnings.insert(0, format!("encoding: {note}"));
+    }
+    Ok(report)
 }
 
 /// Parses decoded text. Never panics, whatever the text.
