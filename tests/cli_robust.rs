@@ -268,3 +268,21 @@ fn a_file_deleted_during_the_walk_is_a_counted_failure_or_gone() {
     assert_eq!(v["failed"].as_array().unwrap().len(), 0);
     assert_eq!(v["reports"], 7);
 }
+
+/// Regression: a run killed after writing the files of its operation but before meta.json
+/// left a `.del` file whose name the next run reused: "FileAlreadyExists" (seen in CI).
+#[test]
+fn files_of_an_uncommitted_operation_do_not_block_the_next_run() {
+    let env = common::Env::new();
+    env.ok(&["index"]);
+    let before = env.total(&["交易中心"]);
+    let meta = env.index().join("meta.json");
+    let committed = std::fs::read(&meta).unwrap();
+    std::fs::remove_file(env.corpus().join("中卫市公共资源交易中心/2017.txt")).unwrap();
+    env.ok(&["index"]);
+    // As if killed just before the commit: the new files are there, meta.json is the old one.
+    std::fs::write(&meta, &committed).unwrap();
+    let out = env.json(&["index", "--json"]);
+    assert_eq!(out["removed"], 1, "{out}");
+    assert_eq!(env.total(&["交易中心"]), before - 1);
+}

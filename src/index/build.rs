@@ -399,6 +399,10 @@ pub fn build(
         }
         Err(e) => return Err(e.into()),
     };
+    // A run killed mid-operation leaves the files of its uncommitted operation behind, and the
+    // next operation would reuse their names (tantivy derives them from the last committed
+    // opstamp) and fail with FileAlreadyExists: remove every file the last commit does not use.
+    writer.garbage_collect_files().wait()?;
     let old_recorded = read_recorded(index_dir);
     let known = if opts.rebuild {
         writer.delete_all_documents()?;
