@@ -42,22 +42,7 @@ pub enum Command {
         json: bool,
     },
     /// Search the reports: words are ANDed, "quoted phrases", -exclude.
-    Search {
-        #[arg(required = true, num_args = 1.., value_name = "QUERY")]
-        query: Vec<String>,
-        /// Only this agency (Chinese, part of the name, or pinyin).
-        #[arg(long)]
-        agency: Option<String>,
-        /// One year (2023) or a range (2021..2024).
-        #[arg(long)]
-        year: Option<String>,
-        #[arg(long)]
-        template: Option<String>,
-        #[arg(long, default_value_t = 20)]
-        limit: usize,
-        #[arg(long)]
-        json: bool,
-    },
+    Search(SearchArgs),
     /// Show one report (AGENCY YEAR, or a path), or one of its tables.
     Show {
         /// The agency (Chinese, part of the name, pinyin or initials), or a report's path.
@@ -85,6 +70,25 @@ pub enum Command {
     },
     /// Open the browser directly on one agency's report for a year.
     Open { agency: String, year: Option<i32> },
+}
+
+/// `nianbao search`'s arguments, handed to the command as they are.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Only this agency (Chinese, part of the name, or pinyin).
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// One year (2023) or a range (2021..2024).
+    #[arg(long)]
+    pub year: Option<String>,
+    #[arg(long)]
+    pub template: Option<String>,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -40,24 +40,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
         Some(Command::Index { rebuild, json }) => {
             commands::index::run(config, rebuild, json, &mut out, &mut err)
         }
-        Some(Command::Search {
-            query,
-            agency,
-            year,
-            template,
-            limit,
-            json,
-        }) => {
-            let args = commands::search::Args {
-                query,
-                agency,
-                year,
-                template,
-                limit,
-                json,
-            };
-            commands::search::run(config, &args, &mut out, &mut err)
-        }
+        Some(Command::Search(args)) => commands::search::run(config, &args, &mut out, &mut err),
         Some(Command::Show {
             target,
             year,

@@ -6,14 +6,7 @@ use crate::index::{Passage, Query};
 use crate::report::Template;
 use std::io::{IsTerminal, Write};
 
-pub struct Args {
-    pub query: Vec<String>,
-    pub agency: Option<String>,
-    pub year: Option<String>,
-    pub template: Option<String>,
-    pub limit: usize,
-    pub json: bool,
-}
+pub use crate::cli::SearchArgs as Args;
 
 /// The passage with its matches marked: reverse video on a terminal, 【】 otherwise.
 pub fn mark(p: &Passage, tty: bool) -> String {

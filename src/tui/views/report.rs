@@ -48,88 +48,106 @@ fn pane(title: &str, focused: bool, theme: &Theme) -> Block<'static> {
         .title(title.to_string())
 }
 
-fn outline(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
-    let block = pane("章节", r.focus == ReportFocus::Sections, theme);
+/// A bordered list with one selected line kept in view; `lines` gets the inner width.
+#[allow(clippy::too_many_arguments)]
+fn list_pane(
+    f: &mut Frame,
+    theme: &Theme,
+    area: Rect,
+    title: &str,
+    focused: bool,
+    selected: usize,
+    empty: &str,
+    lines: impl FnOnce(usize) -> Vec<Line<'static>>,
+) {
+    let block = pane(title, focused, theme);
     let inner = block.inner(area);
     f.render_widget(block, area);
-    let w = inner.width as usize;
-    let skip = r
-        .section
-        .saturating_sub(inner.height.saturating_sub(1) as usize);
-    let lines: Vec<Line> = r
-        .report
-        .sections
-        .iter()
-        .enumerate()
-        .skip(skip)
-        .map(|(i, s)| {
-            let n = r.matches.iter().filter(|m| m.0 == i).count();
-            let count = if n > 0 {
-                format!(" ({n})")
-            } else {
-                String::new()
-            };
-            let text = truncate(&format!("{}、{}{count}", s.number, s.title), w);
-            let style = if i == r.section {
-                theme.selected()
-            } else {
-                Style::new()
-            };
-            Line::styled(text, style)
-        })
-        .collect();
-    let lines = if lines.is_empty() {
-        vec![Line::styled("（无章节）", theme.dim())]
-    } else {
-        lines
-    };
+    let skip = selected.saturating_sub(inner.height.saturating_sub(1) as usize);
+    let mut lines: Vec<Line> = lines(inner.width as usize).into_iter().skip(skip).collect();
+    if lines.is_empty() {
+        lines.push(Line::styled(empty.to_string(), theme.dim()));
+    }
     f.render_widget(Paragraph::new(lines), inner);
 }
 
+fn outline(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
+    let focused = r.focus == ReportFocus::Sections;
+    list_pane(
+        f,
+        theme,
+        area,
+        "章节",
+        focused,
+        r.section,
+        "（无章节）",
+        |w| {
+            r.report
+                .sections
+                .iter()
+                .enumerate()
+                .map(|(i, s)| {
+                    let n = r.matches.iter().filter(|m| m.0 == i).count();
+                    let count = if n > 0 {
+                        format!(" ({n})")
+                    } else {
+                        String::new()
+                    };
+                    let text = truncate(&format!("{}、{}{count}", s.number, s.title), w);
+                    let style = if i == r.section {
+                        theme.selected()
+                    } else {
+                        Style::new()
+                    };
+                    Line::styled(text, style)
+                })
+                .collect()
+        },
+    );
+}
+
 fn tables(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
-    let block = pane("表格", r.focus == ReportFocus::Tables, theme);
-    let inner = block.inner(area);
-    f.render_widget(block, area);
-    let w = inner.width as usize;
-    let skip = r
-        .table
-        .saturating_sub(inner.height.saturating_sub(1) as usize);
-    let lines: Vec<Line> = r
-        .report
-        .tables
-        .iter()
-        .enumerate()
-        .skip(skip)
-        .map(|(i, t)| {
-            let failed = r.failed_checks(&t.id);
-            let mark = if failed > 0 {
-                format!(" ✗{failed}")
-            } else {
-                String::new()
-            };
-            let text = truncate(
-                &format!("表{} {}", t.id, t.title),
-                w.saturating_sub(mark.len()),
-            );
-            let base = if i == r.table && r.focus == ReportFocus::Tables {
-                theme.selected()
-            } else if i == r.table {
-                theme.strong()
-            } else {
-                Style::new()
-            };
-            Line::from(vec![
-                Span::styled(text, base),
-                Span::styled(mark, theme.error()),
-            ])
-        })
-        .collect();
-    let lines = if lines.is_empty() {
-        vec![Line::styled("（无标准表格）", theme.dim())]
-    } else {
-        lines
-    };
-    f.render_widget(Paragraph::new(lines), inner);
+    let focused = r.focus == ReportFocus::Tables;
+    list_pane(
+        f,
+        theme,
+        area,
+        "表格",
+        focused,
+        r.table,
+        "（无标准表格）",
+        |w| {
+            r.report
+                .tables
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    let failed = r.failed_checks(&t.id);
+                    let mark = if failed > 0 {
+                        format!(" ✗{failed}")
+                    } else {
+                        String::new()
+                    };
+                    // Display width, not bytes: ✗ is one cell but three bytes.
+                    let text = truncate(
+                        &format!("表{} {}", t.id, t.title),
+                        w.saturating_sub(crate::output::grid::width(&mark)),
+                    );
+                    let base = if i == r.table && focused {
+                        theme.selected()
+                    } else if i == r.table {
+                        theme.strong()
+                    } else {
+                        Style::new()
+                    };
+                    Line::from(vec![
+                        Span::styled(text, base),
+                        Span::styled(mark, theme.error()),
+                    ])
+                })
+                .collect()
+        },
+    );
 }
 
 fn text(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
