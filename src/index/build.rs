@@ -286,7 +286,10 @@ fn document(
     d.add_text(f.body, &r.text);
     d.add_i64(f.year, r.year.map_or(schema::NO_YEAR, i64::from));
     d.add_text(f.template, r.template.as_str());
-    d.add_text(f.json, serde_json::to_string(r).unwrap_or_default());
+    d.add_text(
+        f.json,
+        serde_json::to_string(&report::without_derived(r)).unwrap_or_default(),
+    );
     d.add_u64(f.size, size);
     d.add_i64(f.mtime, mtime);
     d.add_text(f.hash, hash);

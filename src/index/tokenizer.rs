@@ -1,12 +1,14 @@
-//! The Chinese tokenizer: character bigrams plus single characters, Latin/digit runs as words.
+//! The Chinese tokenizer: character trigrams, bigrams and single characters, Latin/digit runs as words.
 //!
 //! Why this design (see shared/notes/chinese-search.md): a dictionary segmenter (jieba) loses
 //! matches across its word boundaries, and tantivy's n-gram tokenizer gives every token position
-//! 0 so phrases break. Here every CJK character gets its own position and emits its single
-//! character there, plus the bigram it starts when the next character follows (only whitespace
-//! between them). A query of n ≥ 2 CJK characters is then the phrase of its n−1 bigrams at
-//! consecutive positions, which matches exactly where the characters stand together; a query of
-//! one character is its unigram. So every CJK substring of the text is found (recall 100%).
+//! 0 so phrases break. Here every CJK character gets its own position and emits there its single
+//! character, the bigram and the trigram it starts when the next characters follow (only
+//! whitespace between them). A query of CJK characters is then the phrase of a few n-grams at
+//! their positions that together pin every character ([`query_terms`]), which matches exactly
+//! where the characters stand together. So every CJK substring of the text is found (recall
+//! 100%). Trigrams cost half as much index again as bigrams alone, but a phrase of them reads
+//! a fraction of the positions: 公开 stands ~70 times in a report, 息公开 ~30.
 //!
 //! Normalisation, applied the same way to texts and queries: full-width ASCII → ASCII, Latin
 //! lowercased, whitespace between CJK characters ignored (PDF text writes `交易中 心`),
@@ -27,6 +29,8 @@ pub enum Kind {
     Unigram,
     /// Two CJK characters standing together.
     Bigram,
+    /// Three CJK characters standing together.
+    Trigram,
     /// A run of letters and digits, lowercased.
     Word,
 }
@@ -77,22 +81,67 @@ fn class(c: char) -> Class {
     }
 }
 
+/// The last CJK characters of the current run (only whitespace between them) whose n-grams
+/// are not all known yet: (char, byte start, position). A character's n-grams are complete
+/// once two more characters have come, or the run has ended.
+#[derive(Default)]
+struct Run {
+    chars: Vec<(char, usize, usize)>,
+}
+
+impl Run {
+    /// Emits the unigram, bigram and trigram starting at the run's `i`-th character, as far
+    /// as the run goes.
+    fn emit_at(&self, i: usize, sink: &mut dyn FnMut(Tok)) {
+        let (c, from, position) = self.chars[i];
+        let mut text = String::with_capacity(9);
+        for (n, kind) in [Kind::Unigram, Kind::Bigram, Kind::Trigram]
+            .into_iter()
+            .enumerate()
+        {
+            let Some(&(last, b, _)) = self.chars.get(i + n) else {
+                break;
+            };
+            text.push(if n == 0 { c } else { last });
+            sink(Tok {
+                kind,
+                text: text.clone(),
+                position,
+                from,
+                to: b + last.len_utf8(),
+            });
+        }
+    }
+
+    fn push(&mut self, c: (char, usize, usize), sink: &mut dyn FnMut(Tok)) {
+        self.chars.push(c);
+        if self.chars.len() == 3 {
+            self.emit_at(0, sink);
+            self.chars.remove(0);
+        }
+    }
+
+    fn end(&mut self, sink: &mut dyn FnMut(Tok)) {
+        for i in 0..self.chars.len() {
+            self.emit_at(i, sink);
+        }
+        self.chars.clear();
+    }
+}
+
 /// Splits `text` into tokens, calling `sink` for each, in non-decreasing position order.
 pub fn analyze_into(text: &str, sink: &mut dyn FnMut(Tok)) {
     let mut next_pos = 0usize;
-    // The last CJK character, if only whitespace has come after it: (char, byte start, position).
-    let mut prev: Option<(char, usize, usize)> = None;
+    let mut run = Run::default();
     // The word being read: (start byte, lowercased text).
     let mut word: Option<(usize, String)> = None;
-    // Tokens of the current character, handed to `sink` in position order.
-    let mut pending: Vec<Tok> = Vec::new();
     let flush_word = |word: &mut Option<(usize, String)>,
                       end: usize,
                       next_pos: &mut usize,
-                      pending: &mut Vec<Tok>| {
+                      sink: &mut dyn FnMut(Tok)| {
         if let Some((start, w)) = word.take() {
             if w.len() <= MAX_WORD_BYTES {
-                pending.push(Tok {
+                sink(Tok {
                     kind: Kind::Word,
                     text: w,
                     position: *next_pos,
@@ -105,58 +154,35 @@ pub fn analyze_into(text: &str, sink: &mut dyn FnMut(Tok)) {
     };
     for (b, raw) in text.char_indices() {
         let c = fold_width(raw);
-        let len = raw.len_utf8();
         match class(c) {
             Class::Cjk => {
-                flush_word(&mut word, b, &mut next_pos, &mut pending);
-                if let Some((pc, pstart, ppos)) = prev {
-                    let mut s = String::with_capacity(6);
-                    s.push(pc);
-                    s.push(c);
-                    pending.push(Tok {
-                        kind: Kind::Bigram,
-                        text: s,
-                        position: ppos,
-                        from: pstart,
-                        to: b + len,
-                    });
-                }
-                pending.push(Tok {
-                    kind: Kind::Unigram,
-                    text: c.to_string(),
-                    position: next_pos,
-                    from: b,
-                    to: b + len,
-                });
-                prev = Some((c, b, next_pos));
+                flush_word(&mut word, b, &mut next_pos, sink);
+                run.push((c, b, next_pos), sink);
                 next_pos += 1;
             }
             Class::Word => {
-                prev = None;
+                run.end(sink);
                 match &mut word {
                     Some((_, w)) => w.extend(c.to_lowercase()),
                     None => word = Some((b, c.to_lowercase().collect())),
                 }
             }
             Class::Space => {
-                flush_word(&mut word, b, &mut next_pos, &mut pending);
+                flush_word(&mut word, b, &mut next_pos, sink);
             }
             Class::Punct => {
-                flush_word(&mut word, b, &mut next_pos, &mut pending);
-                if prev.take().is_some() || next_pos > 0 {
+                flush_word(&mut word, b, &mut next_pos, sink);
+                let in_run = !run.chars.is_empty();
+                run.end(sink);
+                if in_run || next_pos > 0 {
                     // A gap, so that a phrase does not match across punctuation.
                     next_pos += 1;
                 }
             }
         }
-        for t in pending.drain(..) {
-            sink(t);
-        }
     }
-    flush_word(&mut word, text.len(), &mut next_pos, &mut pending);
-    for t in pending.drain(..) {
-        sink(t);
-    }
+    run.end(sink);
+    flush_word(&mut word, text.len(), &mut next_pos, sink);
 }
 
 /// All tokens of `text`.
@@ -166,24 +192,44 @@ pub fn analyze(text: &str) -> Vec<Tok> {
     v
 }
 
-/// The tokens a query needs to match `text` exactly: bigrams for CJK runs of two or more
-/// characters, the unigram of a lone CJK character, and words; as (position relative to the
-/// first, term text). Empty when the text has nothing searchable (only punctuation).
+/// The terms a query needs to match `text` exactly, as (position relative to the first, term
+/// text): words as they are; for each CJK run, the fewest and longest n-grams that still pin
+/// every character (行政复议 → 行政复 at 0, 政复议 at 1; a lone character is its unigram).
+/// Longer n-grams are rarer, so a phrase of them reads fewer positions. Empty when the text
+/// has nothing searchable (only punctuation).
 pub fn query_terms(text: &str) -> Vec<(usize, String)> {
     let toks = analyze(text);
-    let mut covered = std::collections::HashSet::new();
+    let cjk_len = |t: &Tok| match t.kind {
+        Kind::Unigram => 1,
+        Kind::Bigram => 2,
+        Kind::Trigram => 3,
+        Kind::Word => 0,
+    };
+    let mut out: Vec<(usize, String)> = Vec::new();
+    // Positions below this are pinned by an n-gram already chosen.
+    let mut covered_to = 0usize;
     for t in &toks {
-        if t.kind == Kind::Bigram {
-            covered.insert(t.position);
-            covered.insert(t.position + 1);
+        if t.kind == Kind::Word {
+            out.push((t.position, t.text.clone()));
+            continue;
+        }
+        let p = t.position;
+        if p < covered_to {
+            continue;
+        }
+        // The first character not yet pinned: of the n-grams over it, the one that reaches
+        // furthest, the longest on a tie (it starts earlier, overlapping what is pinned).
+        let best = toks
+            .iter()
+            .filter(|o| o.kind != Kind::Word && o.position <= p && p < o.position + cjk_len(o))
+            .max_by_key(|o| (o.position + cjk_len(o), cjk_len(o)));
+        if let Some(b) = best {
+            covered_to = b.position + cjk_len(b);
+            out.push((b.position, b.text.clone()));
         }
     }
-    let mut out: Vec<(usize, String)> = toks
-        .into_iter()
-        .filter(|t| t.kind != Kind::Unigram || !covered.contains(&t.position))
-        .map(|t| (t.position, t.text))
-        .collect();
-    out.sort_by_key(|(p, _)| *p);
+    out.sort();
+    out.dedup();
     if let Some(first) = out.first().map(|(p, _)| *p) {
         for (p, _) in &mut out {
             *p -= first;
@@ -289,17 +335,21 @@ mod tests {
     }
 
     #[test]
-    fn bigrams_unigrams_and_byte_offsets() {
+    fn ngrams_and_byte_offsets() {
         use Kind::*;
         // Each Chinese character is 3 bytes.
         assert_eq!(
-            toks("中卫市"),
+            toks("中卫市 局"),
             vec![
                 (Unigram, "中".into(), 0, 0, 3),
                 (Bigram, "中卫".into(), 0, 0, 6),
+                (Trigram, "中卫市".into(), 0, 0, 9),
                 (Unigram, "卫".into(), 1, 3, 6),
                 (Bigram, "卫市".into(), 1, 3, 9),
+                (Trigram, "卫市局".into(), 1, 3, 13),
                 (Unigram, "市".into(), 2, 6, 9),
+                (Bigram, "市局".into(), 2, 6, 13),
+                (Unigram, "局".into(), 3, 10, 13),
             ]
         );
     }
@@ -326,10 +376,30 @@ mod tests {
         );
         assert_eq!(
             query_terms("行政复议"),
-            vec![(0, "行政".into()), (1, "政复".into()), (2, "复议".into())]
+            vec![(0, "行政复".into()), (1, "政复议".into())]
         );
         assert_eq!(query_terms("卫"), vec![(0, "卫".into())]);
         assert!(query_terms("，。").is_empty());
+    }
+
+    #[test]
+    fn queries_use_the_fewest_longest_ngrams_that_pin_every_character() {
+        let terms = |q: &str| {
+            query_terms(q)
+                .into_iter()
+                .map(|(p, t)| format!("{p}{t}"))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(terms("卫"), ["0卫"]);
+        assert_eq!(terms("行政"), ["0行政"]);
+        assert_eq!(terms("行政复"), ["0行政复"]);
+        assert_eq!(terms("依申请公开"), ["0依申请", "2请公开"]);
+        assert_eq!(terms("政府信息公开"), ["0政府信", "3息公开"]);
+        assert_eq!(terms("政府信息公开工作"), ["0政府信", "3息公开", "5开工作"]);
+        assert_eq!(terms("交易中 心"), ["0交易中", "1易中心"]);
+        assert_eq!(terms("2024年"), ["02024", "1年"]);
+        assert_eq!(terms("12345热线"), ["012345", "1热线"]);
+        assert_eq!(terms("中，心"), ["0中", "2心"]);
     }
 
     #[test]

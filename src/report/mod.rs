@@ -52,6 +52,25 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Report, ReportError> {
     Ok(report)
 }
 
+/// The report without what follows from its text and tables (sections, checks): what an
+/// index needs to store, about a third of the full contract. [`restore`] gives the report back.
+pub fn without_derived(r: &Report) -> Report {
+    Report {
+        sections: Vec::new(),
+        checks: Vec::new(),
+        text: String::new(),
+        ..r.clone()
+    }
+}
+
+/// The report [`without_derived`] was given, from that form and the report's cleaned text.
+pub fn restore(mut stored: Report, text: String) -> Report {
+    stored.sections = sections::split(&text);
+    stored.checks = checks::run(stored.template, &stored.tables);
+    stored.text = text;
+    stored
+}
+
 /// Parses decoded text. Never panics, whatever the text.
 pub fn parse_text(path: &str, text: &str) -> Report {
     let clean = normalize::clean(text);
@@ -72,5 +91,38 @@ pub fn parse_text(path: &str, text: &str) -> Report {
         checks,
         warnings,
         text: clean,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_report_restored_from_its_stored_form_is_the_report() {
+        let files = [
+            "tests/fixtures/template2019.txt",
+            "tests/fixtures/nonzero2021.txt",
+            "corpus/中卫市工业和信息化局/2024.txt",
+        ];
+        let texts = files.map(|f| {
+            let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(f);
+            std::fs::read_to_string(path).expect("fixture")
+        });
+        for (file, text) in files.iter().zip(texts) {
+            let r = parse_text(file, &text);
+            assert!(!r.sections.is_empty() && !r.checks.is_empty(), "{file}");
+            let stored = without_derived(&r);
+            assert!(stored.sections.is_empty() && stored.checks.is_empty());
+            let json = serde_json::to_string(&stored).expect("json");
+            let back: Report = serde_json::from_str(&json).expect("parse");
+            let restored = restore(back, r.text.clone());
+            assert_eq!(restored, r, "{file}");
+            // The cells of each check come back too (they are not in the JSON).
+            assert_eq!(
+                restored.checks.iter().map(|c| c.cells.len()).sum::<usize>(),
+                r.checks.iter().map(|c| c.cells.len()).sum::<usize>()
+            );
+        }
     }
 }
