@@ -45,6 +45,29 @@ pub struct Tok {
     pub to: usize,
 }
 
+/// A token as [`analyze_into`] hands it over: its text borrowed, so that indexing a report
+/// allocates nothing per token (a report has ~10,000 of them).
+#[derive(Debug, Clone, Copy)]
+pub struct TokRef<'a> {
+    pub kind: Kind,
+    pub text: &'a str,
+    pub position: usize,
+    pub from: usize,
+    pub to: usize,
+}
+
+impl TokRef<'_> {
+    fn to_owned(self) -> Tok {
+        Tok {
+            kind: self.kind,
+            text: self.text.to_string(),
+            position: self.position,
+            from: self.from,
+            to: self.to,
+        }
+    }
+}
+
 /// Han ideographs (all blocks), 〇, kana and hangul: characters written without spaces.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
@@ -87,33 +110,35 @@ fn class(c: char) -> Class {
 #[derive(Default)]
 struct Run {
     chars: Vec<(char, usize, usize)>,
+    /// The n-gram being handed over, reused.
+    text: String,
 }
 
 impl Run {
     /// Emits the unigram, bigram and trigram starting at the run's `i`-th character, as far
     /// as the run goes.
-    fn emit_at(&self, i: usize, sink: &mut dyn FnMut(Tok)) {
-        let (c, from, position) = self.chars[i];
-        let mut text = String::with_capacity(9);
+    fn emit_at(&mut self, i: usize, sink: &mut dyn FnMut(TokRef)) {
+        let (_, from, position) = self.chars[i];
+        self.text.clear();
         for (n, kind) in [Kind::Unigram, Kind::Bigram, Kind::Trigram]
             .into_iter()
             .enumerate()
         {
-            let Some(&(last, b, _)) = self.chars.get(i + n) else {
+            let Some(&(c, b, _)) = self.chars.get(i + n) else {
                 break;
             };
-            text.push(if n == 0 { c } else { last });
-            sink(Tok {
+            self.text.push(c);
+            sink(TokRef {
                 kind,
-                text: text.clone(),
+                text: &self.text,
                 position,
                 from,
-                to: b + last.len_utf8(),
+                to: b + c.len_utf8(),
             });
         }
     }
 
-    fn push(&mut self, c: (char, usize, usize), sink: &mut dyn FnMut(Tok)) {
+    fn push(&mut self, c: (char, usize, usize), sink: &mut dyn FnMut(TokRef)) {
         self.chars.push(c);
         if self.chars.len() == 3 {
             self.emit_at(0, sink);
@@ -121,7 +146,7 @@ impl Run {
         }
     }
 
-    fn end(&mut self, sink: &mut dyn FnMut(Tok)) {
+    fn end(&mut self, sink: &mut dyn FnMut(TokRef)) {
         for i in 0..self.chars.len() {
             self.emit_at(i, sink);
         }
@@ -130,7 +155,7 @@ impl Run {
 }
 
 /// Splits `text` into tokens, calling `sink` for each, in non-decreasing position order.
-pub fn analyze_into(text: &str, sink: &mut dyn FnMut(Tok)) {
+pub fn analyze_into(text: &str, sink: &mut dyn FnMut(TokRef)) {
     let mut next_pos = 0usize;
     let mut run = Run::default();
     // The word being read: (start byte, lowercased text).
@@ -138,12 +163,12 @@ pub fn analyze_into(text: &str, sink: &mut dyn FnMut(Tok)) {
     let flush_word = |word: &mut Option<(usize, String)>,
                       end: usize,
                       next_pos: &mut usize,
-                      sink: &mut dyn FnMut(Tok)| {
+                      sink: &mut dyn FnMut(TokRef)| {
         if let Some((start, w)) = word.take() {
             if w.len() <= MAX_WORD_BYTES {
-                sink(Tok {
+                sink(TokRef {
                     kind: Kind::Word,
-                    text: w,
+                    text: &w,
                     position: *next_pos,
                     from: start,
                     to: end,
@@ -188,7 +213,7 @@ pub fn analyze_into(text: &str, sink: &mut dyn FnMut(Tok)) {
 /// All tokens of `text`.
 pub fn analyze(text: &str) -> Vec<Tok> {
     let mut v = Vec::new();
-    analyze_into(text, &mut |t| v.push(t));
+    analyze_into(text, &mut |t| v.push(t.to_owned()));
     v
 }
 
@@ -269,7 +294,8 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
-/// The tantivy tokenizer: [`analyze`] behind tantivy's `Tokenizer` trait.
+/// The tantivy tokenizer: [`analyze`] behind tantivy's `Tokenizer` trait. Its tokens are
+/// kept from one text to the next and overwritten, so that their strings are reused.
 #[derive(Debug, Clone, Default)]
 pub struct CjkTokenizer {
     tokens: Vec<Token>,
@@ -285,19 +311,28 @@ impl Tokenizer for CjkTokenizer {
     type TokenStream<'a> = CjkTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CjkTokenStream<'a> {
-        self.tokens.clear();
         let tokens = &mut self.tokens;
+        let mut n = 0;
         analyze_into(text, &mut |t| {
-            tokens.push(Token {
-                offset_from: t.from,
-                offset_to: t.to,
-                position: t.position,
-                text: t.text,
-                position_length: 1,
-            })
+            if let Some(old) = tokens.get_mut(n) {
+                old.text.clear();
+                old.text.push_str(t.text);
+                old.offset_from = t.from;
+                old.offset_to = t.to;
+                old.position = t.position;
+            } else {
+                tokens.push(Token {
+                    offset_from: t.from,
+                    offset_to: t.to,
+                    position: t.position,
+                    text: t.text.to_string(),
+                    position_length: 1,
+                });
+            }
+            n += 1;
         });
         CjkTokenStream {
-            tokens: &mut self.tokens,
+            tokens: &mut self.tokens[..n],
             next: 0,
         }
     }
@@ -400,6 +435,29 @@ mod tests {
         assert_eq!(terms("2024年"), ["02024", "1年"]);
         assert_eq!(terms("12345热线"), ["012345", "1热线"]);
         assert_eq!(terms("中，心"), ["0中", "2心"]);
+    }
+
+    #[test]
+    fn the_tantivy_stream_reuses_its_tokens_without_leaking_the_last_text() {
+        let mut tok = CjkTokenizer::default();
+        let stream_of = |tok: &mut CjkTokenizer, text: &str| {
+            let mut stream = tok.token_stream(text);
+            let mut v = Vec::new();
+            while stream.advance() {
+                let t = stream.token();
+                v.push((t.text.clone(), t.position, t.offset_from, t.offset_to));
+            }
+            v
+        };
+        let expected = |text: &str| {
+            analyze(text)
+                .into_iter()
+                .map(|t| (t.text, t.position, t.from, t.to))
+                .collect::<Vec<_>>()
+        };
+        for text in ["政府信息公开工作年度报告 2024", "卫市", "", "行政复议"] {
+            assert_eq!(stream_of(&mut tok, text), expected(text), "{text}");
+        }
     }
 
     #[test]
