@@ -8,6 +8,7 @@
 
 pub mod agency;
 pub mod build;
+mod collect;
 pub mod query;
 pub mod schema;
 pub mod tokenizer;
@@ -96,11 +97,75 @@ pub struct Passage {
 /// other filters applied but not its own, so a chip shows what choosing it would give.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Facets {
-    /// Sorted by count, descending, then name.
-    pub agencies: Vec<(String, u64)>,
+    pub agencies: AgencyCounts,
     /// Sorted by year, descending. Reports without a year are not counted here.
     pub years: Vec<(i32, u64)>,
     pub templates: Vec<(Template, u64)>,
+}
+
+/// Hits per agency: every agency of the index (shared with it, in name order) and a count for
+/// each. Nothing is copied or sorted until asked for: a corpus can have tens of thousands of
+/// agencies and a keystroke should not pay for all of them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AgencyCounts {
+    names: Arc<[String]>,
+    counts: Vec<u64>,
+}
+
+impl AgencyCounts {
+    /// `names` in sorted order, `counts[i]` the hits of `names[i]` (missing counts are 0).
+    pub(crate) fn new(names: Arc<[String]>, mut counts: Vec<u64>) -> AgencyCounts {
+        counts.resize(names.len(), 0);
+        AgencyCounts { names, counts }
+    }
+
+    /// From (name, hits) pairs in any order; a name given twice adds up.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, u64)>) -> AgencyCounts {
+        let mut map: std::collections::BTreeMap<String, u64> = Default::default();
+        for (name, n) in pairs {
+            *map.entry(name).or_default() += n;
+        }
+        let (names, counts): (Vec<String>, Vec<u64>) = map.into_iter().unzip();
+        AgencyCounts {
+            names: names.into(),
+            counts,
+        }
+    }
+
+    /// The hits of the agency called `name` (0 for an agency the index does not know).
+    pub fn count(&self, name: &str) -> u64 {
+        self.names
+            .binary_search_by(|n| n.as_str().cmp(name))
+            .map_or(0, |i| self.counts[i])
+    }
+
+    /// How many agencies have hits.
+    pub fn len(&self) -> usize {
+        self.counts.iter().filter(|&&n| n > 0).count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.counts.iter().all(|&n| n == 0)
+    }
+
+    /// The `n` agencies with the most hits, most first, equal counts in name order.
+    pub fn top(&self, n: usize) -> Vec<(&str, u64)> {
+        let mut ids: Vec<usize> = (0..self.counts.len())
+            .filter(|&i| self.counts[i] > 0)
+            .collect();
+        let order = |a: &usize, b: &usize| self.counts[*b].cmp(&self.counts[*a]).then(a.cmp(b));
+        if ids.len() > n {
+            if n == 0 {
+                return Vec::new();
+            }
+            ids.select_nth_unstable_by(n - 1, order);
+            ids.truncate(n);
+        }
+        ids.sort_unstable_by(order);
+        ids.into_iter()
+            .map(|i| (self.names[i].as_str(), self.counts[i]))
+            .collect()
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -262,4 +327,29 @@ pub fn default_index_dir(corpus: &Path) -> Result<PathBuf, IndexError> {
     let dirs = directories::ProjectDirs::from("", "", "nianbao").ok_or(IndexError::NoCacheDir)?;
     let hash = blake3::hash(canon.to_string_lossy().as_bytes()).to_hex();
     Ok(dirs.cache_dir().join(format!("index-{}", &hash[..16])))
+}
+
+#[cfg(test)]
+mod agency_counts_tests {
+    use super::AgencyCounts;
+
+    #[test]
+    fn top_is_most_hits_first_then_name_and_count_finds_by_name() {
+        let c = AgencyCounts::from_pairs([
+            ("乙局".to_string(), 3),
+            ("甲局".to_string(), 5),
+            ("丙局".to_string(), 3),
+            ("丁局".to_string(), 0),
+            ("乙局".to_string(), 2),
+        ]);
+        assert_eq!(c.top(10), [("乙局", 5), ("甲局", 5), ("丙局", 3)]);
+        assert_eq!(c.top(2), [("乙局", 5), ("甲局", 5)]);
+        assert!(c.top(0).is_empty());
+        assert_eq!(
+            (c.count("丙局"), c.count("丁局"), c.count("戊局")),
+            (3, 0, 0)
+        );
+        assert_eq!(c.len(), 3);
+        assert!(!c.is_empty() && AgencyCounts::default().is_empty());
+    }
 }

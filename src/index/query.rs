@@ -7,27 +7,24 @@
 //! and the chip counts of every dimension.
 
 use super::agency::AgencyMatcher;
+use super::collect::{self, FacetTop, Filter, Scored};
 use super::schema::{self, Fields};
 use super::tokenizer;
 use super::{
-    AgencyYears, Facets, Hit, Index, IndexError, Passage, Query, ReportRef, SearchResults,
+    AgencyCounts, AgencyYears, Facets, Hit, Index, IndexError, Passage, Query, ReportRef,
+    SearchResults,
 };
 use crate::report::{Report, Template};
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
-use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{
-    DocAddress, DocId, IndexReader, ReloadPolicy, Score, Searcher, SegmentReader, TantivyDocument,
-    Term,
-};
+use tantivy::{DocId, IndexReader, ReloadPolicy, Score, Searcher, TantivyDocument, Term};
 
 /// How much a match in the title or the agency name adds, relative to the text's BM25.
 const TITLE_BOOST: f32 = 4.0;
@@ -44,31 +41,34 @@ pub struct Inner {
     index: tantivy::Index,
     // Kept so the searcher's segments stay open.
     _reader: IndexReader,
-    searcher: Searcher,
-    fields: Fields,
-    catalog: Catalog,
+    pub(super) searcher: Searcher,
+    pub(super) fields: Fields,
+    pub(super) catalog: Catalog,
     pub(crate) agency_years: Vec<AgencyYears>,
     pub(crate) agency_matcher: AgencyMatcher,
     pub(crate) reports: Vec<ReportRef>,
+    /// The search threads: documents are collected in this many ranges or more.
+    threads: usize,
 }
 
 /// Per-document facts for filtering and facets, by segment ordinal then doc id.
-struct Catalog {
-    agencies: Vec<String>,
-    segs: Vec<Arc<SegFacts>>,
+pub(super) struct Catalog {
+    /// In name order, shared with every search's facet counts.
+    pub(super) agencies: Arc<[String]>,
+    pub(super) segs: Vec<Arc<SegFacts>>,
     /// The smallest year in the index and the number of years up to the largest: facet
     /// counts are arrays indexed by `year - first_year`, not hash maps.
-    first_year: i32,
-    year_span: usize,
+    pub(super) first_year: i32,
+    pub(super) year_span: usize,
 }
 
 #[derive(Default)]
-struct SegFacts {
+pub(super) struct SegFacts {
     /// Index into `Catalog::agencies`.
-    agency: Vec<u32>,
+    pub(super) agency: Vec<u32>,
     /// `schema::NO_YEAR` when unknown.
-    year: Vec<i32>,
-    template: Vec<u8>,
+    pub(super) year: Vec<i32>,
+    pub(super) template: Vec<u8>,
 }
 
 fn template_code(t: Template) -> u8 {
@@ -164,7 +164,7 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
     for (new, &old) in order.iter().enumerate() {
         new_id[old as usize] = new as u32;
     }
-    let agencies: Vec<String> = order
+    let agencies: Arc<[String]> = order
         .iter()
         .map(|&old| agencies[old as usize].clone())
         .collect();
@@ -281,6 +281,7 @@ pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
             agency_years: years,
             agency_matcher: matcher,
             reports,
+            threads,
         }),
     })
 }
@@ -361,7 +362,7 @@ fn clause_query(field: tantivy::schema::Field, c: &Clause) -> Box<dyn TQuery> {
     }
 }
 
-fn tantivy_query(f: &Fields, clauses: &[Clause]) -> Box<dyn TQuery> {
+pub(super) fn tantivy_query(f: &Fields, clauses: &[Clause]) -> Box<dyn TQuery> {
     let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut positive = false;
     for c in clauses {
@@ -389,178 +390,6 @@ fn tantivy_query(f: &Fields, clauses: &[Clause]) -> Box<dyn TQuery> {
         parts.push((Occur::Must, Box::new(AllQuery)));
     }
     Box::new(BooleanQuery::new(parts))
-}
-
-/// The filters, as the catalog's codes.
-#[derive(Clone)]
-struct Filter {
-    /// `None`: any agency.
-    agencies: Option<Vec<bool>>,
-    years: Option<(i32, i32)>,
-    template: Option<u8>,
-    /// Documents matching an excluded term, by segment ordinal then doc id; empty when none.
-    excluded: Vec<Vec<bool>>,
-}
-
-/// Collects the top hits among documents that pass every filter, the total, and for each
-/// facet the counts among documents that pass the other filters.
-struct FacetTop<'a> {
-    catalog: &'a Catalog,
-    filter: Arc<Filter>,
-    keep: usize,
-}
-
-#[derive(Clone, Copy, PartialEq)]
-struct Scored {
-    score: Score,
-    addr: DocAddress,
-}
-impl Eq for Scored {}
-impl Ord for Scored {
-    // Reversed, so a BinaryHeap is a min-heap of the best; ties go to the earlier document.
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.score
-            .partial_cmp(&self.score)
-            .unwrap_or(Ordering::Equal)
-            .then(self.addr.cmp(&o.addr))
-    }
-}
-impl PartialOrd for Scored {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-
-#[derive(Default)]
-struct Fruit {
-    top: Vec<Scored>,
-    total: usize,
-    /// By agency id.
-    agency: Vec<u64>,
-    /// By `year - Catalog::first_year`.
-    year: Vec<u64>,
-    template: [u64; 3],
-}
-
-struct SegTop {
-    facts: Arc<SegFacts>,
-    filter: Arc<Filter>,
-    seg: u32,
-    first_year: i32,
-    keep: usize,
-    heap: BinaryHeap<Scored>,
-    fruit: Fruit,
-}
-
-impl SegmentCollector for SegTop {
-    type Fruit = Fruit;
-    fn collect(&mut self, doc: DocId, score: Score) {
-        let d = doc as usize;
-        let (Some(&a), Some(&y), Some(&t)) = (
-            self.facts.agency.get(d),
-            self.facts.year.get(d),
-            self.facts.template.get(d),
-        ) else {
-            return;
-        };
-        let f = &*self.filter;
-        let excluded = f
-            .excluded
-            .get(self.seg as usize)
-            .and_then(|v| v.get(d))
-            .copied()
-            .unwrap_or(false);
-        if excluded {
-            return;
-        }
-        let ok_a = f
-            .agencies
-            .as_ref()
-            .is_none_or(|v| v.get(a as usize).copied().unwrap_or(false));
-        let ok_y = f.years.is_none_or(|(lo, hi)| y >= lo && y <= hi);
-        let ok_t = f.template.is_none_or(|x| x == t);
-        if ok_y && ok_t {
-            if let Some(n) = self.fruit.agency.get_mut(a as usize) {
-                *n += 1;
-            }
-        }
-        if ok_a && ok_t && y != schema::NO_YEAR as i32 {
-            let i = y.wrapping_sub(self.first_year) as usize;
-            if let Some(n) = self.fruit.year.get_mut(i) {
-                *n += 1;
-            }
-        }
-        if ok_a && ok_y {
-            self.fruit.template[t as usize % 3] += 1;
-        }
-        if ok_a && ok_y && ok_t {
-            self.fruit.total += 1;
-            let s = Scored {
-                score,
-                addr: DocAddress::new(self.seg, doc),
-            };
-            if self.heap.len() < self.keep {
-                self.heap.push(s);
-            } else if self.heap.peek().is_some_and(|w| s < *w) {
-                self.heap.pop();
-                self.heap.push(s);
-            }
-        }
-    }
-    fn harvest(mut self) -> Fruit {
-        self.fruit.top = self.heap.into_vec();
-        self.fruit
-    }
-}
-
-impl Collector for FacetTop<'_> {
-    type Fruit = Fruit;
-    type Child = SegTop;
-    fn for_segment(&self, ord: u32, _seg: &SegmentReader) -> tantivy::Result<SegTop> {
-        let facts =
-            self.catalog.segs.get(ord as usize).ok_or_else(|| {
-                tantivy::TantivyError::InternalError("segment not in catalog".into())
-            })?;
-        Ok(SegTop {
-            facts: facts.clone(),
-            filter: self.filter.clone(),
-            seg: ord,
-            first_year: self.catalog.first_year,
-            keep: self.keep,
-            heap: BinaryHeap::new(),
-            fruit: Fruit {
-                agency: vec![0; self.catalog.agencies.len()],
-                year: vec![0; self.catalog.year_span],
-                ..Fruit::default()
-            },
-        })
-    }
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
-        let mut all = Fruit {
-            agency: vec![0; self.catalog.agencies.len()],
-            year: vec![0; self.catalog.year_span],
-            ..Fruit::default()
-        };
-        for f in fruits {
-            all.top.extend(f.top);
-            all.total += f.total;
-            for (a, b) in all.agency.iter_mut().zip(&f.agency) {
-                *a += b;
-            }
-            for (a, b) in all.year.iter_mut().zip(&f.year) {
-                *a += b;
-            }
-            for i in 0..3 {
-                all.template[i] += f.template[i];
-            }
-        }
-        all.top.sort();
-        all.top.truncate(self.keep);
-        Ok(all)
-    }
 }
 
 const SEARCH_CRASHED: &str =
@@ -638,7 +467,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     };
     let searcher = &inner.searcher;
     let fruit = guarded(&inner.dir, SEARCH_CRASHED, || {
-        searcher.search(query.as_ref(), &collector)
+        collect::run(searcher, query.as_ref(), &collector, inner.threads)
     })?;
     // Reading a stored report and cutting its snippet is the rest of a keystroke's cost:
     // the hits are built side by side on the search threads, in rank order.
@@ -651,19 +480,9 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
             fruit.top.iter().skip(q.offset),
         )
     })?;
-    // Ids are in name order: sorting by count alone keeps ties in name order.
-    let mut counted: Vec<(u32, u64)> = fruit
-        .agency
-        .iter()
-        .enumerate()
-        .filter(|(_, n)| **n > 0)
-        .map(|(id, n)| (id as u32, *n))
-        .collect();
-    counted.sort_by_key(|&(_, n)| std::cmp::Reverse(n));
-    let agencies: Vec<(String, u64)> = counted
-        .into_iter()
-        .map(|(id, n)| (catalog.agencies[id as usize].clone(), n))
-        .collect();
+    // Counts by agency id, not (name, count) pairs: a corpus can have tens of thousands of
+    // agencies, and copying and sorting their names cost more than the search itself.
+    let agencies = AgencyCounts::new(catalog.agencies.clone(), fruit.agency);
     let years: Vec<(i32, u64)> = fruit
         .year
         .iter()

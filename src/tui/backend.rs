@@ -7,7 +7,7 @@
 
 use crate::index::agency::AgencyMatcher;
 use crate::index::query::{match_ranges, parse_query, passages, Clause};
-use crate::index::{AgencyYears, Facets, Hit, SearchResults};
+use crate::index::{AgencyCounts, AgencyYears, Facets, Hit, SearchResults};
 use crate::report::{self, Report, Template};
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -183,8 +183,7 @@ impl Backend for MemoryBackend {
                 }
             }
         }
-        let mut agencies: Vec<(String, u64)> = agencies.into_iter().collect();
-        agencies.sort_by(|x, y| y.1.cmp(&x.1).then_with(|| x.0.cmp(&y.0)));
+        let agencies = AgencyCounts::from_pairs(agencies);
         Ok(SearchResults {
             hits,
             total,

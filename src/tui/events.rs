@@ -10,6 +10,9 @@ use crossterm::event::{
 };
 use ratatui::layout::Rect;
 
+/// Agencies listed in the filter picker before anything is typed.
+const AGENCY_LIST_MAX: usize = 1_000;
+
 /// Everything the browser reacts to.
 #[derive(Debug)]
 pub enum AppEvent {
@@ -483,26 +486,24 @@ impl App {
 
     /// Values each filter list offers: agencies for the typed text, years, templates.
     pub fn filter_agencies(&self, input: &str) -> Vec<(String, u64)> {
-        let counts = self
-            .search
-            .results
-            .as_ref()
-            .map(|r| r.facets.agencies.clone())
-            .unwrap_or_default();
+        let Some(counts) = self.search.results.as_ref().map(|r| &r.facets.agencies) else {
+            return Vec::new();
+        };
         if input.trim().is_empty() {
-            // With nothing typed, the agencies with hits, most first.
-            return counts;
+            // With nothing typed, the agencies with hits, most first; beyond a screenful of
+            // pages, typing narrows faster than scrolling.
+            return counts
+                .top(AGENCY_LIST_MAX)
+                .into_iter()
+                .map(|(n, c)| (n.to_string(), c))
+                .collect();
         }
-        // A map, not a scan: a large corpus has thousands of agencies on both sides.
-        let by_name: std::collections::HashMap<&str, u64> =
-            counts.iter().map(|(n, c)| (n.as_str(), *c)).collect();
-        let count = |n: &str| by_name.get(n).copied().unwrap_or(0);
         match self.backend() {
             Some(b) => b
                 .resolve_agency(input)
                 .into_iter()
                 .map(|n| {
-                    let c = count(&n);
+                    let c = counts.count(&n);
                     (n, c)
                 })
                 .collect(),

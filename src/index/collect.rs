@@ -1,0 +1,315 @@
+//! Collecting a query's matches: the top hits, the total and the facet counts, with every core.
+
+use super::query::{Catalog, SegFacts};
+use super::schema;
+use std::cmp::Ordering;
+use std::collections::BinaryHeap;
+use std::sync::Arc;
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::query::{EnableScoring, Query};
+use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
+
+/// The filters, as the catalog's codes.
+#[derive(Clone)]
+pub(super) struct Filter {
+    /// `None`: any agency.
+    pub(super) agencies: Option<Vec<bool>>,
+    pub(super) years: Option<(i32, i32)>,
+    pub(super) template: Option<u8>,
+    /// Documents matching an excluded term, by segment ordinal then doc id; empty when none.
+    pub(super) excluded: Vec<Vec<bool>>,
+}
+
+/// Collects the top hits among documents that pass every filter, the total, and for each
+/// facet the counts among documents that pass the other filters.
+pub(super) struct FacetTop<'a> {
+    pub(super) catalog: &'a Catalog,
+    pub(super) filter: Arc<Filter>,
+    pub(super) keep: usize,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+pub(super) struct Scored {
+    pub(super) score: Score,
+    pub(super) addr: DocAddress,
+}
+impl Eq for Scored {}
+impl Ord for Scored {
+    // Reversed, so a BinaryHeap is a min-heap of the best; ties go to the earlier document.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.score
+            .partial_cmp(&self.score)
+            .unwrap_or(Ordering::Equal)
+            .then(self.addr.cmp(&o.addr))
+    }
+}
+impl PartialOrd for Scored {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+
+#[derive(Default)]
+pub(super) struct Fruit {
+    pub(super) top: Vec<Scored>,
+    pub(super) total: usize,
+    /// By agency id.
+    pub(super) agency: Vec<u64>,
+    /// By `year - Catalog::first_year`.
+    pub(super) year: Vec<u64>,
+    pub(super) template: [u64; 3],
+}
+
+pub(super) struct SegTop {
+    facts: Arc<SegFacts>,
+    filter: Arc<Filter>,
+    seg: u32,
+    first_year: i32,
+    keep: usize,
+    heap: BinaryHeap<Scored>,
+    fruit: Fruit,
+}
+
+impl SegmentCollector for SegTop {
+    type Fruit = Fruit;
+    fn collect(&mut self, doc: DocId, score: Score) {
+        let d = doc as usize;
+        let (Some(&a), Some(&y), Some(&t)) = (
+            self.facts.agency.get(d),
+            self.facts.year.get(d),
+            self.facts.template.get(d),
+        ) else {
+            return;
+        };
+        let f = &*self.filter;
+        let excluded = f
+            .excluded
+            .get(self.seg as usize)
+            .and_then(|v| v.get(d))
+            .copied()
+            .unwrap_or(false);
+        if excluded {
+            return;
+        }
+        let ok_a = f
+            .agencies
+            .as_ref()
+            .is_none_or(|v| v.get(a as usize).copied().unwrap_or(false));
+        let ok_y = f.years.is_none_or(|(lo, hi)| y >= lo && y <= hi);
+        let ok_t = f.template.is_none_or(|x| x == t);
+        if ok_y && ok_t {
+            if let Some(n) = self.fruit.agency.get_mut(a as usize) {
+                *n += 1;
+            }
+        }
+        if ok_a && ok_t && y != schema::NO_YEAR as i32 {
+            let i = y.wrapping_sub(self.first_year) as usize;
+            if let Some(n) = self.fruit.year.get_mut(i) {
+                *n += 1;
+            }
+        }
+        if ok_a && ok_y {
+            self.fruit.template[t as usize % 3] += 1;
+        }
+        if ok_a && ok_y && ok_t {
+            self.fruit.total += 1;
+            let s = Scored {
+                score,
+                addr: DocAddress::new(self.seg, doc),
+            };
+            if self.heap.len() < self.keep {
+                self.heap.push(s);
+            } else if self.heap.peek().is_some_and(|w| s < *w) {
+                self.heap.pop();
+                self.heap.push(s);
+            }
+        }
+    }
+    fn harvest(mut self) -> Fruit {
+        self.fruit.top = self.heap.into_vec();
+        self.fruit
+    }
+}
+
+impl Collector for FacetTop<'_> {
+    type Fruit = Fruit;
+    type Child = SegTop;
+    fn for_segment(&self, ord: u32, _seg: &SegmentReader) -> tantivy::Result<SegTop> {
+        let facts =
+            self.catalog.segs.get(ord as usize).ok_or_else(|| {
+                tantivy::TantivyError::InternalError("segment not in catalog".into())
+            })?;
+        Ok(SegTop {
+            facts: facts.clone(),
+            filter: self.filter.clone(),
+            seg: ord,
+            first_year: self.catalog.first_year,
+            keep: self.keep,
+            heap: BinaryHeap::new(),
+            fruit: Fruit {
+                agency: vec![0; self.catalog.agencies.len()],
+                year: vec![0; self.catalog.year_span],
+                ..Fruit::default()
+            },
+        })
+    }
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+    fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
+        let mut all = Fruit {
+            agency: vec![0; self.catalog.agencies.len()],
+            year: vec![0; self.catalog.year_span],
+            ..Fruit::default()
+        };
+        for f in fruits {
+            all.top.extend(f.top);
+            all.total += f.total;
+            for (a, b) in all.agency.iter_mut().zip(&f.agency) {
+                *a += b;
+            }
+            for (a, b) in all.year.iter_mut().zip(&f.year) {
+                *a += b;
+            }
+            for i in 0..3 {
+                all.template[i] += f.template[i];
+            }
+        }
+        all.top.sort();
+        all.top.truncate(self.keep);
+        Ok(all)
+    }
+}
+
+/// Fewer documents than this are not worth a scorer of their own.
+const MIN_CHUNK_DOCS: u32 = 2_000;
+
+/// Runs `query` through `collector` as tantivy's `Searcher::search` would, but over ranges of
+/// documents of about equal size rather than whole segments, on the searcher's threads. An
+/// index has a few large segments and a few small ones: one task per segment leaves a core
+/// idle while another reads the largest; equal ranges keep both busy to the end.
+pub(super) fn run(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &FacetTop,
+    threads: usize,
+) -> tantivy::Result<Fruit> {
+    let docs: u32 = searcher
+        .segment_readers()
+        .iter()
+        .map(SegmentReader::max_doc)
+        .sum();
+    // Two ranges a thread, so that one slow range does not hold the others up.
+    let chunk = (docs / (threads.max(1) as u32 * 2)).max(MIN_CHUNK_DOCS);
+    run_in_ranges(searcher, query, collector, chunk)
+}
+
+/// [`run`] with ranges of at most `chunk` documents.
+fn run_in_ranges(
+    searcher: &Searcher,
+    query: &dyn Query,
+    collector: &FacetTop,
+    chunk: u32,
+) -> tantivy::Result<Fruit> {
+    let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+    let segments = searcher.segment_readers();
+    let mut ranges: Vec<(usize, DocId, DocId)> = Vec::new();
+    for (ord, seg) in segments.iter().enumerate() {
+        let n = seg.max_doc();
+        let parts = n.div_ceil(chunk.max(1)).max(1);
+        for i in 0..parts {
+            let (from, to) = (
+                (u64::from(n) * u64::from(i) / u64::from(parts)) as DocId,
+                (u64::from(n) * u64::from(i + 1) / u64::from(parts)) as DocId,
+            );
+            if from < to {
+                ranges.push((ord, from, to));
+            }
+        }
+    }
+    let fruits = searcher.index().search_executor().map(
+        |(ord, from, to): (usize, DocId, DocId)| {
+            let seg = &segments[ord];
+            let mut child = collector.for_segment(ord as u32, seg)?;
+            let mut scorer = weight.scorer(seg, 1.0)?;
+            let mut doc = scorer.doc();
+            if doc < from {
+                doc = scorer.seek(from);
+            }
+            let alive = seg.alive_bitset();
+            while doc != TERMINATED && doc < to {
+                if alive.is_none_or(|a| a.is_alive(doc)) {
+                    child.collect(doc, scorer.score());
+                }
+                doc = scorer.advance();
+            }
+            Ok(child.harvest())
+        },
+        ranges.into_iter(),
+    )?;
+    collector.merge_fruits(fruits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::query::{parse_query, tantivy_query};
+
+    /// Ranges of a few documents, cut anywhere inside segments, collect exactly what tantivy's
+    /// own one-pass-per-segment search collects.
+    #[test]
+    fn ranges_collect_what_whole_segments_collect() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let samples: Vec<String> = walkdir::WalkDir::new(root.join("corpus"))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect();
+        for i in 0..40 {
+            let p = corpus.join(format!("机构{}/{}.txt", i % 7, 2018 + i % 6));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            // Cut the samples at different places so that scores differ.
+            let t = &samples[i % samples.len()];
+            let cut = t
+                .char_indices()
+                .nth(200 + 37 * i)
+                .map_or(t.len(), |(b, _)| b);
+            std::fs::write(&p, &t[..cut]).unwrap();
+        }
+        let (index, _) =
+            crate::index::open_or_build(&corpus, &dir.path().join("index"), &mut |_| {}).unwrap();
+        let inner = &index.inner;
+        for (text, agencies, years) in [
+            ("公开", None, None),
+            ("\"政府信息公开\" 工作", None, Some((2022, 2024))),
+            ("中卫 -交易", Some(vec![true, false, true]), None),
+            ("", None, Some((2023, 2023))),
+        ] {
+            let clauses = parse_query(text);
+            let query = tantivy_query(&inner.fields, &clauses);
+            let collector = FacetTop {
+                catalog: &inner.catalog,
+                filter: Arc::new(Filter {
+                    agencies: agencies.clone(),
+                    years,
+                    template: None,
+                    excluded: Vec::new(),
+                }),
+                keep: 10,
+            };
+            let whole = inner.searcher.search(query.as_ref(), &collector).unwrap();
+            assert!(whole.total > 0, "{text}");
+            for chunk in [1, 3, 7, 1000] {
+                let r = run_in_ranges(&inner.searcher, query.as_ref(), &collector, chunk).unwrap();
+                assert_eq!(r.total, whole.total, "{text} {chunk}");
+                assert_eq!(r.agency, whole.agency, "{text} {chunk}");
+                assert_eq!(r.year, whole.year, "{text} {chunk}");
+                assert_eq!(r.template, whole.template, "{text} {chunk}");
+                assert!(r.top == whole.top, "{text} {chunk}");
+            }
+        }
+    }
+}
