@@ -259,28 +259,7 @@ mod tests {
     /// own one-pass-per-segment search collects.
     #[test]
     fn ranges_collect_what_whole_segments_collect() {
-        let dir = tempfile::tempdir().unwrap();
-        let corpus = dir.path().join("corpus");
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-        let samples: Vec<String> = walkdir::WalkDir::new(root.join("corpus"))
-            .into_iter()
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
-            .map(|e| std::fs::read_to_string(e.path()).unwrap())
-            .collect();
-        for i in 0..40 {
-            let p = corpus.join(format!("机构{}/{}.txt", i % 7, 2018 + i % 6));
-            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-            // Cut the samples at different places so that scores differ.
-            let t = &samples[i % samples.len()];
-            let cut = t
-                .char_indices()
-                .nth(200 + 37 * i)
-                .map_or(t.len(), |(b, _)| b);
-            std::fs::write(&p, &t[..cut]).unwrap();
-        }
-        let (index, _) =
-            crate::index::open_or_build(&corpus, &dir.path().join("index"), &mut |_| {}).unwrap();
+        let (_dir, index) = crate::index::testing::sample_index();
         let inner = &index.inner;
         for (text, agencies, years) in [
             ("公开", None, None),
@@ -289,7 +268,7 @@ mod tests {
             ("", None, Some((2023, 2023))),
         ] {
             let clauses = parse_query(text);
-            let query = tantivy_query(&inner.fields, &clauses);
+            let query = tantivy_query(&inner.searcher, &inner.fields, &clauses);
             let collector = FacetTop {
                 catalog: &inner.catalog,
                 filter: Arc::new(Filter {

@@ -329,6 +329,37 @@ pub fn default_index_dir(corpus: &Path) -> Result<PathBuf, IndexError> {
     Ok(dirs.cache_dir().join(format!("index-{}", &hash[..16])))
 }
 
+/// An index for unit tests: 40 reports cut from the shipped samples at different lengths, in
+/// 7 agency folders.
+#[cfg(test)]
+pub(crate) mod testing {
+    pub(crate) fn sample_index() -> (tempfile::TempDir, super::Index) {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = dir.path().join("corpus");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let samples: Vec<String> = walkdir::WalkDir::new(root.join("corpus"))
+            .into_iter()
+            .flatten()
+            .filter(|e| e.path().extension().is_some_and(|x| x == "txt"))
+            .map(|e| std::fs::read_to_string(e.path()).unwrap())
+            .collect();
+        for i in 0..40 {
+            let p = corpus.join(format!("机构{}/{}.txt", i % 7, 2018 + i % 6));
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            // Cut the samples at different places so that scores differ.
+            let t = &samples[i % samples.len()];
+            let cut = t
+                .char_indices()
+                .nth(200 + 37 * i)
+                .map_or(t.len(), |(b, _)| b);
+            std::fs::write(&p, &t[..cut]).unwrap();
+        }
+        let (index, _) =
+            crate::index::open_or_build(&corpus, &dir.path().join("index"), &mut |_| {}).unwrap();
+        (dir, index)
+    }
+}
+
 #[cfg(test)]
 mod agency_counts_tests {
     use super::AgencyCounts;

@@ -362,7 +362,32 @@ fn clause_query(field: tantivy::schema::Field, c: &Clause) -> Box<dyn TQuery> {
     }
 }
 
-pub(super) fn tantivy_query(f: &Fields, clauses: &[Clause]) -> Box<dyn TQuery> {
+/// A title or agency clause whose every term stands in more than this share of the reports'
+/// titles (or agency names) is left out of the ranking: its BM25 weight is next to nothing (its
+/// IDF is ~0, as for 政府信息公开 in titles), but it costs a read per matching report.
+const UBIQUITOUS: f64 = 0.95;
+
+/// Whether matching `c` in `field` says anything about a report, as far as ranking goes.
+fn informative(searcher: &Searcher, field: tantivy::schema::Field, c: &Clause) -> bool {
+    let docs = searcher.num_docs() as f64;
+    let rarest = c
+        .terms
+        .iter()
+        .map(|(_, t)| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, t))
+                .unwrap_or(0)
+        })
+        .min()
+        .unwrap_or(0);
+    (rarest as f64) <= UBIQUITOUS * docs
+}
+
+pub(super) fn tantivy_query(
+    searcher: &Searcher,
+    f: &Fields,
+    clauses: &[Clause],
+) -> Box<dyn TQuery> {
     let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
     let mut positive = false;
     for c in clauses {
@@ -370,20 +395,16 @@ pub(super) fn tantivy_query(f: &Fields, clauses: &[Clause]) -> Box<dyn TQuery> {
         // backwards (a debug assertion fires); `search` collects them separately instead.
         if c.exclude {
             continue;
-        } else {
-            positive = true;
-            parts.push((Occur::Must, clause_query(f.body, c)));
-            parts.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(clause_query(f.title, c), TITLE_BOOST)),
-            ));
-            parts.push((
-                Occur::Should,
-                Box::new(BoostQuery::new(
-                    clause_query(f.agency_text, c),
-                    AGENCY_BOOST,
-                )),
-            ));
+        }
+        positive = true;
+        parts.push((Occur::Must, clause_query(f.body, c)));
+        for (field, boost) in [(f.title, TITLE_BOOST), (f.agency_text, AGENCY_BOOST)] {
+            if informative(searcher, field, c) {
+                parts.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(clause_query(field, c), boost)),
+                ));
+            }
         }
     }
     if !positive {
@@ -416,7 +437,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     let inner = &index.inner;
     let catalog = &inner.catalog;
     let clauses = parse_query(&q.text);
-    let query = tantivy_query(&inner.fields, &clauses);
+    let query = tantivy_query(&inner.searcher, &inner.fields, &clauses);
     let agencies = if q.agencies.is_empty() {
         None
     } else {
@@ -807,6 +828,18 @@ mod tests {
         );
         assert_eq!(marked("行政，复议", "\"行政,复议\""), ["行政", "复议"]);
         assert!(marked("行政复议", "-行政").is_empty());
+    }
+
+    #[test]
+    fn a_clause_in_nearly_every_title_is_left_out_of_the_ranking() {
+        let (_dir, index) = crate::index::testing::sample_index();
+        let inner = &index.inner;
+        let clause = |q: &str| parse_query(q).remove(0);
+        let (s, f) = (&inner.searcher, &inner.fields);
+        // Every report's title has 政府信息公开 (an IDF of ~0); some agencies are in 中卫.
+        assert!(!informative(s, f.title, &clause("政府信息公开")));
+        assert!(informative(s, f.agency_text, &clause("中卫")));
+        assert!(informative(s, f.title, &clause("中卫")));
     }
 
     #[test]
