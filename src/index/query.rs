@@ -441,9 +441,12 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     let agencies = if q.agencies.is_empty() {
         None
     } else {
+        // Names are sorted: a lookup per chosen agency, not a comparison per agency known.
         let mut v = vec![false; catalog.agencies.len()];
-        for (i, name) in catalog.agencies.iter().enumerate() {
-            v[i] = q.agencies.iter().any(|a| a == name);
+        for a in &q.agencies {
+            if let Ok(i) = catalog.agencies.binary_search_by(|n| n.as_str().cmp(a)) {
+                v[i] = true;
+            }
         }
         Some(v)
     };
