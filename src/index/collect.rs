@@ -53,8 +53,8 @@ impl PartialOrd for Scored {
 pub(super) struct Fruit {
     pub(super) top: Vec<Scored>,
     pub(super) total: usize,
-    /// By agency id.
-    pub(super) agency: Vec<u64>,
+    /// By agency id. u32: a range has fewer documents, and there is one array per range.
+    pub(super) agency: Vec<u32>,
     /// By `year - Catalog::first_year`.
     pub(super) year: Vec<u64>,
     pub(super) template: [u64; 3],
@@ -157,11 +157,13 @@ impl Collector for FacetTop<'_> {
         true
     }
     fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
-        let mut all = Fruit {
+        let mut fruits = fruits.into_iter();
+        // The first range's arrays hold the sums: no new array of every agency.
+        let mut all = fruits.next().unwrap_or_else(|| Fruit {
             agency: vec![0; self.catalog.agencies.len()],
             year: vec![0; self.catalog.year_span],
             ..Fruit::default()
-        };
+        });
         for f in fruits {
             all.top.extend(f.top);
             all.total += f.total;
@@ -200,7 +202,7 @@ pub(super) fn run(
         .map(SegmentReader::max_doc)
         .sum();
     // Two ranges a thread, so that one slow range does not hold the others up.
-    let chunk = (docs / (threads.max(1) as u32 * 2)).max(MIN_CHUNK_DOCS);
+    let chunk = (docs / (threads.max(1) as u32 * 6)).max(MIN_CHUNK_DOCS);
     run_in_ranges(searcher, query, collector, chunk)
 }
 

@@ -109,12 +109,12 @@ pub struct Facets {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct AgencyCounts {
     names: Arc<[String]>,
-    counts: Vec<u64>,
+    counts: Vec<u32>,
 }
 
 impl AgencyCounts {
     /// `names` in sorted order, `counts[i]` the hits of `names[i]` (missing counts are 0).
-    pub(crate) fn new(names: Arc<[String]>, mut counts: Vec<u64>) -> AgencyCounts {
+    pub(crate) fn new(names: Arc<[String]>, mut counts: Vec<u32>) -> AgencyCounts {
         counts.resize(names.len(), 0);
         AgencyCounts { names, counts }
     }
@@ -125,7 +125,10 @@ impl AgencyCounts {
         for (name, n) in pairs {
             *map.entry(name).or_default() += n;
         }
-        let (names, counts): (Vec<String>, Vec<u64>) = map.into_iter().unzip();
+        let (names, counts): (Vec<String>, Vec<u32>) = map
+            .into_iter()
+            .map(|(name, n)| (name, u32::try_from(n).unwrap_or(u32::MAX)))
+            .unzip();
         AgencyCounts {
             names: names.into(),
             counts,
@@ -136,7 +139,7 @@ impl AgencyCounts {
     pub fn count(&self, name: &str) -> u64 {
         self.names
             .binary_search_by(|n| n.as_str().cmp(name))
-            .map_or(0, |i| self.counts[i])
+            .map_or(0, |i| u64::from(self.counts[i]))
     }
 
     /// How many agencies have hits.
@@ -163,7 +166,7 @@ impl AgencyCounts {
         }
         ids.sort_unstable_by(order);
         ids.into_iter()
-            .map(|i| (self.names[i].as_str(), self.counts[i]))
+            .map(|i| (self.names[i].as_str(), u64::from(self.counts[i])))
             .collect()
     }
 }
