@@ -402,3 +402,51 @@ fn total_row_written_heji() {
     let t = SOURCE.replace("（七）总计", "（七）合计");
     assert_same_tables(&t);
 }
+
+/// A tab-separated table flattened onto one line by a web scraper keeps every figure.
+#[test]
+fn tab_table_flattened_onto_one_line() {
+    // Cells separated by tabs; page footers (`- 3 -`) keep their spaces.
+    let flat = SOURCE
+        .lines()
+        .map(|l| {
+            if l.trim_start().starts_with('-') {
+                l.to_string()
+            } else {
+                l.replace(' ', "\t")
+            }
+        })
+        .collect::<Vec<_>>();
+    let flat = flat
+        .iter()
+        .map(|l| l.trim())
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(!flat.contains('\n'));
+    let r = parse(&flat);
+    assert_eq!(no_wrong_figure(&r), 0, "warnings: {:?}", r.warnings);
+}
+
+/// Regression: a real report whose table-3 rows have an empty cell after the label
+/// (`一、本年新收…数量\t\t0\t0…`), flattened. The cell before each label held the last figure
+/// of the row before, so the label's padding cell was taken for a blank figure between two
+/// figures, and whole rows were lost (8 figures for 7 columns).
+#[test]
+fn real_tab_report_flattened_keeps_its_figures() {
+    let text = include_str!("../corpus/石嘴山市公共资源交易中心/2022.txt");
+    let flat = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let (orig, r) = (parse(text), parse(&flat));
+    assert!(orig.tables.iter().any(|t| t.id == "3"));
+    assert_eq!(
+        tables_json(&r),
+        tables_json(&orig),
+        "warnings: {:?}",
+        r.warnings
+    );
+}

@@ -24,18 +24,23 @@ pub fn clean(text: &str) -> String {
         } else {
             line.to_string()
         };
-        if line.contains('\t') {
-            line = mark_empty_cells(&line);
-        }
         if line.len() >= FLAT_LINE {
             line = super::tables::strip_inline_footers(&line);
         }
+        // Rows first, then their cells: on a flattened page the cell before a row's label
+        // holds the last figure of the row before, and would make the label's empty padding
+        // cell look like a blank between two figures.
         for piece in split_flattened(&line) {
             let piece = piece.trim();
-            if !piece.is_empty() {
-                out.push_str(piece);
-                out.push('\n');
+            if piece.is_empty() {
+                continue;
             }
+            if piece.contains('\t') {
+                out.push_str(&mark_empty_cells(piece));
+            } else {
+                out.push_str(piece);
+            }
+            out.push('\n');
         }
     }
     out
@@ -208,7 +213,8 @@ fn pipes_to_tabs(line: &str) -> String {
 
 /// In a tab- or pipe-separated row an empty cell between two figures is a cell with no
 /// figure: it is marked `—` so that it is not lost (a lost cell shifts the others).
-/// Empty cells before the first figure pad the label columns and stay as they are.
+/// Empty cells before the first figure, or right after a label, pad the label columns and
+/// stay as they are.
 fn mark_empty_cells(line: &str) -> String {
     let cells: Vec<&str> = line.split('\t').collect();
     let is_fig = |c: &str| {
@@ -227,15 +233,21 @@ fn mark_empty_cells(line: &str) -> String {
     if !cells[first..last].iter().any(|c| c.trim().is_empty()) {
         return line.to_string();
     }
+    // An empty cell is a blank figure when the nearest filled cell before it is a figure;
+    // after a label (`3. 其他\t\t0`, a row run into the one before) it pads the label columns.
+    let mut after_figure = false;
     cells
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            if i > first && i < last && c.trim().is_empty() {
-                "—"
+            if c.trim().is_empty() {
+                if after_figure && i < last {
+                    return "—";
+                }
             } else {
-                c
+                after_figure = is_fig(c);
             }
+            c
         })
         .collect::<Vec<_>>()
         .join("\t")
