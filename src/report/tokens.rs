@@ -70,9 +70,24 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
             toks.push(Tok::Blank(field.to_string()));
             continue;
         }
+        if is_link(field) {
+            push_text(&mut toks, field);
+            continue;
+        }
         split_field(field, &mut toks);
     }
     merge_texts(toks)
+}
+
+/// A web address or e-mail: its digits (`/art/2024/1/1/art_123.html`) are not figures. Whole
+/// URL lines are dropped when the text is cleaned; these are the ones a flattened page keeps
+/// inline, in the middle of a table.
+fn is_link(field: &str) -> bool {
+    let f = field.to_ascii_lowercase();
+    f.contains("://")
+        || f.contains("www.")
+        || f.contains(".htm")
+        || (f.contains('@') && f.contains('.'))
 }
 
 /// Splits one whitespace-free field: label text and figures may touch (`数量0000000`).
@@ -214,6 +229,21 @@ mod tests {
             tokenize("规章\t0 12 |3"),
             vec![Tok::Text("规章".into()), num("0"), num("12"), num("3")]
         );
+    }
+
+    #[test]
+    fn digits_of_a_web_address_are_not_figures() {
+        assert_eq!(
+            tokenize("0 http://www.example.gov.cn/art/2024/1/1/art_123.html 5"),
+            vec![
+                num("0"),
+                Tok::Text("http://www.example.gov.cn/art/2024/1/1/art_123.html".into()),
+                num("5")
+            ]
+        );
+        assert!(tokenize("网址：www.nx12345.gov.cn 邮箱 ab12@zw.gov.cn")
+            .iter()
+            .all(|t| matches!(t, Tok::Text(_))));
     }
 
     #[test]
