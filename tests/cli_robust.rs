@@ -283,6 +283,10 @@ fn files_of_an_uncommitted_operation_do_not_block_the_next_run() {
     // As if killed just before the commit: the new files are there, meta.json is the old one.
     std::fs::write(&meta, &committed).unwrap();
     let out = env.json(&["index", "--json"]);
-    assert_eq!(out["removed"], 1, "{out}");
+    // The run succeeds and the index is right. Which way depends on how the first run's two
+    // indexing threads shared the reports: if the deleted report was alone in its segment, the
+    // second run dropped that segment's files, the old meta.json names a missing file, and
+    // the index is rebuilt; otherwise the deletion is simply done again.
+    assert!(out["removed"] == 1 || out["rebuilt"].is_string(), "{out}");
     assert_eq!(env.total(&["交易中心"]), before - 1);
 }

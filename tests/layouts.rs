@@ -450,3 +450,18 @@ fn real_tab_report_flattened_keeps_its_figures() {
         r.warnings
     );
 }
+
+/// OCR slips inside row labels (FORMAT §5: 沐阳 for 沭阳): a label with one character misread
+/// is still its row, with a warning; short labels only when nothing else stands there (not
+/// a table's only row, which follows its column headers: 行政许可 stays unread if misread).
+#[test]
+fn ocr_slips_in_row_labels() {
+    let slipped = SOURCE
+        .replace("1.属于国家秘密", "1.属于国家秘蜜")
+        .replace("行政强制 3", "行政强刺 3")
+        .replace("2.重复申请", "2.重复申淸")
+        .replace("（一）予以公开", "（一）予以公升");
+    let r = assert_same_tables(&slipped);
+    let misread = r.warnings.iter().filter(|w| w.contains("misread")).count();
+    assert_eq!(misread, 4, "{:?}", r.warnings);
+}

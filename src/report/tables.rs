@@ -323,6 +323,38 @@ fn no_rule(_: &[i64]) -> bool {
 
 /// Finds each row's label in order and reads the figures between it and the next label.
 /// `subtotal`: `Some(true)` when table 3 has an eighth (小计) column to drop.
+/// Where `key` stands in `window` with exactly one character different, if it stands there
+/// once and only once (as byte offsets in `window`). A key of three or four characters is too
+/// short to tell a slip from another word, unless it is all the text the window holds (a row
+/// of table 2: `行政许可` between two rows of figures). `#` (a figure) never stands for a
+/// character.
+fn one_slip_match(window: &str, key: &str) -> Option<(usize, usize)> {
+    let key: Vec<char> = key.chars().collect();
+    let chars: Vec<(usize, char)> = window.char_indices().collect();
+    let text = chars.iter().filter(|&&(_, c)| c != '#').count();
+    if key.len() < 3 || key.len() < 5 && text > key.len() + 2 {
+        return None;
+    }
+    let mut hit = None;
+    for start in 0..chars.len().saturating_sub(key.len() - 1) {
+        let cand = &chars[start..start + key.len()];
+        if cand.iter().any(|&(_, c)| c == '#') {
+            continue;
+        }
+        let diff = cand.iter().zip(&key).filter(|((_, a), b)| a != *b).count();
+        if diff == 1 {
+            if hit.is_some() {
+                return None;
+            }
+            let end = chars
+                .get(start + key.len())
+                .map_or(window.len(), |&(b, _)| b);
+            hit = Some((cand[0].0, end));
+        }
+    }
+    hit
+}
+
 fn read_rows(
     id: &str,
     specs: &[RowSpec],
@@ -353,29 +385,59 @@ fn read_rows(
         let i = owner.partition_point(|&(b, _)| b < byte);
         owner.get(i).map_or(toks.len(), |&(_, t)| t)
     };
-    // Label spans as token ranges [first, last].
-    let mut spans: Vec<Option<(usize, usize)>> = Vec::with_capacity(specs.len());
+    // Labels as byte ranges of `hay`, found in template order.
+    let mut found: Vec<Option<(usize, usize)>> = Vec::with_capacity(specs.len());
     let mut cursor = 0usize;
     for spec in specs {
-        let found = spec.keys.iter().find_map(|k| {
+        let at = spec.keys.iter().find_map(|k| {
             let kk = super::normalize::key(k);
             hay.get(cursor..)?
                 .find(&kk)
                 .map(|p| (cursor + p, cursor + p + kk.len()))
         });
-        match found {
-            Some((s, e)) => {
-                // The token holding the label's last character.
-                let last = owner.partition_point(|&(b, _)| b < e).saturating_sub(1);
-                spans.push(Some((
-                    tok_at(s),
-                    owner.get(last).map_or(toks.len(), |&(_, t)| t),
-                )));
-                cursor = e;
-            }
-            None => spans.push(None),
+        if let Some((_, e)) = at {
+            cursor = e;
+        }
+        found.push(at);
+    }
+    // A label no key finds may carry an OCR slip (行政法复议, 申淸): between the labels found
+    // on either side, the row's full wording with one character different is taken for it.
+    for i in 0..specs.len() {
+        if found[i].is_some() {
+            continue;
+        }
+        let lo = found[..i].iter().flatten().last().map_or(0, |&(_, e)| e);
+        let hi = found[i + 1..]
+            .iter()
+            .flatten()
+            .next()
+            .map_or(hay.len(), |&(s, _)| s);
+        let mut keys: Vec<String> = specs[i]
+            .keys
+            .iter()
+            .chain([&specs[i].label])
+            .map(|k| super::normalize::key(k))
+            .collect();
+        keys.sort_by_key(|k| std::cmp::Reverse(k.chars().count()));
+        let window = hay.get(lo..hi).unwrap_or("");
+        if let Some(at) = keys.iter().find_map(|k| one_slip_match(window, k)) {
+            found[i] = Some((lo + at.0, lo + at.1));
+            warnings.push(format!(
+                "table {id}: row {} found with one character misread",
+                specs[i].label
+            ));
         }
     }
+    // Label spans as token ranges [first, last].
+    let spans: Vec<Option<(usize, usize)>> = found
+        .iter()
+        .map(|f| {
+            let (s, e) = (*f)?;
+            // The token holding the label's last character.
+            let last = owner.partition_point(|&(b, _)| b < e).saturating_sub(1);
+            Some((tok_at(s), owner.get(last).map_or(toks.len(), |&(_, t)| t)))
+        })
+        .collect();
 
     let (source_cols, rule): (usize, &RowRule) = match subtotal {
         Some(true) => (ncols + 1, &table3_row_rule_subtotal),
@@ -717,6 +779,33 @@ impl SplitSearch<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_slip_is_found_once_and_only_in_text() {
+        // Byte offsets: each character is 3 bytes.
+        assert_eq!(
+            one_slip_match("##属于国家秘蜜##", "属于国家秘密"),
+            Some((2, 20))
+        );
+        assert_eq!(
+            one_slip_match("##属于国家秘密##", "属于国家机关"),
+            None,
+            "two slips"
+        );
+        assert_eq!(
+            one_slip_match("属于国家秘#", "属于国家秘密"),
+            None,
+            "a figure is no letter"
+        );
+        assert_eq!(
+            one_slip_match("属于国家秘蜜属于国家秘米", "属于国家秘密"),
+            None,
+            "two readings"
+        );
+        // A short key only when it is all the text there is.
+        assert_eq!(one_slip_match("#行政许叮#", "行政许可"), Some((1, 13)));
+        assert_eq!(one_slip_match("#行政许叮及其他事项#", "行政许可"), None);
+    }
 
     fn ints(v: &[Option<Value>]) -> Vec<Option<i64>> {
         v.iter()
