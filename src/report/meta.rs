@@ -100,13 +100,27 @@ fn find_title(text: &str) -> Option<String> {
             continue;
         }
         // Inside a sentence (the preamble cites the title in 《》): take the quoted or run part.
-        let sentence_or_crumbs = line.contains(['《', '。', '>', '»'])
+        let sentence_or_crumbs = line
+            .contains(['《', '》', '〈', '〉', '。', '，', '；', '、', '>', '»'])
             || line.contains("首页")
             || line.contains("当前位置")
             || line.chars().count() > 80;
         if sentence_or_crumbs {
             if let Some(t) = title_in_line(line) {
-                return Some(t);
+                // The end of a quote opened on the line above (`…编制《中卫市…2024年政府信`
+                // / `息公开工作年度报告》，…`): the title is both parts.
+                let opened_above =
+                    line.contains('》') && !line.contains('《') && compact(line).starts_with(&t);
+                if !opened_above {
+                    return Some(t);
+                }
+                let prev = i.checked_sub(1).map_or("", |j| lines[j]);
+                if let Some(q) = prev.rfind('《').filter(|&q| !prev[q..].contains('》')) {
+                    let joined = compact(&prev[q + '《'.len_utf8()..]) + &t;
+                    if !joined.starts_with("中华人民共和国") {
+                        return Some(joined);
+                    }
+                }
             }
             continue;
         }
@@ -157,6 +171,15 @@ fn is_title_part(line: &str) -> bool {
 /// A title inside a longer line: the run of name, year and suffix before `年度报告`.
 fn title_in_line(line: &str) -> Option<String> {
     let end = line.find("年度报告")? + "年度报告".len();
+    // The preamble cites the format notice: `〈中华人民共和国政府信息公开工作年度报告格式〉`,
+    // `关于政府信息公开工作年度报告有关事项的通知》`. That is not this report's title.
+    let after: String = line[end..].chars().filter(|c| !c.is_whitespace()).collect();
+    if ["格式", "有关", "的通知", "工作的通知"]
+        .iter()
+        .any(|w| after.starts_with(w))
+    {
+        return None;
+    }
     let chars: Vec<char> = line[..end].chars().collect();
     let ok = |c: char| is_han(c) || c.is_ascii_digit() || "（）()〇".contains(c);
     let mut start = chars.len();
@@ -173,10 +196,20 @@ fn title_in_line(line: &str) -> Option<String> {
         }
         start -= 1;
     }
+    // Mid-sentence (`…，主动公开 2023年度政府信息公开工作年度报告、…`) the run is a
+    // mention of some report, not a title: a title starts the line, follows breadcrumbs or a
+    // label, or is quoted (`现将《…年度报告》公布如下`).
+    if start > 0 && !" \t《>»：:|/".contains(chars[start - 1]) {
+        return None;
+    }
     let t: String = chars[start..]
         .iter()
         .filter(|c| !c.is_whitespace())
         .collect();
+    // The regulation's name, not an agency's.
+    if t.starts_with("中华人民共和国政府信息公开") {
+        return None;
+    }
     (t.chars().count() >= 8).then_some(t)
 }
 
@@ -505,6 +538,35 @@ mod tests {
         let m = read(t, &Keyed::new(t), "x.txt", &mut w);
         assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
         assert_eq!(m.year, Some(2024));
+    }
+
+    #[test]
+    fn the_format_notice_cited_in_the_preamble_is_not_a_title() {
+        // Title lost; the preamble, broken over lines as in PDF text, cites the notice.
+        for t in [
+            "本年度报告根据《中华人民共和国政府信息公开条例》第五\n十条和《国务院办公厅政府信息与政务公开办公室关于印发〈中\n华人民共和国政府信息公开工作年度报告格式〉的通知》（国办\n公开办函〔2021〕30号）要求编制。\n一、总体情况\n",
+            "根据《中华人民共和国政府信息公开条例》规定和《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》要求编制。\n",
+            "第五十条和《国务院办公厅政府信息与政务公开办公室关于政府信\n息公开工作年度报告有关事项的通知》（国办公开办函〔2019〕60\n号）编制。\n",
+        ] {
+            assert_eq!(find_title(t), None, "{t}");
+        }
+    }
+
+    #[test]
+    fn a_report_mentioned_mid_sentence_is_not_the_title() {
+        let t = "一、总体情况\n本中心在网站发布年报1条，主动公开 2023年度政府信息公开工作年度报告、2024年中心工作要点。\n";
+        assert_eq!(find_title(t), None);
+        // Quoted it is, also when the quote is broken over two lines.
+        let t = "30号）要求，现发布《中卫市公共资源交易中心 2024年政府信\n息公开工作年度报告》，本报告统计数据从 2024年 1月 1日至\n";
+        assert_eq!(
+            find_title(t).as_deref(),
+            Some("中卫市公共资源交易中心2024年政府信息公开工作年度报告")
+        );
+        let t = "现将《中卫市民政局2024年政府信息公开工作年度报告》公布如下。\n";
+        assert_eq!(
+            find_title(t).as_deref(),
+            Some("中卫市民政局2024年政府信息公开工作年度报告")
+        );
     }
 
     #[test]
