@@ -46,13 +46,21 @@ pub fn read(text: &str, keyed: &Keyed, path: &str, warnings: &mut Vec<String>) -
         }
         (Some(t), _) => Some(t),
         (None, Some(p)) => Some(p),
-        (None, None) => {
-            warnings.push(
-                "year: neither the title nor a 统计期限 sentence gives the year the report covers"
-                    .into(),
-            );
-            None
-        }
+        (None, None) => match file_year(path) {
+            Some(y) => {
+                warnings.push(format!(
+                    "year: neither the title nor a 统计期限 sentence gives it; {y} is taken from the file name"
+                ));
+                Some(y)
+            }
+            None => {
+                warnings.push(
+                    "year: neither the title nor a 统计期限 sentence gives the year the report covers"
+                        .into(),
+                );
+                None
+            }
+        },
     };
 
     if title.is_none() {
@@ -463,6 +471,20 @@ fn is_subsequence(needle: &str, hay: &str) -> bool {
 }
 
 /// The report's folder, when it is named in Chinese (`corpus/修武县公共资源交易服务中心/2023.txt`).
+/// The year a file's name gives (`2023.txt`, `2023年报告.txt`): one run of four digits, 1990
+/// to 2099, and no other digits.
+fn file_year(path: &str) -> Option<i32> {
+    let stem = std::path::Path::new(path).file_stem()?.to_str()?;
+    let runs: Vec<&str> = stem
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|r| !r.is_empty())
+        .collect();
+    match runs.as_slice() {
+        [y] if y.len() == 4 => y.parse().ok().filter(|y| (1990..2100).contains(y)),
+        _ => None,
+    }
+}
+
 fn dir_name(path: &str) -> Option<String> {
     let parent = std::path::Path::new(path).parent()?.file_name()?.to_str()?;
     (parent.chars().filter(|&c| is_han(c)).count() >= 4 && has_place(parent))
@@ -538,6 +560,24 @@ mod tests {
         let m = read(t, &Keyed::new(t), "x.txt", &mut w);
         assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
         assert_eq!(m.year, Some(2024));
+    }
+
+    #[test]
+    fn year_from_the_file_name_when_the_text_gives_none() {
+        let t = "一、总体情况\n本中心认真贯彻落实条例。\n";
+        let mut w = Vec::new();
+        let m = read(t, &Keyed::new(t), "corpus/某县某局/2023.txt", &mut w);
+        assert_eq!(m.year, Some(2023));
+        assert!(w.iter().any(|w| w.contains("file name")), "{w:?}");
+        for (name, want) in [
+            ("2023年报告.txt", Some(2023)),
+            ("report-1.txt", None),
+            ("2023-2024.txt", None),
+            ("12345.txt", None),
+            ("1888.txt", None),
+        ] {
+            assert_eq!(file_year(name), want, "{name}");
+        }
     }
 
     #[test]
