@@ -36,6 +36,8 @@ pub fn read(text: &str, keyed: &Keyed, path: &str, warnings: &mut Vec<String>) -
         Some(t) => split_title(t),
         None => (None, None),
     };
+    // A title still broken (its first lines lost) names no agency rather than a wrong one.
+    agency = agency.filter(|a| agency_like(a));
     let period_year = statistics_year(text);
     let year = match (title_year, period_year) {
         (Some(t), Some(p)) if t != p => {
@@ -141,7 +143,9 @@ fn find_title(text: &str) -> Option<String> {
         let mut j = i;
         while j > 0
             && parts.iter().map(|p| p.chars().count()).sum::<usize>() < 40
-            && split_title(&parts.concat()).0.is_none()
+            && split_title(&parts.concat())
+                .0
+                .is_none_or(|a| !agency_like(&a))
         {
             let prev = lines[j - 1];
             if !is_title_part(prev) {
@@ -150,9 +154,27 @@ fn find_title(text: &str) -> Option<String> {
             parts.insert(0, compact(prev));
             j -= 1;
         }
+        // A lone character above is the name's first, broken off (`中\n卫市…中心 2017 年`).
+        while j > 0 && {
+            let c = compact(lines[j - 1]);
+            c.chars().count() == 1 && c.chars().all(is_han)
+        } {
+            parts.insert(0, compact(lines[j - 1]));
+            j -= 1;
+        }
         return Some(parts.concat());
     }
     None
+}
+
+/// Whether a name split off a title can be an agency's: not a piece of the title's own
+/// wording broken off with its line (`息公开` of `政府信\n息公开工作年度报告`), not a piece of
+/// its year (`024年`).
+fn agency_like(name: &str) -> bool {
+    let wording = |c: char| "政府信息公开工作务年度".contains(c);
+    !name.chars().all(wording)
+        && !name.chars().any(|c| c.is_ascii_digit())
+        && !name.starts_with(['年', '度'])
 }
 
 fn compact(s: &str) -> String {
@@ -162,7 +184,8 @@ fn compact(s: &str) -> String {
 fn is_title_part(line: &str) -> bool {
     let c = compact(line);
     let n = c.chars().count();
-    n > 1
+    // One character alone on a line is a title broken by the converter (`政府信\n息\n公开…`).
+    (n > 1 || c.chars().all(is_han))
         && n <= 30
         && !c.contains(['。', '，', '；', '：', '>', '》', '〔', '/', '|', ':'])
         && !c.contains("首页")
@@ -578,6 +601,40 @@ mod tests {
         ] {
             assert_eq!(file_year(name), want, "{name}");
         }
+    }
+
+    #[test]
+    fn a_title_broken_anywhere_over_three_lines() {
+        for (t, agency) in [
+            (
+                "石嘴山市公共资源交\n易中心 2022 年政府信\n息公开工作年度报告\n一、总体情况\n",
+                "石嘴山市公共资源交易中心",
+            ),
+            (
+                "石嘴山市公共资源交易中心 2\n022 年政府信息公开\n工作年度报告\n",
+                "石嘴山市公共资源交易中心",
+            ),
+            (
+                "某某县自然资源局\n2019年政府信\n息公开工作年度\n报告\n",
+                "某某县自然资源局",
+            ),
+            (
+                "中卫市工业和信息化局\n2024年政府信\n息\n公开工作年度报告\n",
+                "中卫市工业和信息化局",
+            ),
+            (
+                "中\n卫市公共资源交易中心 2017 年政府\n信息公开工作年度报告\n",
+                "中卫市公共资源交易中心",
+            ),
+        ] {
+            let mut w = Vec::new();
+            let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+            assert_eq!(m.agency.as_deref(), Some(agency), "{t:?} {w:?}");
+        }
+        // Only the end of the title survives: no agency rather than 息公开.
+        let t = "息公开工作年度报告\n一、总体情况\n";
+        let mut w = Vec::new();
+        assert_eq!(read(t, &Keyed::new(t), "x.txt", &mut w).agency, None);
     }
 
     #[test]
