@@ -83,6 +83,10 @@ pub fn tokenize(text: &str) -> Vec<Tok> {
 /// URL lines are dropped when the text is cleaned; these are the ones a flattened page keeps
 /// inline, in the middle of a table.
 fn is_link(field: &str) -> bool {
+    // Most fields are figures or Chinese: no letters, no link, no allocation.
+    if !field.bytes().any(|b| b.is_ascii_alphabetic()) {
+        return false;
+    }
     let f = field.to_ascii_lowercase();
     f.contains("://")
         || f.contains("www.")
