@@ -131,6 +131,17 @@ impl SegmentCollector for SegTop {
     }
 }
 
+impl FacetTop<'_> {
+    /// No documents yet: a zero for every agency and year of the catalog.
+    fn empty_fruit(&self) -> Fruit {
+        Fruit {
+            agency: vec![0; self.catalog.agencies.len()],
+            year: vec![0; self.catalog.year_span],
+            ..Fruit::default()
+        }
+    }
+}
+
 impl Collector for FacetTop<'_> {
     type Fruit = Fruit;
     type Child = SegTop;
@@ -146,11 +157,7 @@ impl Collector for FacetTop<'_> {
             first_year: self.catalog.first_year,
             keep: self.keep,
             heap: BinaryHeap::new(),
-            fruit: Fruit {
-                agency: vec![0; self.catalog.agencies.len()],
-                year: vec![0; self.catalog.year_span],
-                ..Fruit::default()
-            },
+            fruit: self.empty_fruit(),
         })
     }
     fn requires_scoring(&self) -> bool {
@@ -159,11 +166,7 @@ impl Collector for FacetTop<'_> {
     fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
         let mut fruits = fruits.into_iter();
         // The first range's arrays hold the sums: no new array of every agency.
-        let mut all = fruits.next().unwrap_or_else(|| Fruit {
-            agency: vec![0; self.catalog.agencies.len()],
-            year: vec![0; self.catalog.year_span],
-            ..Fruit::default()
-        });
+        let mut all = fruits.next().unwrap_or_else(|| self.empty_fruit());
         for f in fruits {
             all.top.extend(f.top);
             all.total += f.total;
@@ -201,7 +204,8 @@ pub(super) fn run(
         .iter()
         .map(SegmentReader::max_doc)
         .sum();
-    // Two ranges a thread, so that one slow range does not hold the others up.
+    // Six ranges a thread, so that a thread slowed by the machine does not hold the others
+    // up: the idle one takes the ranges that are left.
     let chunk = (docs / (threads.max(1) as u32 * 6)).max(MIN_CHUNK_DOCS);
     run_in_ranges(searcher, query, collector, chunk)
 }

@@ -235,7 +235,8 @@ fn agency_years(reports: &[ReportRef]) -> Vec<AgencyYears> {
         .collect()
 }
 
-/// More threads than this gain little: an index has a handful of large segments.
+/// Search threads at most: collection and hits are split in ranges across them
+/// (`collect::run`); the machines this runs on have few cores.
 const SEARCH_THREADS: usize = 4;
 
 pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
@@ -249,8 +250,8 @@ pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
             })
         }
     };
-    // Segments are searched side by side: a long phrase reads the positions of every
-    // matching report, and a second core halves the time a keystroke waits for it.
+    // Searches run on every core: a long phrase reads the positions of every matching
+    // report, and a second core nearly halves the time a keystroke waits for it.
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(SEARCH_THREADS));
     if threads > 1 {
         index

@@ -57,7 +57,7 @@ pub struct TokRef<'a> {
 }
 
 impl TokRef<'_> {
-    fn to_owned(self) -> Tok {
+    fn owned(self) -> Tok {
         Tok {
             kind: self.kind,
             text: self.text.to_string(),
@@ -197,9 +197,8 @@ pub fn analyze_into(text: &str, sink: &mut dyn FnMut(TokRef)) {
             }
             Class::Punct => {
                 flush_word(&mut word, b, &mut next_pos, sink);
-                let in_run = !run.chars.is_empty();
                 run.end(sink);
-                if in_run || next_pos > 0 {
+                if next_pos > 0 {
                     // A gap, so that a phrase does not match across punctuation.
                     next_pos += 1;
                 }
@@ -213,7 +212,7 @@ pub fn analyze_into(text: &str, sink: &mut dyn FnMut(TokRef)) {
 /// All tokens of `text`.
 pub fn analyze(text: &str) -> Vec<Tok> {
     let mut v = Vec::new();
-    analyze_into(text, &mut |t| v.push(t.to_owned()));
+    analyze_into(text, &mut |t| v.push(t.owned()));
     v
 }
 

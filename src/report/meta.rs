@@ -127,7 +127,7 @@ fn find_title(text: &str) -> Option<String> {
                 let prev = i.checked_sub(1).map_or("", |j| lines[j]);
                 if let Some(q) = prev.rfind('《').filter(|&q| !prev[q..].contains('》')) {
                     let joined = compact(&prev[q + '《'.len_utf8()..]) + &t;
-                    if !joined.starts_with("中华人民共和国") {
+                    if !names_the_regulation(&joined) {
                         return Some(joined);
                     }
                 }
@@ -165,6 +165,12 @@ fn find_title(text: &str) -> Option<String> {
         return Some(parts.concat());
     }
     None
+}
+
+/// The regulation's name (`中华人民共和国政府信息公开条例`, `…工作年度报告格式`), cited in
+/// preambles: never a report's title.
+fn names_the_regulation(t: &str) -> bool {
+    t.starts_with("中华人民共和国政府信息公开")
 }
 
 /// Whether a name split off a title can be an agency's: not a piece of the title's own
@@ -237,8 +243,7 @@ fn title_in_line(line: &str) -> Option<String> {
         .iter()
         .filter(|c| !c.is_whitespace())
         .collect();
-    // The regulation's name, not an agency's.
-    if t.starts_with("中华人民共和国政府信息公开") {
+    if names_the_regulation(&t) {
         return None;
     }
     (t.chars().count() >= 8).then_some(t)
