@@ -175,6 +175,7 @@ mod tests {
                     label: "规章".into(),
                     group: None,
                     values: vec![Some(Value::Int(1)), None, Some(Value::Int(3))],
+                    status: Vec::new(),
                 },
                 Row {
                     label: "行政规范性文件".into(),
@@ -184,8 +185,10 @@ mod tests {
                         Some(Value::Int(5)),
                         Some(Value::Dec(6.5)),
                     ],
+                    status: Vec::new(),
                 },
             ],
+            page: None,
         }
     }
 

@@ -11,7 +11,7 @@ mod tables;
 pub mod template;
 mod tokens;
 
-pub use model::{CellRef, Check, Report, Row, Section, Table, Template, Value};
+pub use model::{CellRef, CellStatus, Check, Report, Row, Section, Source, Table, Template, Value};
 
 use std::path::Path;
 
@@ -86,6 +86,7 @@ pub fn parse_text(path: &str, text: &str) -> Report {
         year: meta.year,
         title: meta.title,
         template,
+        source: Source::default(),
         sections: secs,
         tables,
         checks,

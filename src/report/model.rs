@@ -74,6 +74,44 @@ pub struct Section {
     pub text: String,
 }
 
+/// How a cell's figure was obtained (FORMAT.md §7). `0`, [`CellStatus::Blank`] and
+/// [`CellStatus::Na`] are different answers and stay apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CellStatus {
+    /// As written in the source.
+    Read,
+    /// Split from a run of digits by the template's arithmetic, or a label matched despite a slip.
+    Inferred,
+    /// Read from an image by OCR.
+    Ocr,
+    /// Empty, or a mark such as `/` `-` `—` `无`: no figure.
+    Blank,
+    /// `不适用`: not applicable.
+    Na,
+    /// Read, but its row breaks the arithmetic in a layout whose column order is uncertain.
+    Doubtful,
+}
+
+impl CellStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellStatus::Read => "read",
+            CellStatus::Inferred => "inferred",
+            CellStatus::Ocr => "ocr",
+            CellStatus::Blank => "blank",
+            CellStatus::Na => "na",
+            CellStatus::Doubtful => "doubtful",
+        }
+    }
+}
+
+impl fmt::Display for CellStatus {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
     pub label: String,
@@ -82,6 +120,9 @@ pub struct Row {
     pub group: Option<String>,
     /// One entry per column; `None` where the cell could not be read.
     pub values: Vec<Option<Value>>,
+    /// One entry per column, beside `values`; empty where the reader did not record statuses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub status: Vec<CellStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -91,6 +132,9 @@ pub struct Table {
     pub title: String,
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
+    /// The page the table starts on, for a paged source (PDF).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page: Option<u32>,
 }
 
 impl Table {
@@ -121,6 +165,31 @@ pub struct CellRef {
     pub col: usize,
 }
 
+/// Where a report came from (FORMAT.md §7); every field is optional, absent when unknown.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    /// `txt`, `md`, `pdf`, `html`, `docx`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// Publication date as given by the page (`2024-01-20`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+impl Source {
+    pub fn is_empty(&self) -> bool {
+        *self == Source::default()
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub path: String,
@@ -128,6 +197,8 @@ pub struct Report {
     pub year: Option<i32>,
     pub title: Option<String>,
     pub template: Template,
+    #[serde(default, skip_serializing_if = "Source::is_empty")]
+    pub source: Source,
     pub sections: Vec<Section>,
     pub tables: Vec<Table>,
     pub checks: Vec<Check>,

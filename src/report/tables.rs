@@ -232,6 +232,7 @@ fn read_rows_table(spec: &TableSpec, region: &str, warnings: &mut Vec<String>) -
         title: spec.title.to_string(),
         columns: spec.columns.iter().map(|c| c.to_string()).collect(),
         rows,
+        page: None,
     }
 }
 
@@ -255,6 +256,7 @@ fn read_table3(template: Template, region: &str, warnings: &mut Vec<String>) -> 
         title: T3_TITLE.into(),
         columns: T3_COLUMNS.iter().map(|c| c.to_string()).collect(),
         rows,
+        page: None,
     }
 }
 
@@ -297,7 +299,9 @@ fn read_table4(region: &str, warnings: &mut Vec<String>) -> Table {
             label: String::new(),
             group: None,
             values,
+            status: Vec::new(),
         }],
+        page: None,
     }
 }
 
@@ -451,6 +455,7 @@ fn read_rows(
             label: s.label.to_string(),
             group: s.group.map(str::to_string),
             values: vec![None; ncols],
+            status: Vec::new(),
         })
         .collect();
     // The figures that belong to each row: normally those after its label, up to the next.
