@@ -6,13 +6,10 @@
 
 use super::{agencies_for, open_index};
 use crate::cli::{parse_years, Config};
-use crate::report::{Report, Value};
+use crate::report::{checks, Report, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
-
-const CARRIED_IN: &str = "二、上年结转政府信息公开申请数量";
-const CARRIED_OUT: &str = "四、结转下年度继续办理";
 
 #[derive(Debug, Serialize)]
 pub struct Finding {
@@ -26,37 +23,29 @@ pub struct Finding {
     pub right: Option<Value>,
 }
 
-/// The cross-year findings for two reports of one agency, `last` the year before `this`.
+/// The cross-year findings (failed or not assessable) for two reports of one agency, `last`
+/// the year before `this`; the rule itself is [`checks::across_years`].
 pub fn across_years(agency: &str, last: &Report, this: &Report) -> Vec<Finding> {
     let (Some(t_this), Some(t_last)) = (this.table("3"), last.table("3")) else {
         return Vec::new();
     };
-    let (Some(cin), Some(cout)) = (t_this.row(CARRIED_IN), t_last.row(CARRIED_OUT)) else {
-        return Vec::new();
-    };
     let (y, ly) = (this.year.unwrap_or(0), last.year.unwrap_or(0));
-    let mut out = Vec::new();
-    for (c, col) in t_this.columns.iter().enumerate() {
-        let left = cin.values.get(c).copied().flatten();
-        let right = cout.values.get(c).copied().flatten();
-        let ok = match (left, right) {
-            (Some(a), Some(b)) => Some((a.as_f64() - b.as_f64()).abs() < 1e-9),
-            _ => None,
-        };
-        if ok == Some(true) {
-            continue;
-        }
-        out.push(Finding {
+    checks::across_years(t_last, t_this)
+        .into_iter()
+        .filter(|x| x.ok != Some(true))
+        .map(|x| Finding {
             path: this.path.clone(),
             agency: agency.to_string(),
             year: this.year,
-            rule: format!("跨年: {y} 二、上年结转 = {ly} 四、结转下年度继续办理 ({col})"),
-            ok,
-            left,
-            right,
-        });
-    }
-    out
+            rule: format!(
+                "跨年: {y} 二、上年结转 = {ly} 四、结转下年度继续办理 ({})",
+                x.column_name
+            ),
+            ok: x.ok,
+            left: x.this,
+            right: x.last,
+        })
+        .collect()
 }
 
 pub fn run(

@@ -126,3 +126,56 @@ fn table4(t: &Table, out: &mut Vec<Check>) {
         ));
     }
 }
+
+/// Table 3's row that the cross-year rule reads in this year's report.
+pub const CARRIED_IN: &str = "二、上年结转政府信息公开申请数量";
+/// Table 3's row that the cross-year rule reads in last year's report.
+pub const CARRIED_OUT: &str = "四、结转下年度继续办理";
+
+/// One column of the rule across years (FORMAT.md §4): this year's 二、上年结转 = last year's
+/// 四、结转下年度继续办理. Not a check of one report: it needs two of one agency.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CrossYear {
+    pub column: usize,
+    pub column_name: String,
+    /// The row of 二、上年结转 in this year's table 3, for marking the cell.
+    pub row: usize,
+    /// `None` when either cell is empty: not assessable, never passed.
+    pub ok: Option<bool>,
+    /// This year's 二、上年结转.
+    pub this: Option<Value>,
+    /// Last year's 四、结转下年度继续办理.
+    pub last: Option<Value>,
+}
+
+/// The cross-year rule on every column, passed or not, for two table 3s of one agency, `last`
+/// the year before `this`. Empty when either table lacks its row.
+pub fn across_years(last: &Table, this: &Table) -> Vec<CrossYear> {
+    let Some(row) = this.rows.iter().position(|r| r.label == CARRIED_IN) else {
+        return Vec::new();
+    };
+    let Some(cout) = last.row(CARRIED_OUT) else {
+        return Vec::new();
+    };
+    let cin = &this.rows[row];
+    this.columns
+        .iter()
+        .enumerate()
+        .map(|(c, col)| {
+            let this_v = cin.values.get(c).copied().flatten();
+            let last_v = cout.values.get(c).copied().flatten();
+            let ok = match (this_v, last_v) {
+                (Some(a), Some(b)) => Some((a.as_f64() - b.as_f64()).abs() < 1e-9),
+                _ => None,
+            };
+            CrossYear {
+                column: c,
+                column_name: col.clone(),
+                row,
+                ok,
+                this: this_v,
+                last: last_v,
+            }
+        })
+        .collect()
+}

@@ -6,6 +6,7 @@ mod keyed;
 mod meta;
 pub mod model;
 pub mod normalize;
+pub mod place;
 mod sections;
 mod tables;
 pub mod template;
