@@ -6,13 +6,12 @@
 //! the index is only a cache of the corpus.
 
 use super::schema::{self, Fields, FORMAT_VERSION, VERSION_FILE};
-use super::{BuildOptions, BuildStats, FailedFile, Index, IndexError, Progress};
+use super::{folder, BuildOptions, BuildStats, FailedFile, Index, IndexError, Progress};
 use crate::report;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, UNIX_EPOCH};
 use tantivy::directory::error::LockError;
-use tantivy::directory::{Directory, MmapDirectory, INDEX_WRITER_LOCK};
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 /// The file recording which index files were last verified by checksum.
@@ -45,7 +44,9 @@ pub fn ensure(
 ) -> Result<(Index, Option<BuildStats>), IndexError> {
     match Index::open(index_dir) {
         Ok(i) => Ok((i, None)),
-        Err(IndexError::NoIndex(_)) | Err(IndexError::Damaged { .. }) => {
+        Err(IndexError::NoIndex(_))
+        | Err(IndexError::Incomplete(_))
+        | Err(IndexError::Damaged { .. }) => {
             let stats = build(corpus, index_dir, &BuildOptions::default(), progress)?;
             Ok((Index::open(index_dir)?, Some(stats)))
         }
@@ -60,60 +61,79 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> IndexError + '_ {
     }
 }
 
-/// Checks an index folder: format version, meta.json, segment files, checksums. Returns the
-/// opened tantivy index, `Ok(None)` when there is no index at all, or the reason it is unusable.
-pub(crate) fn health(dir: &Path) -> Result<Option<tantivy::Index>, String> {
-    let meta = dir.join("meta.json");
-    let version = dir.join(VERSION_FILE);
-    if !meta.exists() && !version.exists() {
-        return Ok(None);
-    }
-    let v: Option<u32> = std::fs::read(&version)
-        .ok()
-        .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
-        .and_then(|j| j.get("format")?.as_u64())
-        .map(|n| n as u32);
-    match v {
-        None => return Err(format!("{VERSION_FILE} is missing or unreadable")),
-        Some(v) if v != FORMAT_VERSION => {
-            return Err(format!(
-                "it was written in format {v}, this nianbao uses format {FORMAT_VERSION}"
-            ))
+/// What [`health`] found in an index folder.
+pub(crate) enum Health {
+    /// No index there (no folder, or an empty one).
+    Missing,
+    /// A sound index; `complete` once its first build has committed.
+    Sound {
+        index: tantivy::Index,
+        complete: bool,
+    },
+}
+
+/// Checks an index folder: ownership, format version, meta.json, segment files, checksums
+/// (`verify`: always; otherwise only when the files changed since they were last verified).
+/// `Err(Ok(reason))`: nianbao's index, but unusable (rebuild it); `Err(Err(e))`: not to be
+/// touched (not nianbao's folder, or unreadable).
+pub(crate) fn health(dir: &Path, verify: bool) -> Result<Health, Result<String, IndexError>> {
+    let complete = match folder::state(dir).map_err(Err)? {
+        folder::State::Missing => return Ok(Health::Missing),
+        folder::State::Foreign => return Err(Err(folder::foreign(dir))),
+        folder::State::Ours { format: None, .. } => {
+            return Err(Ok(format!("{VERSION_FILE} is unreadable")))
         }
-        _ => {}
-    }
+        folder::State::Ours {
+            format: Some(v), ..
+        } if v != FORMAT_VERSION => {
+            return Err(Ok(format!(
+                "it was written in format {v}, this nianbao uses format {FORMAT_VERSION}"
+            )))
+        }
+        folder::State::Ours { complete, .. } => complete,
+    };
+    let meta = dir.join("meta.json");
     if !meta.exists() {
-        return Err("meta.json is missing".into());
+        return Err(Ok("meta.json is missing".into()));
     }
-    let index = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        tantivy::Index::open_in_dir(dir)
-    }))
-    .map_err(|_| "opening it crashed".to_string())?
-    .map_err(|e| format!("cannot open it: {e}"))?;
+    let unusable = |r: String| Err(Ok(r));
+    let directory = folder::read_directory(dir).map_err(Err)?;
+    let index = match guard(|| tantivy::Index::open(directory)) {
+        Err(_) => return unusable("opening it crashed".into()),
+        Ok(Err(e)) => return unusable(format!("cannot open it: {e}")),
+        Ok(Ok(i)) => i,
+    };
     schema::register(&index);
     if index.schema() != schema::build().0 {
-        return Err("its schema is not this nianbao's".into());
+        return unusable("its schema is not this nianbao's".into());
     }
-    let reader = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.reader()))
-        .map_err(|_| "reading it crashed".to_string())?
-        .map_err(|e| format!("cannot read it: {e}"))?;
-    drop(reader);
+    match guard(|| index.reader()) {
+        Err(_) => return unusable("reading it crashed".into()),
+        Ok(Err(e)) => return unusable(format!("cannot read it: {e}")),
+        Ok(Ok(_)) => {}
+    }
     let listing = file_listing(dir);
     let verified = std::fs::read_to_string(dir.join(VERIFIED_FILE)).ok();
-    if verified.as_deref() != Some(listing.as_str()) {
-        let bad =
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| index.validate_checksum()))
-                .map_err(|_| "checking its checksums crashed".to_string())?
-                .map_err(|e| format!("cannot check its checksums: {e}"))?;
+    if verify || verified.as_deref() != Some(listing.as_str()) {
+        let bad = match guard(|| index.validate_checksum()) {
+            Err(_) => return unusable("checking its checksums crashed".into()),
+            Ok(Err(e)) => return unusable(format!("cannot check its checksums: {e}")),
+            Ok(Ok(bad)) => bad,
+        };
         if !bad.is_empty() {
             let mut names: Vec<String> = bad.iter().map(|p| p.display().to_string()).collect();
             names.sort();
-            return Err(format!("checksum mismatch in {}", names.join(", ")));
+            return unusable(format!("checksum mismatch in {}", names.join(", ")));
         }
         // Best effort: a failure only means checking again next time.
         let _ = write_atomic(&dir.join(VERIFIED_FILE), listing.as_bytes());
     }
-    Ok(Some(index))
+    Ok(Health::Sound { index, complete })
+}
+
+/// Runs a tantivy call that may panic on damaged files, turning the panic into an `Err`.
+pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
 }
 
 /// Names, sizes and modification times of the index's files: if unchanged since the last
@@ -137,65 +157,15 @@ fn file_listing(dir: &Path) -> String {
     v.join("\n")
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let tmp = path.with_extension("tmp");
-    std::fs::write(&tmp, bytes)?;
-    std::fs::rename(&tmp, path)
-}
-
-/// Empties a damaged index folder, holding tantivy's writer lock so that a running indexer
-/// is not pulled from under.
-fn wipe(dir: &Path) -> Result<(), IndexError> {
-    let mdir = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.to_string()))?;
-    let guard = match mdir.acquire_lock(&INDEX_WRITER_LOCK) {
-        Ok(g) => g,
-        Err(LockError::LockBusy) => return Err(IndexError::Locked(dir.to_path_buf())),
-        Err(e) => return Err(IndexError::Tantivy(e.to_string())),
-    };
-    for e in std::fs::read_dir(dir).map_err(io_err(dir))?.flatten() {
-        let name = e.file_name().to_string_lossy().into_owned();
-        if !is_index_file(&name) {
-            continue;
-        }
-        let p = e.path();
-        let r = if p.is_dir() {
-            std::fs::remove_dir_all(&p)
-        } else {
-            std::fs::remove_file(&p)
-        };
-        r.map_err(io_err(&p))?;
-    }
-    drop(guard);
-    Ok(())
-}
-
-/// Files tantivy or nianbao write in an index folder; nothing else is ever deleted.
-fn is_index_file(name: &str) -> bool {
-    const EXT: [&str; 8] = [
-        ".idx",
-        ".pos",
-        ".term",
-        ".store",
-        ".fast",
-        ".fieldnorm",
-        ".del",
-        ".tmp",
-    ];
-    name == "meta.json"
-        || name == ".managed.json"
-        || name.starts_with("nianbao-")
-        || EXT.iter().any(|x| name.ends_with(x))
-}
+use folder::write_atomic;
 
 fn create(dir: &Path) -> Result<tantivy::Index, IndexError> {
+    // The marker first: from now on the folder is known as nianbao's, and as incomplete
+    // until the first commit.
+    folder::write_marker(dir, false).map_err(io_err(dir))?;
     let (schema, _) = schema::build();
     let index = tantivy::Index::create_in_dir(dir, schema)?;
     schema::register(&index);
-    write_atomic(
-        &dir.join(VERSION_FILE),
-        format!("{{\"format\": {FORMAT_VERSION}}}\n").as_bytes(),
-    )
-    .map_err(io_err(dir))?;
     Ok(index)
 }
 
@@ -381,16 +351,19 @@ pub fn build(
     }
     std::fs::create_dir_all(index_dir).map_err(io_err(index_dir))?;
     let mut stats = BuildStats::default();
-    let index = match health(index_dir) {
-        Ok(Some(i)) => i,
-        Ok(None) => create(index_dir)?,
-        Err(reason) => {
+    // `index` reads every segment to check its checksums: bit rot or a bad restore leaves
+    // names, sizes and times as they were, so nothing cheaper would notice it.
+    let (index, complete) = match health(index_dir, true) {
+        Ok(Health::Sound { index, complete }) => (index, complete),
+        Ok(Health::Missing) => (create(index_dir)?, false),
+        Err(Err(e)) => return Err(e),
+        Err(Ok(reason)) => {
             progress(&Progress::Rebuilding {
                 reason: reason.clone(),
             });
             stats.rebuilt = Some(reason);
-            wipe(index_dir)?;
-            create(index_dir)?
+            folder::wipe(index_dir)?;
+            (create(index_dir)?, false)
         }
     };
     let (_, fields) = schema::build();
@@ -550,13 +523,19 @@ pub fn build(
     let changed = stats.added + stats.updated + stats.removed > 0
         || opts.rebuild
         || stats.rebuilt.is_some()
-        || known.len() != seen.len();
+        || known.len() != seen.len()
+        || !complete;
     if changed {
         progress(&Progress::Committing);
         writer.commit()?;
     }
     // Merges started by the commit: finish them rather than leave many small segments.
     writer.wait_merging_threads()?;
+    if !complete {
+        // Only now is the index a true picture of the corpus; until this is written, read
+        // commands treat it as missing.
+        folder::write_marker(index_dir, true).map_err(io_err(index_dir))?;
+    }
     // The files this run wrote are sound: record them as verified, so that the next open does
     // not read the whole index again to check its checksums (seconds at 100,000 reports).
     // A file changed later changes the listing and is checked again.

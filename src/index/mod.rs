@@ -9,6 +9,7 @@
 pub mod agency;
 pub mod build;
 mod collect;
+pub mod folder;
 pub mod query;
 pub mod schema;
 pub mod tokenizer;
@@ -32,6 +33,10 @@ pub enum IndexError {
     NoCorpus(PathBuf),
     #[error("no index at {0}; run `nianbao index` first")]
     NoIndex(PathBuf),
+    #[error("the index at {0} was never completely built (a first build was interrupted or is still running); run `nianbao index`")]
+    Incomplete(PathBuf),
+    #[error("{0} is not empty and is not a nianbao index (it has no nianbao-format.json); nianbao will not write into it or delete from it: give --index an empty or new folder")]
+    NotNianbao(PathBuf),
     #[error("{path}: {source}")]
     Io {
         path: PathBuf,

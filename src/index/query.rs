@@ -240,10 +240,17 @@ fn agency_years(reports: &[ReportRef]) -> Vec<AgencyYears> {
 const SEARCH_THREADS: usize = 4;
 
 pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
-    let mut index = match super::build::health(dir) {
-        Ok(Some(i)) => i,
-        Ok(None) => return Err(IndexError::NoIndex(dir.to_path_buf())),
-        Err(reason) => {
+    use super::build::Health;
+    let mut index = match super::build::health(dir, false) {
+        Ok(Health::Sound {
+            index,
+            complete: true,
+        }) => index,
+        // Never answer from an index that was never completely built: it would say "0".
+        Ok(Health::Sound { .. }) => return Err(IndexError::Incomplete(dir.to_path_buf())),
+        Ok(Health::Missing) => return Err(IndexError::NoIndex(dir.to_path_buf())),
+        Err(Err(e)) => return Err(e),
+        Err(Ok(reason)) => {
             return Err(IndexError::Damaged {
                 dir: dir.to_path_buf(),
                 reason,

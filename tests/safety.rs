@@ -1,0 +1,201 @@
+//! Safe with any file and any folder (issue 10): the index folder is nianbao's alone, an index
+//! never completely built is never trusted, damage never panics, hostile reports never reach the
+//! terminal as control sequences.
+
+mod common;
+use common::Env;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+/// Decoy files of a user, as someone might keep them in a folder named by mistake in `--index`.
+const DECOYS: [(&str, &[u8]); 5] = [
+    ("project.tmp/main.rs", b"fn main() {}\n"),
+    ("photos.store/a.jpg", b"\xff\xd8\xff\xe0 not really a jpeg"),
+    ("report.tmp", b"quarterly figures\n"),
+    ("notes.idx", b"an index of my notes\n"),
+    ("nested/deeper/meta.json", b"{\"mine\": true}\n"),
+];
+
+fn put_decoys(dir: &Path) {
+    for (rel, bytes) in DECOYS {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+}
+
+fn assert_decoys(dir: &Path, after: &str) {
+    for (rel, bytes) in DECOYS {
+        let got = std::fs::read(dir.join(rel));
+        assert_eq!(
+            got.as_deref().ok(),
+            Some(bytes),
+            "{rel} was changed or deleted after {after}"
+        );
+    }
+}
+
+/// Every file under `dir` with its content.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect()
+}
+
+/// Every command of nianbao that can touch the index, and `parse`.
+fn every_command(e: &Env) -> Vec<(Vec<String>, Output)> {
+    let report = e.corpus().join("中卫市工业和信息化局/2024.txt");
+    let report = report.to_str().unwrap();
+    let cmds: Vec<Vec<&str>> = vec![
+        vec!["search", "行政复议"],
+        vec!["search", "--json", "行政复议"],
+        vec!["show", "中卫市工业和信息化局", "2024"],
+        vec!["agencies"],
+        vec!["check"],
+        vec!["parse", report],
+        vec!["index"],
+        vec!["index", "--rebuild"],
+    ];
+    cmds.into_iter()
+        .map(|c| {
+            let o = e.run(&c);
+            (c.iter().map(|s| s.to_string()).collect(), o)
+        })
+        .collect()
+}
+
+fn no_panic(args: &[String], o: &Output) {
+    assert_ne!(
+        o.status.code(),
+        Some(101),
+        "{args:?} panicked: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+#[test]
+fn a_folder_that_is_not_nianbaos_is_refused_by_every_command_and_left_as_it_was() {
+    let e = Env::new();
+    let dir = e.index();
+    put_decoys(&dir);
+    // Another program's index: a meta.json of its own.
+    std::fs::write(dir.join("meta.json"), b"{\"segments\": [], \"theirs\": 1}").unwrap();
+    let before = snapshot(&dir);
+    for (args, o) in every_command(&e) {
+        no_panic(&args, &o);
+        assert_eq!(snapshot(&dir), before, "{args:?} changed the folder");
+        if args[0] == "parse" {
+            assert!(o.status.success(), "parse does not need the index");
+            continue;
+        }
+        assert!(!o.status.success(), "{args:?} used a foreign folder");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("is not a nianbao index"), "{args:?}: {err}");
+    }
+    assert_decoys(&dir, "every command");
+}
+
+#[test]
+fn a_foreign_folder_without_meta_json_is_refused_too() {
+    let e = Env::new();
+    put_decoys(&e.index());
+    let before = snapshot(&e.index());
+    let o = e.run(&["index"]);
+    assert!(!o.status.success());
+    assert!(String::from_utf8_lossy(&o.stderr).contains("is not a nianbao index"));
+    assert_eq!(snapshot(&e.index()), before);
+}
+
+#[test]
+fn files_a_user_put_in_nianbaos_own_folder_survive_rebuilds_and_every_command() {
+    let e = Env::new();
+    e.ok(&["index"]);
+    let want = e.total(&["行政复议"]);
+    put_decoys(&e.index());
+    let meta = e.index().join("meta.json");
+    for round in 0..2 {
+        // Damage, so that the commands rebuild the index (and delete its old files).
+        let b = std::fs::read(&meta).unwrap();
+        std::fs::write(&meta, &b[..b.len() / 2]).unwrap();
+        for (args, o) in every_command(&e) {
+            no_panic(&args, &o);
+            // `check` exits 1 when a rule fails (the fixtures have failing rules).
+            let ok = o.status.success() || (args[0] == "check" && o.status.code() == Some(1));
+            assert!(
+                ok,
+                "round {round} {args:?}: {}",
+                String::from_utf8_lossy(&o.stderr)
+            );
+            assert_decoys(&e.index(), &format!("{args:?}"));
+        }
+    }
+    assert_eq!(e.total(&["行政复议"]), want);
+}
+
+/// Writes a nianbao index folder as a first build killed after creating the index and before
+/// its first commit leaves it: the marker (not complete) and an empty tantivy index.
+fn interrupted_first_build(dir: &Path) {
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(
+        dir.join("nianbao-format.json"),
+        format!(
+            "{{\"format\": {}, \"complete\": false}}",
+            nianbao::index::schema::FORMAT_VERSION
+        ),
+    )
+    .unwrap();
+    let (schema, _) = nianbao::index::schema::build();
+    tantivy::Index::create_in_dir(dir, schema).unwrap();
+}
+
+#[test]
+fn an_index_never_completely_built_is_built_not_trusted() {
+    let e = Env::new();
+    interrupted_first_build(&e.index());
+    let o = e.run(&["search", "--json", "行政复议"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["total"].as_u64().unwrap() > 0,
+        "answered from an empty index: {v}"
+    );
+    assert!(String::from_utf8_lossy(&o.stderr).contains("indexed"));
+    // Complete now: the next command does not build again.
+    let o = e.run(&["agencies", "--json"]);
+    assert!(o.status.success());
+    assert!(!String::from_utf8_lossy(&o.stderr).contains("indexed"));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let n = v.as_array().unwrap().len();
+    e.ok(&["index", "--rebuild"]);
+    assert_eq!(e.json(&["agencies", "--json"]).as_array().unwrap().len(), n);
+}
+
+#[test]
+fn while_a_first_build_runs_read_commands_say_so_instead_of_answering_zero() {
+    let e = Env::new();
+    interrupted_first_build(&e.index());
+    // Another process building: it holds tantivy's writer lock.
+    let index = tantivy::Index::open_in_dir(e.index()).unwrap();
+    let writer: tantivy::IndexWriter = index.writer(15_000_000).unwrap();
+    for args in [
+        vec!["search", "行政复议"],
+        vec!["agencies"],
+        vec!["check"],
+        vec!["show", "中卫市工业和信息化局"],
+    ] {
+        let o = e.run(&args);
+        let (out, err) = (
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr),
+        );
+        assert!(!o.status.success(), "{args:?} answered: {out}");
+        assert!(err.contains("being updated by another process"), "{err}");
+        assert!(!out.contains("0 report"), "{out}");
+    }
+    drop(writer);
+    assert!(e.total(&["行政复议"]) > 0);
+}
