@@ -3,6 +3,8 @@
 use clap::Parser;
 use nianbao::cli::{Cli, Command, Config};
 use nianbao::commands;
+use nianbao::output::sanitize::{self, Mode};
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -14,7 +16,8 @@ fn main() -> ExitCode {
         // `nianbao search … | head`: the reader left; nothing is wrong (as ripgrep does).
         Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("nianbao: {e:#}");
+            // Error messages quote paths and report text: through the same gate as output.
+            eprintln!("nianbao: {}", sanitize::clean(&format!("{e:#}")));
             ExitCode::from(2)
         }
     }
@@ -28,9 +31,26 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
+    // Every byte printed passes the sanitiser: escaped in JSON, made visible for people.
+    let json = match &cli.command {
+        Some(Command::Parse { json, .. })
+        | Some(Command::Index { json, .. })
+        | Some(Command::Agencies { json })
+        | Some(Command::Check { json, .. }) => *json,
+        Some(Command::Search(a)) => a.json,
+        Some(Command::Show { format, .. }) => *format == nianbao::cli::ShowFormat::Json,
+        _ => false,
+    };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut err = std::io::stderr();
+    let mode = if json {
+        Mode::Json
+    } else {
+        Mode::Human {
+            styles: stdout.is_terminal(),
+        }
+    };
+    let mut out = sanitize::Writer::new(std::io::BufWriter::new(stdout.lock()), mode);
+    let mut err = sanitize::Writer::new(std::io::stderr(), Mode::Human { styles: false });
     match cli.command {
         Some(Command::Parse {
             files,

@@ -199,3 +199,105 @@ fn while_a_first_build_runs_read_commands_say_so_instead_of_answering_zero() {
     drop(writer);
     assert!(e.total(&["行政复议"]) > 0);
 }
+
+/// Every control sequence of the defect report: OSC 52 (clipboard), OSC 0 (title), CSI 2J
+/// (clear), CSI 6n (cursor report typed into the shell), DCS, C1 CSI and a bidi override.
+const PAYLOAD: &str = "\x1b]52;c;cm0gLXJmIH4vKg==\x07\x1b]0;pwned\x07\x1b[2J\x1b[6n\x1bP1$qm\x1b\\\u{9b}31m\u{202e}\u{2066}\x7f";
+
+/// A byte or character that a terminal would act on: C0 but tab and newline, DEL, C1, bidi
+/// controls. Written out here, not taken from the sanitiser, so that the test checks it.
+fn terminal_control(c: char) -> bool {
+    let n = c as u32;
+    (n < 0x20 && c != '\t' && c != '\n')
+        || (0x7f..=0x9f).contains(&n)
+        || (0x202a..=0x202e).contains(&n)
+        || (0x2066..=0x2069).contains(&n)
+        || matches!(n, 0x200e | 0x200f | 0x061c)
+}
+
+fn assert_clean(what: &str, bytes: &[u8]) {
+    let text = String::from_utf8_lossy(bytes);
+    if let Some((i, c)) = text.char_indices().find(|&(_, c)| terminal_control(c)) {
+        let from = text[..i].char_indices().rev().nth(40).map_or(0, |(j, _)| j);
+        panic!(
+            "{what}: U+{:04X} reached the terminal after …{:?}",
+            c as u32,
+            &text[from..i]
+        );
+    }
+}
+
+/// A corpus where the payload stands in a report's body, title, agency and file name, and in
+/// the name of a file that fails to index.
+fn hostile_env() -> (Env, PathBuf) {
+    let e = Env::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let real = std::fs::read_to_string(root.join("corpus/中卫市工业和信息化局/2024.txt")).unwrap();
+    let text = real
+        .replacen(
+            "中卫市工业和信息化局\n2024年政府信息公开工作年度报告",
+            &format!("恶意{PAYLOAD}市局2024年政府信息公开工作年度报告"),
+            1,
+        )
+        .replacen(
+            "四、政府信息公开行政复议",
+            &format!("四、政府信息公开行政复议{PAYLOAD}"),
+            1,
+        );
+    let folder = format!("恶意{PAYLOAD}局");
+    let file = format!("{folder}/2024{PAYLOAD}.txt");
+    e.write(&file, text.as_bytes());
+    e.write(&format!("{folder}/bad{PAYLOAD}.txt"), b"\0\0\0binary");
+    let path = e.corpus().join(&file);
+    (e, path)
+}
+
+#[test]
+fn no_control_sequence_of_a_report_reaches_the_terminal_from_any_command() {
+    let (e, path) = hostile_env();
+    let p = path.to_str().unwrap();
+    let missing = format!("{}/gone{PAYLOAD}.txt", e.corpus().display());
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["index"],
+        vec!["index", "--json"],
+        vec!["index", "--rebuild"],
+        vec!["search", "行政复议"],
+        vec!["search", "--json", "行政复议"],
+        vec!["search", "恶意"],
+        vec!["search", "--json", "恶意"],
+        vec!["show", p],
+        vec!["show", p, "--format", "json"],
+        vec!["show", p, "--table", "3", "--format", "tsv"],
+        vec!["show", "恶意"],
+        vec!["agencies"],
+        vec!["agencies", "--json"],
+        vec!["check"],
+        vec!["check", "--json"],
+        vec!["parse", p],
+        vec!["parse", "--json", p],
+        vec!["parse", "--sections", p],
+        vec!["parse", &missing],
+        vec!["show", &missing],
+    ];
+    let mut saw_payload_text = false;
+    for args in runs {
+        let o = e.run(&args);
+        no_panic(&args.iter().map(|s| s.to_string()).collect::<Vec<_>>(), &o);
+        assert_clean(&format!("{args:?} stdout"), &o.stdout);
+        assert_clean(&format!("{args:?} stderr"), &o.stderr);
+        let out = String::from_utf8_lossy(&o.stdout);
+        // The text around the payload is still there, made visible (or escaped in JSON).
+        saw_payload_text |= out.contains("]52;c;cm0gLXJmIH4vKg==");
+        if args.contains(&"--json") && o.status.success() {
+            for line in out.lines() {
+                let v: serde_json::Value = serde_json::from_str(line).unwrap();
+                // A JSON reader gets the report's characters back, unchanged.
+                if args[0] == "search" && args[2] == "恶意" {
+                    let s = v["hits"][0]["title"].as_str().unwrap();
+                    assert!(s.contains(PAYLOAD), "{s:?}");
+                }
+            }
+        }
+    }
+    assert!(saw_payload_text, "the hostile report was never printed");
+}

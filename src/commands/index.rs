@@ -3,6 +3,7 @@
 use super::index_dir;
 use crate::cli::Config;
 use crate::index::{self as idx, BuildOptions, BuildStats, Progress};
+use crate::output::sanitize;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 
@@ -53,7 +54,8 @@ pub fn run(
                 if let Some(b) = &bar {
                     b.set_length(*total as u64);
                     b.set_position(*done as u64);
-                    b.set_message(path.clone());
+                    // indicatif writes to the terminal itself: the path is cleaned here.
+                    b.set_message(sanitize::clean(path).into_owned());
                 }
             }
             Progress::Committing => {

@@ -3,31 +3,38 @@
 use super::{agencies_for, open_index};
 use crate::cli::{parse_years, Config};
 use crate::index::{Passage, Query};
+use crate::output::sanitize;
 use crate::report::Template;
 use std::io::{IsTerminal, Write};
 
 pub use crate::cli::SearchArgs as Args;
 
-/// The passage with its matches marked: reverse video on a terminal, 【】 otherwise.
+/// The passage with its matches marked: reverse video on a terminal (as the sanitiser's style
+/// marks, which it turns into SGR sequences), 【】 otherwise. The text is cleaned first, so
+/// the only style marks in the result are these.
 pub fn mark(p: &Passage, tty: bool) -> String {
     let (open, close) = if tty {
-        ("\x1b[7m", "\x1b[0m")
+        (
+            sanitize::REVERSE_ON.to_string(),
+            sanitize::REVERSE_OFF.to_string(),
+        )
     } else {
-        ("【", "】")
+        ("【".to_string(), "】".to_string())
     };
+    let (open, close) = (open.as_str(), close.as_str());
     let mut out = String::with_capacity(p.text.len() + 16);
     let mut at = 0;
     for h in &p.highlights {
         if h.start < at || h.end > p.text.len() {
             continue;
         }
-        out.push_str(&p.text[at..h.start]);
+        out.push_str(&sanitize::clean(&p.text[at..h.start]));
         out.push_str(open);
-        out.push_str(&p.text[h.start..h.end]);
+        out.push_str(&sanitize::clean(&p.text[h.start..h.end]));
         out.push_str(close);
         at = h.end;
     }
-    out.push_str(&p.text[at..]);
+    out.push_str(&sanitize::clean(&p.text[at..]));
     out
 }
 

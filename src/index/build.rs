@@ -312,7 +312,8 @@ fn examine(path: &Path, old: Option<&Known>) -> Outcome {
         report::parse_bytes(&shown, &bytes)
     })) {
         Ok(Ok(r)) => Outcome::Parsed(Box::new(r), size, mtime, hash),
-        Ok(Err(e)) => Outcome::Failed(e.to_string()),
+        // The list of failures names the file: the reason alone (not `path: path: …`).
+        Ok(Err(e)) => Outcome::Failed(e.reason()),
         Err(_) => Outcome::Failed("the parser crashed on this file".into()),
     }
 }

@@ -2,4 +2,5 @@
 
 pub mod export;
 pub mod grid;
+pub mod sanitize;
 pub mod summary;

@@ -30,6 +30,16 @@ pub enum ReportError {
     Decode { path: String, reason: String },
 }
 
+impl ReportError {
+    /// What went wrong, without the path: for lists that name the file already.
+    pub fn reason(&self) -> String {
+        match self {
+            ReportError::Io { source, .. } => format!("cannot read: {source}"),
+            ReportError::Decode { reason, .. } => reason.clone(),
+        }
+    }
+}
+
 /// Reads, decodes and parses the file at `path`.
 pub fn parse_file(path: &Path) -> Result<Report, ReportError> {
     let shown = path.display().to_string();
