@@ -98,10 +98,16 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
 }
 
 fn browse(config: &Config, open: Option<(String, Option<i32>)>) -> anyhow::Result<bool> {
+    // Said before the screen is taken over, with a failing status, not inside the browser.
+    if !config.corpus.is_dir() {
+        anyhow::bail!(
+            "the corpus folder {} does not exist; pass --corpus DIR or set NIANBAO_CORPUS",
+            config.corpus.display()
+        );
+    }
     nianbao::tui::run(nianbao::tui::Options {
         corpus: config.corpus.clone(),
         index: config.index.clone(),
         open,
-    })?;
-    Ok(true)
+    })
 }

@@ -95,7 +95,10 @@ fn gbk_empty_and_binary_files() {
         "二进制/2024.txt",
         &[0u8, 159, 146, 150, 0, 1, 2, 3, 255, 254],
     );
-    let v = e.json(&["index", "--json"]);
+    // Files that fail: the others are indexed, and the status says not all were (as `parse`).
+    let o = e.run(&["index", "--json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["added"], 8);
     let failed: Vec<String> = v["failed"]
         .as_array()
@@ -111,7 +114,9 @@ fn gbk_empty_and_binary_files() {
         .iter()
         .any(|f| f.contains("二进制") && f.contains("binary")));
     assert_eq!(e.total(&["编码县"]), 1, "the GBK report is searchable");
-    let out = e.ok(&["index"]);
+    let o = e.run(&["index"]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = String::from_utf8_lossy(&o.stdout);
     assert!(
         out.contains("failed: ") && out.contains("empty file"),
         "{out}"
@@ -354,4 +359,35 @@ fn open_lists_the_candidates_of_an_ambiguous_agency() {
     let o = e.run(&["open", "zwsggzy", "2024"]);
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("needs a terminal"), "{err}");
+}
+
+#[test]
+fn the_browser_refuses_a_missing_corpus_with_a_failing_status() {
+    let e = Env::new();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .arg("--corpus")
+        .arg(e.dir.path().join("nowhere"))
+        .arg("--index")
+        .arg(e.index())
+        .env_remove("NIANBAO_CORPUS")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("does not exist"), "{err}");
+}
+
+#[test]
+fn table_4_is_printed_turned_without_a_legend_line() {
+    let e = Env::new();
+    let out = e.ok(&["show", "中卫市工业和信息化局", "2024", "--table", "4"]);
+    let longest = out.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+    assert!(longest < 60, "a line of {longest} characters:\n{out}");
+    // Fifteen figures, each under its two header levels.
+    assert!(out.contains("行政诉讼 · 复议后起诉"), "{out}");
+    assert_eq!(
+        out.lines().filter(|l| l.contains("总计")).count(),
+        3,
+        "{out}"
+    );
 }

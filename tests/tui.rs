@@ -665,3 +665,152 @@ fn the_readme_shows_the_current_key_table() {
         "README.md's key table is out of date:\n{table}"
     );
 }
+
+fn open_table(t: &mut H, id: &str) {
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+        .keys("zwsgyhxxhj 2024")
+        .key(KeyCode::Enter);
+    let n = match t.app.screens.last() {
+        Some(Screen::Report(r)) => r.report.tables.iter().position(|t| t.id == id).unwrap(),
+        _ => panic!("no report"),
+    };
+    t.key(KeyCode::Tab);
+    for _ in 0..n {
+        t.keys("j");
+    }
+    t.key(KeyCode::Enter);
+}
+
+#[test]
+fn table_4_is_shown_turned_with_its_header_levels_as_groups() {
+    let mut t = H::new(80, 24);
+    open_table(&mut t, "4");
+    let s = t.screen();
+    // Every level of the header is readable, none cut to `行政复议 结…`.
+    for line in [
+        "行政复议",
+        "行政诉讼 · 未经复议直接起诉",
+        "结果维持",
+        "尚未审结",
+    ] {
+        assert!(s.contains(line), "{line} missing:\n{s}");
+    }
+    assert!(!s.contains("结…"), "{s}");
+    insta::assert_snapshot!("table4_80x24", s);
+    // What is copied is what is shown: a column of fifteen figures.
+    t.keys("Y");
+    let copied = t.copies.last().unwrap();
+    assert_eq!(copied.lines().count(), 16, "{copied}");
+}
+
+#[test]
+fn growing_the_window_brings_hidden_columns_and_rows_back() {
+    let mut t = H::new(80, 24);
+    open_table3(&mut t);
+    t.keys("llllll");
+    for _ in 0..40 {
+        t.keys("j");
+    }
+    let off = |t: &H| match t.app.screens.last() {
+        Some(Screen::Table(ts)) => ts.offsets,
+        _ => panic!(),
+    };
+    assert!(off(&t).0 > 0 && off(&t).1 > 0, "{:?}", off(&t));
+    t.term.backend_mut().resize(200, 60);
+    t.app.handle(AppEvent::Resize(200, 60));
+    assert_eq!(off(&t), (0, 0), "everything fits: nothing is scrolled away");
+    let s = t.screen();
+    assert!(s.contains("一、本年新收") && s.contains("自然人"), "{s}");
+}
+
+#[test]
+fn a_paste_is_text_and_its_newline_opens_nothing() {
+    let mut t = H::new(80, 24);
+    t.app.handle(AppEvent::Paste("行政\r\n复议\n".into()));
+    t.pump();
+    assert_eq!(t.app.search.input.text, "行政 复议");
+    assert!(t.app.screens.is_empty(), "a pasted newline is not Enter");
+    // In the hit list a paste goes to the query.
+    t.key(KeyCode::Esc);
+    t.app.handle(AppEvent::Paste(" 公开".into()));
+    t.pump();
+    assert_eq!(t.app.search.input.text, "行政 复议 公开");
+    assert!(t.app.screens.is_empty());
+}
+
+#[test]
+fn the_no_hits_message_is_whole_on_a_wide_screen() {
+    let mut t = H::new(140, 40);
+    t.keys("没有这个词组合xyzzy");
+    let s = t.screen();
+    assert!(s.contains("No report matches"), "{s}");
+    assert!(
+        s.contains("(Ctrl-X)."),
+        "the end of the message is shown:\n{s}"
+    );
+}
+
+#[test]
+fn an_empty_corpus_says_so() {
+    let mut app = App::new((80, 24), false, "/tmp/empty");
+    app.request_search();
+    let empty: Arc<dyn Backend> = Arc::new(MemoryBackend::new(Vec::new()));
+    app.handle(AppEvent::Engine(EngineMsg::Ready(empty.clone())));
+    let mut h = H {
+        app,
+        term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
+        backend: empty,
+        copies: Vec::new(),
+    };
+    h.pump();
+    let s = h.screen();
+    assert!(s.contains("This folder has no reports"), "{s}");
+    assert!(!s.contains("remove a word"), "{s}");
+}
+
+#[test]
+fn help_stops_at_its_end_and_shows_where_it_is() {
+    let mut t = H::new(80, 12);
+    t.key(KeyCode::Esc).keys("?");
+    let s = t.screen();
+    assert!(s.contains("↓"), "a long help says it goes on:\n{s}");
+    for _ in 0..200 {
+        t.keys("j");
+    }
+    let Some(nianbao::tui::state::Overlay::Help { scroll, ctx }) = &t.app.overlay else {
+        panic!()
+    };
+    let items = nianbao::tui::keys::help(*ctx);
+    let (_, shown, max) =
+        nianbao::tui::layout::help(ratatui::layout::Rect::new(0, 0, 80, 12), &items);
+    assert_eq!(*scroll, max, "stops at the end");
+    assert_eq!(max + shown, items.len(), "the last line is at the bottom");
+    let s = t.screen();
+    let last = &items.last().unwrap().1;
+    assert!(s.contains(last.as_str()), "{s}");
+    assert!(!s.contains("↓"), "{s}");
+}
+
+#[test]
+fn ctrl_g_and_ctrl_x_work_in_the_hit_list_as_in_the_query() {
+    let mut t = H::new(80, 24);
+    t.key(KeyCode::Esc);
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL);
+    assert!(matches!(
+        t.app.overlay,
+        Some(nianbao::tui::state::Overlay::Goto(_))
+    ));
+}
+
+#[test]
+fn a_failed_engine_does_not_say_searching() {
+    let mut app = App::new((80, 24), false, "/nowhere");
+    app.request_search();
+    app.handle(AppEvent::Engine(EngineMsg::LoadFailed(
+        "the corpus folder /nowhere does not exist".into(),
+    )));
+    let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    term.draw(|f| views::draw(f, &app)).unwrap();
+    let s = plain(term.backend());
+    assert!(!s.contains("searching"), "{s}");
+}

@@ -22,6 +22,24 @@ pub fn summary(s: &BuildStats) -> String {
     )
 }
 
+/// The bar's rate, whole files a second (indicatif's own `{per_sec}` prints `990.3752/s`).
+fn rate_key(state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write) {
+    let _ = w.write_str(&rate(state.per_sec()));
+}
+
+/// `990/s`; below ten a second, one decimal (`2.5/s`).
+pub fn rate(per_sec: f64) -> String {
+    if !per_sec.is_finite() || per_sec <= 0.0 {
+        "–/s".to_string()
+    } else if per_sec < 10.0 {
+        format!("{per_sec:.1}/s")
+    } else {
+        format!("{per_sec:.0}/s")
+    }
+}
+
+/// Builds or updates the index. `Ok(false)` (exit status 1) when some files could not be
+/// indexed, as `parse` does for files it cannot read; the index holds all the others.
 pub fn run(
     config: &Config,
     rebuild: bool,
@@ -35,8 +53,9 @@ pub fn run(
         let b = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         b.set_style(
             ProgressStyle::with_template(
-                "{bar:30} {pos}/{len} files  {per_sec}  ETA {eta}  {wide_msg}",
+                "{bar:30} {pos}/{len} files  {rate}  ETA {eta}  {wide_msg}",
             )
+            .map(|s| s.with_key("rate", rate_key))
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         Some(b)
@@ -81,5 +100,15 @@ pub fn run(
             writeln!(out, "  failed: {}: {}", f.path, f.reason)?;
         }
     }
-    Ok(true)
+    Ok(stats.failed.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn rate_is_whole_files_a_second() {
+        assert_eq!(super::rate(990.3752), "990/s");
+        assert_eq!(super::rate(2.54), "2.5/s");
+        assert_eq!(super::rate(0.0), "–/s");
+    }
 }

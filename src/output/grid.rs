@@ -26,6 +26,42 @@ pub fn truncate(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` cut to at most `max` cells by taking characters out of its middle (`…` in their place),
+/// so both the start and the end of a long name stay readable: `宁夏回族自治区…交易中心`.
+pub fn truncate_middle(s: &str, max: usize) -> String {
+    if width(s) <= max {
+        return s.to_string();
+    }
+    if max == 0 {
+        return String::new();
+    }
+    let cw = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    let budget = max - 1;
+    // The end keeps the smaller half: an agency's kind (…交易中心) is at its end.
+    let tail_budget = budget / 2;
+    let mut tail: Vec<char> = Vec::new();
+    let mut tw = 0;
+    for c in s.chars().rev() {
+        if tw + cw(c) > tail_budget {
+            break;
+        }
+        tw += cw(c);
+        tail.push(c);
+    }
+    let mut out = String::new();
+    let mut hw = 0;
+    for c in s.chars() {
+        if hw + cw(c) + tw > budget {
+            break;
+        }
+        hw += cw(c);
+        out.push(c);
+    }
+    out.push('…');
+    out.extend(tail.into_iter().rev());
+    out
+}
+
 /// `s` padded with spaces to `w` cells, on the right (`left_align`) or on the left.
 pub fn pad(s: &str, w: usize, left_align: bool) -> String {
     let fill = " ".repeat(w.saturating_sub(width(s)));
@@ -72,6 +108,21 @@ pub fn render(rows: &[Vec<String>], max_first: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn middle_cut_keeps_both_ends_within_the_width() {
+        let name = "宁夏回族自治区石嘴山市大武口区公共资源交易中心";
+        for max in 1..30 {
+            let cut = truncate_middle(name, max);
+            assert!(width(&cut) <= max, "{max}: {cut}");
+        }
+        let cut = truncate_middle(name, 21);
+        assert!(
+            cut.starts_with("宁夏回族") && cut.ends_with("交易中心"),
+            "{cut}"
+        );
+        assert_eq!(truncate_middle("中卫市", 6), "中卫市");
+    }
 
     #[test]
     fn chinese_columns_line_up() {

@@ -4,3 +4,4 @@ pub mod export;
 pub mod grid;
 pub mod sanitize;
 pub mod summary;
+pub mod turn;

@@ -79,9 +79,22 @@ pub fn report(r: &Report, with_sections: bool) -> String {
 pub fn table(t: &Table) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "table {} {}", t.id, t.title);
+    // Table 4: fifteen rows under their groups, the headers as labels; no legend needed.
+    let turned;
+    let is_turned = super::turn::wants_turning(t);
+    let t = if is_turned {
+        turned = super::turn::turned(t);
+        &turned
+    } else {
+        t
+    };
     let mut rows = Vec::with_capacity(t.rows.len() + 1);
     let mut head = vec![String::new()];
-    head.extend((1..=t.columns.len()).map(|i| format!("[{i}]")));
+    if is_turned {
+        head.extend(t.columns.iter().cloned());
+    } else {
+        head.extend((1..=t.columns.len()).map(|i| format!("[{i}]")));
+    }
     rows.push(head);
     let mut group: Option<&str> = None;
     for r in &t.rows {
@@ -110,6 +123,9 @@ pub fn table(t: &Table) -> String {
     }
     for l in grid::render(&rows, 36) {
         let _ = writeln!(out, "  {l}");
+    }
+    if is_turned {
+        return out;
     }
     let cols: Vec<String> = t
         .columns

@@ -32,15 +32,10 @@ impl App {
         match ev {
             AppEvent::Key(k) => self.on_key(k),
             AppEvent::Mouse(m) => self.on_mouse(m),
-            AppEvent::Paste(s) => {
-                if let Some(input) = self.text_input() {
-                    input.insert_str(&s);
-                    self.after_edit();
-                }
-            }
+            AppEvent::Paste(s) => self.paste(&s),
             AppEvent::Resize(w, h) => {
                 self.size = (w, h);
-                self.fit_table();
+                self.fit_all_tables();
             }
             AppEvent::Engine(m) => self.on_engine(m),
         }
@@ -61,6 +56,31 @@ impl App {
         }
         if ctx.types_text() {
             self.edit(k);
+        }
+    }
+
+    /// A paste is text, never keys: its line breaks become spaces and a trailing one is dropped
+    /// (so a copied line ending in a newline does not open a report). In the hit list it goes
+    /// to the query, as typing there would after `/`.
+    fn paste(&mut self, s: &str) {
+        let text: String = s
+            .replace("\r\n", "\n")
+            .trim_end()
+            .chars()
+            .map(|c| {
+                if c == '\n' || c == '\r' || c == '\t' {
+                    ' '
+                } else {
+                    c
+                }
+            })
+            .collect();
+        if self.ctx() == Ctx::Results {
+            self.search.focus = SearchFocus::Query;
+        }
+        if let Some(input) = self.text_input() {
+            input.insert_str(&text);
+            self.after_edit();
         }
     }
 
@@ -292,12 +312,19 @@ impl App {
                 Ctx::Report => self.act_report(a),
                 Ctx::Table => self.act_table(a),
                 Ctx::Help => {
-                    if let Some(Overlay::Help { scroll, .. }) = &mut self.overlay {
-                        match a {
-                            Action::Down => *scroll += 1,
-                            Action::Up => *scroll = scroll.saturating_sub(1),
-                            _ => {}
+                    let area = self.area();
+                    if let Some(Overlay::Help { scroll, ctx }) = &mut self.overlay {
+                        // The help stops at its end: the last line stays at the bottom.
+                        let (_, shown, max) = layout::help(area, &keys::help(*ctx));
+                        let page = shown.saturating_sub(1).max(1);
+                        *scroll = match a {
+                            Action::Down => *scroll + 1,
+                            Action::Up => scroll.saturating_sub(1),
+                            Action::PageDown => *scroll + page,
+                            Action::PageUp => scroll.saturating_sub(page),
+                            _ => *scroll,
                         }
+                        .min(max);
                     }
                 }
                 Ctx::Global => {}
@@ -782,6 +809,18 @@ impl App {
         let area = self.grid_area();
         if let Some(Screen::Table(t)) = self.screens.last_mut() {
             t.offsets = layout::fit_offsets(&t.table, area, t.cur, t.offsets);
+        }
+    }
+
+    /// After a resize: every table on the stack (one under a report opened by go-to too), so
+    /// none keeps offsets that hide columns beside empty space.
+    fn fit_all_tables(&mut self) {
+        let area = self.area();
+        for s in &mut self.screens {
+            if let Screen::Table(t) = s {
+                let grid = layout::table(area, t.failed_rules.len()).grid;
+                t.offsets = layout::fit_offsets(&t.table, grid, t.cur, t.offsets);
+            }
         }
     }
 

@@ -166,10 +166,15 @@ pub static BINDINGS: &[Binding] = &[
         Filters,
         "filters: agency, year, template"
     ),
-    b!(Results, [ch('g')], Goto, "go to a report: agency and year"),
     b!(
         Results,
-        [ch('x')],
+        [ch('g'), ctrl('g')],
+        Goto,
+        "go to a report: agency and year"
+    ),
+    b!(
+        Results,
+        [ch('x'), ctrl('x')],
         RemoveChip,
         "remove the last filter chip"
     ),
@@ -327,6 +332,8 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(Help, [ch('j'), (K::Down, N)], Down, "scroll down"),
     b!(Help, [ch('k'), (K::Up, N)], Up, "scroll up"),
+    b!(Help, [(K::PageDown, N), ch(' ')], PageDown, "page down"),
+    b!(Help, [(K::PageUp, N)], PageUp, "page up"),
     b!(
         Help,
         [(K::Esc, N), ch('?'), ch('q')],
@@ -398,21 +405,24 @@ pub fn label(code: KeyCode, mods: KeyModifiers) -> String {
 }
 
 /// Help lines for a context: (keys, what they do), global ones last.
-pub fn help(ctx: Ctx) -> Vec<(String, &'static str)> {
-    let mut out: Vec<(String, &'static str)> = BINDINGS
+pub fn help(ctx: Ctx) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = BINDINGS
         .iter()
         .filter(|b| b.ctx == ctx)
         .map(|b| {
             let keys: Vec<String> = b.keys.iter().map(|(c, m)| label(*c, *m)).collect();
-            (keys.join(" "), b.help)
+            (keys.join(" "), b.help.to_string())
         })
         .collect();
     if ctx.types_text() {
-        out.push(("text keys".into(), "type; ← → Home End Backspace Del edit"));
+        out.push((
+            "text keys".into(),
+            "type; ← → Home End Backspace Del edit".into(),
+        ));
     }
     out.extend(BINDINGS.iter().filter(|b| b.ctx == Ctx::Global).map(|b| {
         let keys: Vec<String> = b.keys.iter().map(|(c, m)| label(*c, *m)).collect();
-        (keys.join(" "), b.help)
+        (keys.join(" "), b.help.to_string())
     }));
     out
 }

@@ -121,38 +121,88 @@ pub fn popup(area: Rect, w: u16, h: u16) -> Rect {
     )
 }
 
+/// Punctuation that may not start a line (closing marks, pauses, stops): kept with the
+/// character before it.
+const NO_LINE_START: &str = "，。、；：！？）》」』】〕〉”’…—·%％,.;:!?)]}";
+/// Punctuation that may not end a line (opening marks): kept with the character after it.
+const NO_LINE_END: &str = "（《「『【〔〈“‘([{";
+
+/// Whether a line may break between `a` and `b`. Never inside a run of digits or Latin (a
+/// phone number `0955-7067697`, a web address, a word), nor inside a date (`2012年3月5日`),
+/// nor before closing or after opening punctuation (the usual Chinese line-breaking rules).
+fn may_break(a: char, b: char) -> bool {
+    let run = |c: char| c.is_ascii_graphic();
+    if run(a) && run(b) {
+        return false;
+    }
+    let date_char = |c: char| matches!(c, '年' | '月' | '日' | '号');
+    if (a.is_ascii_digit() && date_char(b)) || (matches!(a, '年' | '月') && b.is_ascii_digit()) {
+        return false;
+    }
+    if NO_LINE_START.contains(b) || NO_LINE_END.contains(a) {
+        return false;
+    }
+    // A space ends a line; it does not open one.
+    b != ' '
+}
+
+/// The help overlay's box and how far it can scroll: (box, lines shown, the largest scroll).
+pub fn help(area: Rect, items: &[(String, String)]) -> (Rect, usize, usize) {
+    use crate::output::grid::width;
+    let kw = items
+        .iter()
+        .map(|(k, _)| width(k))
+        .max()
+        .unwrap_or(0)
+        .min(28);
+    let w = (kw + 4 + items.iter().map(|(_, h)| width(h)).max().unwrap_or(0) + 2) as u16;
+    let r = popup(area, w.max(30), items.len() as u16 + 2);
+    let shown = r.height.saturating_sub(2) as usize;
+    (r, shown, items.len().saturating_sub(shown))
+}
+
 /// Lines of `text` wrapped at `width` display cells, as byte ranges (newlines not included).
-/// Breaks anywhere between Chinese characters, and at a space inside Latin words.
+/// Breaks between Chinese characters and at spaces, where [`may_break`] allows; a run that
+/// cannot fit on a line of its own is cut where the line ends.
 pub fn wrap(text: &str, width: usize) -> Vec<std::ops::Range<usize>> {
     let width = width.max(2);
     let mut out = Vec::new();
     let mut start = 0;
     let mut w = 0;
-    // Just after the last space of the current line, where a Latin word may move down.
-    let mut after_space = None;
+    // The last place the current line may break (a byte offset after `start`).
+    let mut last_break: Option<usize> = None;
+    let mut prev: Option<char> = None;
     for (i, c) in text.char_indices() {
         if c == '\n' {
             out.push(start..i);
             start = i + 1;
             w = 0;
-            after_space = None;
+            last_break = None;
+            prev = None;
             continue;
         }
+        if let Some(p) = prev {
+            if i > start && may_break(p, c) {
+                last_break = Some(i);
+            }
+        }
+        prev = Some(c);
         let cw = c.width().unwrap_or(0);
         if w + cw > width {
-            match after_space {
-                // A space at the edge: it ends the line, unseen.
-                _ if c == ' ' => {
-                    out.push(start..i);
-                    start = i + 1;
-                    w = 0;
-                    after_space = None;
-                    continue;
-                }
-                Some(s) if c.is_ascii_graphic() && s > start => {
-                    out.push(start..s);
-                    start = s;
-                    w = crate::output::grid::width(&text[s..i]);
+            if c == ' ' {
+                // A space at the edge ends the line, unseen.
+                out.push(start..i);
+                start = i + 1;
+                w = 0;
+                last_break = None;
+                prev = None;
+                continue;
+            }
+            match last_break {
+                Some(b) if b > start && crate::output::grid::width(&text[b..i]) + cw <= width => {
+                    out.push(start..b);
+                    start = b;
+                    w = crate::output::grid::width(&text[b..i]);
                 }
                 _ => {
                     out.push(start..i);
@@ -160,10 +210,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<std::ops::Range<usize>> {
                     w = 0;
                 }
             }
-            after_space = None;
-        }
-        if c == ' ' {
-            after_space = Some(i + 1);
+            last_break = None;
         }
         w += cw;
     }
@@ -270,7 +317,9 @@ pub fn grid(t: &crate::report::Table, area: Rect, row_off: usize, col_off: usize
     }
 }
 
-/// Scroll offsets that keep the cursor `cur` visible, moving as little as possible.
+/// Scroll offsets that keep the cursor `cur` visible, moving as little as possible, and never
+/// leave empty space after the last row or column while earlier ones are scrolled away (after
+/// the window grew).
 pub fn fit_offsets(
     t: &crate::report::Table,
     area: Rect,
@@ -290,6 +339,26 @@ pub fn fit_offsets(
     }
     while co < cur.1 && !grid(t, area, ro, co).cols.iter().any(|c| c.0 == cur.1) {
         co += 1;
+    }
+    let last_row = t.rows.len().saturating_sub(1);
+    let last_col = t.columns.len().saturating_sub(1);
+    // Scroll back while one more earlier row (column) fits with the last still shown; the
+    // cursor is between them, so it stays in view.
+    while ro > 0
+        && grid(t, area, ro - 1, co)
+            .rows
+            .iter()
+            .any(|r| r.0 == last_row)
+    {
+        ro -= 1;
+    }
+    while co > 0
+        && grid(t, area, ro, co - 1)
+            .cols
+            .iter()
+            .any(|c| c.0 == last_col)
+    {
+        co -= 1;
     }
     (ro, co)
 }
@@ -311,6 +380,50 @@ mod tests {
         let text = "run nianbao index";
         let shown: Vec<&str> = wrap(text, 10).into_iter().map(|r| &text[r]).collect();
         assert_eq!(shown, vec!["run ", "nianbao ", "index"]);
+    }
+
+    fn shown(text: &str, w: usize) -> Vec<&str> {
+        wrap(text, w).into_iter().map(|r| &text[r]).collect()
+    }
+
+    #[test]
+    fn wrap_never_breaks_numbers_dates_or_phone_numbers() {
+        // Seen: `于2|012年` and `0955-7067|697`.
+        let text = "本机关于2012年成立，电话0955-7067697，于2024年3月15日公开。";
+        for w in 14..40 {
+            let lines = shown(text, w);
+            assert_eq!(lines.concat(), text, "width {w}");
+            for run in ["2012年", "0955-7067697", "2024年3月15日"] {
+                assert!(
+                    lines.iter().any(|l| l.contains(run)),
+                    "width {w}: {run} broken in {lines:?}"
+                );
+            }
+        }
+        assert_eq!(
+            shown("本机关于2012年成立", 8),
+            vec!["本机关于", "2012年成", "立"]
+        );
+        // A run longer than the line is still cut, not lost.
+        let long = "https://example.gov.cn/xxgk/2024";
+        assert_eq!(shown(long, 10).concat(), long);
+    }
+
+    #[test]
+    fn wrap_keeps_closing_punctuation_off_line_starts_and_opening_off_line_ends() {
+        let text = "一二三，四五六。七《八九》";
+        for w in 4..12 {
+            for line in shown(text, w) {
+                let first = line.chars().next().unwrap_or(' ');
+                let last = line.chars().last().unwrap_or(' ');
+                assert!(
+                    !"，。、》".contains(first),
+                    "width {w}: {line:?} starts with {first}"
+                );
+                assert!(last != '《', "width {w}: {line:?} ends with 《");
+            }
+        }
+        assert_eq!(shown("一二三，四五", 6), vec!["一二", "三，四", "五"]);
     }
 
     #[test]

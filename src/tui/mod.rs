@@ -48,7 +48,8 @@ pub fn memory_loader(corpus: PathBuf) -> Loader {
 }
 
 /// Runs the browser until the user quits. Exits the process on SIGTERM/SIGHUP after restoring.
-pub fn run(opts: Options) -> anyhow::Result<()> {
+/// `Ok(false)` when the index could not be opened (the exit status then says so).
+pub fn run(opts: Options) -> anyhow::Result<bool> {
     use std::io::IsTerminal;
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         anyhow::bail!(
@@ -106,7 +107,13 @@ pub fn run(opts: Options) -> anyhow::Result<()> {
     match signal {
         // SIGINT from outside behaves like Ctrl-C: a normal quit.
         Some(s) if s != signal_hook::consts::SIGINT => std::process::exit(128 + s),
-        _ => Ok(()),
+        _ => match &app.engine {
+            state::Engine::Failed(e) => {
+                eprintln!("nianbao: the index could not be opened: {e}");
+                Ok(false)
+            }
+            _ => Ok(true),
+        },
     }
 }
 

@@ -283,7 +283,10 @@ fn reflow_mapped(text: &str) -> (String, Vec<(usize, usize, usize)>) {
 }
 
 pub struct TableState {
+    /// The table as shown (and copied): table 4 turned, the others as they are.
     pub table: Table,
+    /// `table` is the report's table turned on its side.
+    pub turned: bool,
     /// Agency and year, for the breadcrumbs.
     pub report_label: String,
     /// Cells read by a failed check: (row, col).
@@ -302,21 +305,29 @@ pub struct TableState {
 
 impl TableState {
     pub fn new(report: &Report, table: &Table) -> TableState {
+        // Table 4 turned on its side: its fifteen headers become readable row labels.
+        let turn = crate::output::turn::wants_turning(table);
         let mut failed = HashSet::new();
         let mut failed_rules = Vec::new();
         for c in report.failed_checks() {
             if c.cells.iter().any(|r| r.table == table.id) {
                 failed_rules.push(c.rule.clone());
-                failed.extend(
-                    c.cells
-                        .iter()
-                        .filter(|r| r.table == table.id)
-                        .map(|r| (r.row, r.col)),
-                );
+                failed.extend(c.cells.iter().filter(|r| r.table == table.id).map(|r| {
+                    if turn {
+                        (r.col, r.row)
+                    } else {
+                        (r.row, r.col)
+                    }
+                }));
             }
         }
         TableState {
-            table: table.clone(),
+            table: if turn {
+                crate::output::turn::turned(table)
+            } else {
+                table.clone()
+            },
+            turned: turn,
             report_label: report_label(report),
             failed,
             failed_rules,

@@ -1,6 +1,8 @@
 //! Entering and leaving the terminal's browser mode, on every way out: quit, signal, panic.
 
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use crossterm::terminal::{
     disable_raw_mode, enable_raw_mode, EnterAlternateScreen, LeaveAlternateScreen,
 };
@@ -18,6 +20,7 @@ pub fn restore() {
     let _ = crossterm::execute!(
         out,
         DisableMouseCapture,
+        DisableBracketedPaste,
         LeaveAlternateScreen,
         crossterm::cursor::Show
     );
@@ -25,7 +28,8 @@ pub fn restore() {
     let _ = disable_raw_mode();
 }
 
-/// Raw mode, alternate screen, mouse capture; and a panic hook that restores first, so the
+/// Raw mode, alternate screen, mouse capture, bracketed paste (a paste arrives as text, its
+/// newline never as Enter); and a panic hook that restores first, so the
 /// panic message lands on the normal screen.
 pub fn enter() -> anyhow::Result<Term> {
     let previous = std::panic::take_hook();
@@ -35,7 +39,12 @@ pub fn enter() -> anyhow::Result<Term> {
     }));
     enable_raw_mode()?;
     let mut out = std::io::stdout();
-    if let Err(e) = crossterm::execute!(out, EnterAlternateScreen, EnableMouseCapture) {
+    if let Err(e) = crossterm::execute!(
+        out,
+        EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    ) {
         restore();
         return Err(e.into());
     }

@@ -17,19 +17,32 @@ pub fn draw(f: &mut Frame, ctx: Ctx, scroll: usize, theme: &Theme, area: Rect) {
         .max()
         .unwrap_or(0)
         .min(28);
-    let w = (kw + 4 + items.iter().map(|(_, h)| width(h)).max().unwrap_or(0) + 2) as u16;
-    let r = layout::popup(area, w.max(30), items.len() as u16 + 3);
+    let (r, shown, max_scroll) = layout::help(area, &items);
+    let scroll = scroll.min(max_scroll);
+    // Where the view is, so a long help shows that it goes on (and where it ends).
+    let position = if max_scroll == 0 {
+        String::new()
+    } else {
+        let more = if scroll < max_scroll { " ↓" } else { "" };
+        let less = if scroll > 0 { "↑ " } else { "" };
+        format!(
+            " {less}{}–{}/{}{more} ·",
+            scroll + 1,
+            (scroll + shown).min(items.len()),
+            items.len()
+        )
+    };
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.focus_border())
         .title(format!(" 帮助 keys · {} ", ctx.name()))
-        .title_bottom(" Esc/?/q close ");
+        .title_bottom(format!("{position} Esc/?/q close "));
     let inner = block.inner(r);
     super::clear_popup(f, r);
     f.render_widget(block, r);
     let lines: Vec<Line> = items
         .iter()
-        .skip(scroll.min(items.len().saturating_sub(1)))
+        .skip(scroll)
         .map(|(k, h)| {
             Line::from(vec![
                 Span::styled(format!(" {} ", pad(k, kw, true)), theme.strong()),

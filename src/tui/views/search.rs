@@ -1,7 +1,7 @@
 //! The search screen: query line, filter chips, hits, preview of the selected hit, status.
 
 use super::{crumbs, spans, status, wrapped_lines, Theme};
-use crate::output::grid::{truncate, width};
+use crate::output::grid::{truncate, truncate_middle, width};
 use crate::tui::keys::Ctx;
 use crate::tui::layout;
 use crate::tui::state::{list_offset, reflow_passage, App, Engine, SearchFocus, CHIPS_PREFIX};
@@ -44,7 +44,10 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
             let more = if app.search.searching { "…" } else { "" };
             format!("{} hits · {ms:.1} ms{more} ", r.total)
         }
-        None if app.search.searching => "searching… ".into(),
+        // A failed engine will never answer: no promise of results.
+        None if app.search.searching && !matches!(app.engine, Engine::Failed(_)) => {
+            "searching… ".into()
+        }
         None => String::new(),
     };
     let hint = match app.search.focus {
@@ -146,8 +149,22 @@ fn hits(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         return;
     }
     if r.hits.is_empty() {
-        let msg = " 没有结果 No report matches: remove a word or a filter chip (Ctrl-X).";
-        f.render_widget(Paragraph::new(Line::styled(msg, theme.dim())), area);
+        // No filter and no word, and still nothing: the folder itself is empty.
+        let empty_corpus = app.search.input.text.trim().is_empty() && app.filters.is_empty();
+        let msg = if empty_corpus {
+            format!(
+                "这个文件夹里没有报告 This folder has no reports: {}. Put report files (.txt) in it, or pass --corpus DIR.",
+                app.corpus
+            )
+        } else {
+            "没有结果 No report matches: remove a word or a filter chip (Ctrl-X).".to_string()
+        };
+        let w = area.width.saturating_sub(2) as usize;
+        let lines: Vec<Line> = layout::wrap(&msg, w)
+            .into_iter()
+            .map(|l| Line::styled(format!(" {}", &msg[l]), theme.dim()))
+            .collect();
+        f.render_widget(Paragraph::new(lines), area);
         return;
     }
     let per = layout::hits_per_page(Rect::new(0, 0, app.size.0, app.size.1));
@@ -162,13 +179,12 @@ fn hits(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         .take((area.height / layout::HIT_HEIGHT) as usize)
     {
         let sel = i == app.search.selected;
-        let year = h.year.map_or("----".to_string(), |y| y.to_string());
-        let head = format!("{} {}  {year}  ", if sel { "›" } else { " " }, h.agency);
-        let title = truncate(&h.title, w.saturating_sub(width(&head)));
+        let (head, year, title) = hit_line(sel, &h.agency, h.year, &h.title, w);
         let base = if sel { theme.selected() } else { Style::new() };
-        let pad = w.saturating_sub(width(&head) + width(&title));
+        let pad = w.saturating_sub(width(&head) + width(&year) + width(&title));
         lines.push(Line::from(vec![
             Span::styled(head, base.patch(theme.strong())),
+            Span::styled(year, base.patch(theme.strong())),
             Span::styled(title, base),
             Span::styled(" ".repeat(pad), base),
         ]));
@@ -233,4 +249,56 @@ fn preview(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         theme,
     );
     f.render_widget(Paragraph::new(text), inner);
+}
+
+/// A hit's first line in three parts for `w` cells: marker and agency, year, title. The year
+/// never truncates; a long agency is cut in its middle (two years of one agency stay
+/// distinguishable, and its kind at the end stays readable); the title takes what is left.
+pub fn hit_line(
+    selected: bool,
+    agency: &str,
+    year: Option<i32>,
+    title: &str,
+    w: usize,
+) -> (String, String, String) {
+    let marker = if selected { "› " } else { "  " };
+    let year = format!("{}  ", year.map_or("----".to_string(), |y| y.to_string()));
+    let fixed = width(marker) + width(&year) + 2;
+    // The agency gets at most three fifths of what is left, the title the rest.
+    let room = w.saturating_sub(fixed);
+    let agency_max = if width(agency) + 12 <= room {
+        width(agency)
+    } else {
+        (room * 3 / 5).max(room.min(6))
+    };
+    let agency = truncate_middle(agency, agency_max);
+    let head = format!("{marker}{agency}  ");
+    let title = truncate(title, w.saturating_sub(width(&head) + width(&year)));
+    (head, year, title)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_agency_names_never_push_the_year_out() {
+        let agency = "宁夏回族自治区石嘴山市大武口区人民政府办公室政务公开科";
+        for w in [30, 40, 60, 66] {
+            let (head, year, title) = hit_line(false, agency, Some(2023), "标题", w);
+            let all = format!("{head}{year}{title}");
+            assert!(width(&all) <= w, "{w}: {all}");
+            assert!(year.contains("2023"), "{w}: {all}");
+            assert!(
+                head.contains("…") && head.trim_end().ends_with("科"),
+                "{w}: {head}"
+            );
+        }
+        let (a, _, _) = hit_line(false, agency, Some(2022), "", 40);
+        let (b, _, _) = hit_line(false, agency, Some(2023), "", 40);
+        assert_eq!(
+            a, b,
+            "the agency is cut the same way; the year tells them apart"
+        );
+    }
 }
