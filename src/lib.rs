@@ -8,4 +8,5 @@ pub mod commands;
 pub mod index;
 pub mod output;
 pub mod report;
+pub mod source;
 pub mod tui;

@@ -267,11 +267,18 @@ fn document(
 }
 
 /// Why bytes are not a report we index, if they are not.
-fn not_a_report(bytes: &[u8]) -> Option<&'static str> {
+fn not_a_report(path: &Path, bytes: &[u8]) -> Option<&'static str> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Some("empty file");
     }
-    if bytes.iter().take(8192).any(|&b| b == 0) {
+    // PDF and DOCX files are binary by nature; their readers say what is wrong with them.
+    let text_format = matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .and_then(crate::source::format_of_extension),
+        Some(crate::source::Format::Txt | crate::source::Format::Md) | None
+    );
+    if text_format && bytes.iter().take(8192).any(|&b| b == 0) {
         return Some("binary file, not a text report");
     }
     None
@@ -304,7 +311,7 @@ fn examine(path: &Path, old: Option<&Known>) -> Outcome {
     if old.is_some_and(|k| k.hash == hash) {
         return Outcome::Touched(size, mtime);
     }
-    if let Some(why) = not_a_report(&bytes) {
+    if let Some(why) = not_a_report(path, &bytes) {
         return Outcome::Failed(why.to_string());
     }
     let shown = path.display().to_string();
@@ -404,10 +411,7 @@ pub fn build(
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let p = e.path();
-                let is_txt = p
-                    .extension()
-                    .is_some_and(|x| x.to_string_lossy().eq_ignore_ascii_case("txt"));
-                if !is_txt {
+                if !crate::source::is_report_file(p) {
                     stats.skipped += 1;
                     continue;
                 }

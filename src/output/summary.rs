@@ -24,6 +24,10 @@ pub fn report(r: &Report, with_sections: bool) -> String {
         r.title.as_deref().unwrap_or("(none)")
     );
     let _ = writeln!(out, "  template: {}", r.template);
+    if let Some(f) = &r.source.format {
+        let pages = r.source.pages.map_or(String::new(), |p| format!(", {p} pages"));
+        let _ = writeln!(out, "  source:   {f}{pages}");
+    }
     let secs: Vec<String> = r
         .sections
         .iter()
@@ -78,7 +82,8 @@ pub fn report(r: &Report, with_sections: bool) -> String {
 /// A table as an aligned grid; long row labels are cut, column headers are numbered above.
 pub fn table(t: &Table) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "table {} {}", t.id, t.title);
+    let page = t.page.map_or(String::new(), |p| format!(" (page {p})"));
+    let _ = writeln!(out, "table {} {}{page}", t.id, t.title);
     // Table 4: fifteen rows under their groups, the headers as labels; no legend needed.
     let turned;
     let is_turned = super::turn::wants_turning(t);

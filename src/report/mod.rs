@@ -2,6 +2,7 @@
 
 pub mod checks;
 pub mod decode;
+mod grids;
 mod keyed;
 mod meta;
 pub mod model;
@@ -50,17 +51,36 @@ pub fn parse_file(path: &Path) -> Result<Report, ReportError> {
     parse_bytes(&shown, &bytes)
 }
 
-/// Decodes and parses a report's raw bytes; `path` is only recorded in the report.
+/// Reads a report's raw bytes in whatever format they are (text, web page, DOCX, PDF: told by
+/// `path`'s extension and confirmed by the bytes) and parses them; `path` is also recorded
+/// in the report.
 pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Report, ReportError> {
-    let decoded = decode::decode(bytes).map_err(|e| ReportError::Decode {
+    let doc = crate::source::read(path, bytes).map_err(|e| ReportError::Decode {
         path: path.to_string(),
         reason: e.to_string(),
     })?;
-    let mut report = parse_text(path, &decoded.text);
-    if let Some(note) = decoded.note {
-        report.warnings.insert(0, format!("encoding: {note}"));
+    Ok(parse_document(path, &doc))
+}
+
+/// Parses a document: its text as [`parse_text`] does, then its tables from the document's own
+/// grids where it has them (the grid wins where the two readings disagree).
+pub fn parse_document(path: &str, doc: &crate::source::Document) -> Report {
+    let mut report = parse_text(path, &doc.text);
+    for (i, w) in doc.warnings.iter().enumerate() {
+        report.warnings.insert(i, w.clone());
     }
-    Ok(report)
+    if !doc.tables.is_empty() {
+        grids::apply(
+            report.template,
+            &doc.tables,
+            &mut report.tables,
+            &mut report.warnings,
+        );
+        report.checks = checks::run(report.template, &report.tables);
+    }
+    report.source.format = Some(doc.format.as_str().to_string());
+    report.source.pages = doc.pages;
+    report
 }
 
 /// The report without what follows from its text and tables (sections, checks): what an

@@ -662,7 +662,7 @@ fn raw_of(t: &Tok) -> String {
     }
 }
 
-fn value_of(t: &Tok, decimals: bool) -> Result<Option<Value>, String> {
+pub(super) fn value_of(t: &Tok, decimals: bool) -> Result<Option<Value>, String> {
     let Tok::Num { raw, unit } = t else {
         return Ok(None);
     };

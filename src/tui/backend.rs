@@ -103,7 +103,7 @@ impl MemoryBackend {
             .filter_map(Result::ok)
             .filter(|e| e.file_type().is_file())
             .map(|e| e.into_path())
-            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .filter(|p| crate::source::is_report_file(p))
             .collect();
         let total = files.len();
         let mut reports = Vec::with_capacity(total);

@@ -17,7 +17,7 @@ pub fn draw(f: &mut Frame, app: &App, r: &ReportState, theme: &Theme, area: Rect
         app,
         theme,
         l.crumbs,
-        &format!("模板 {} ", r.report.template),
+        &format!("模板 {}{} ", r.report.template, provenance(&r.report.source)),
     );
     outline(f, r, theme, l.outline);
     tables(f, r, theme, l.tables);
@@ -35,6 +35,17 @@ pub fn draw(f: &mut Frame, app: &App, r: &ReportState, theme: &Theme, area: Rect
         "j/k move · Tab sections⇄tables · Enter open table · n/N match · y copy section · Esc back · ? help",
         &right,
     );
+}
+
+/// Where a published document came from (` · pdf 5页`); nothing for a text file, the usual case.
+fn provenance(s: &crate::report::Source) -> String {
+    match s.format.as_deref() {
+        None | Some("txt") | Some("md") => String::new(),
+        Some(f) => match s.pages {
+            Some(p) => format!(" · {f} {p}页"),
+            None => format!(" · {f}"),
+        },
+    }
 }
 
 fn pane(title: &str, focused: bool, theme: &Theme) -> Block<'static> {
@@ -130,7 +141,10 @@ fn tables(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
                     };
                     // Display width, not bytes: ✗ is one cell but three bytes.
                     let text = truncate(
-                        &format!("表{} {}", t.id, t.title),
+                        &match t.page {
+                            Some(p) => format!("表{} {} (第{p}页)", t.id, t.title),
+                            None => format!("表{} {}", t.id, t.title),
+                        },
                         w.saturating_sub(crate::output::grid::width(&mark)),
                     );
                     let base = if i == r.table && focused {

@@ -1,0 +1,148 @@
+//! Published documents (DOCX, web pages, PDF) against contracts written by hand: every cell of
+//! every standard table, with its status (read / blank / na), and the source format.
+
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
+
+fn parse_json(path: &str) -> Value {
+    let out = Command::new(env!("CARGO_BIN_EXE_nianbao"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["parse", path, "--json"])
+        .output()
+        .expect("run nianbao");
+    assert!(
+        out.status.success(),
+        "{path}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+fn expected(name: &str) -> Value {
+    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/documents").join(name);
+    serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
+}
+
+/// Compares every cell: a number must be that number with status `read`; `"blank"` / `"na"`
+/// must be null with that status.
+fn compare_tables(path: &str, got: &Value, want: &Value) {
+    let tables = want["tables"].as_object().unwrap();
+    let got_tables = got["tables"].as_array().unwrap();
+    assert_eq!(got_tables.len(), tables.len(), "{path}: number of tables");
+    for (id, rows) in tables {
+        let t = got_tables
+            .iter()
+            .find(|t| t["id"] == *id)
+            .unwrap_or_else(|| panic!("{path}: table {id} missing"));
+        let want_rows = rows.as_array().unwrap();
+        let got_rows = t["rows"].as_array().unwrap();
+        assert_eq!(got_rows.len(), want_rows.len(), "{path}: rows of table {id}");
+        for (ri, (g, w)) in got_rows.iter().zip(want_rows).enumerate() {
+            let label = g["label"].as_str().unwrap_or("");
+            let (gv, gs) = (g["values"].as_array().unwrap(), g["status"].as_array());
+            let gs = gs.unwrap_or_else(|| panic!("{path}: table {id} row {label}: no status"));
+            let w = w.as_array().unwrap();
+            assert_eq!(gv.len(), w.len(), "{path}: table {id} row {ri} {label}");
+            for (ci, want_cell) in w.iter().enumerate() {
+                let at = format!("{path}: table {id} row {ri} {label} column {ci}");
+                match want_cell.as_str() {
+                    Some(status) => {
+                        assert!(gv[ci].is_null(), "{at}: {} is not null", gv[ci]);
+                        assert_eq!(gs[ci], status, "{at}");
+                    }
+                    None => {
+                        assert_eq!(
+                            gv[ci].as_f64(),
+                            want_cell.as_f64(),
+                            "{at}: figure"
+                        );
+                        assert_eq!(gs[ci], "read", "{at}");
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn compare(path: &str, format: &str, want: &Value) -> Value {
+    let got = parse_json(path);
+    for field in ["agency", "year", "title", "template"] {
+        assert_eq!(got[field], want[field], "{path}: {field}");
+    }
+    assert_eq!(got["source"]["format"], format, "{path}: source.format");
+    compare_tables(path, &got, want);
+    // Every check of FORMAT.md §4 that can be assessed holds: the figures are consistent.
+    for c in got["checks"].as_array().unwrap() {
+        assert_ne!(c["ok"], Value::Bool(false), "{path}: {c}");
+    }
+    got
+}
+
+#[test]
+fn filled_docx_template() {
+    let want = expected("示例县统计局-2023.expected.json");
+    let got = compare("tests/documents/示例县统计局-2023.docx", "docx", &want);
+    assert_eq!(got["warnings"], serde_json::json!([]));
+}
+
+#[test]
+fn word_style_web_page_with_navigation_gbk_and_merged_cells() {
+    let want = expected("示例县统计局-2023.expected.json");
+    let got = compare("tests/documents/示例县统计局-2023-word.html", "html", &want);
+    assert_eq!(got["warnings"], serde_json::json!([]));
+    let text: String = got["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["text"].as_str().unwrap_or(""))
+        .collect();
+    for chrome in ["首页", "版权所有", "网站地图", "document.write", "浏览次数"] {
+        assert!(!text.contains(chrome), "navigation left in the text: {chrome}");
+    }
+}
+
+#[test]
+fn libreoffice_web_page_of_the_docx() {
+    let want = expected("示例县统计局-2023.expected.json");
+    compare("tests/documents/示例县统计局-2023.html", "html", &want);
+}
+
+#[path = "common/mod.rs"]
+mod common;
+
+#[test]
+fn one_mixed_corpus_indexes_every_format_and_names_each_bad_file() {
+    let e = common::Env::new();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/documents");
+    let doc = |name: &str| std::fs::read(root.join(name)).unwrap();
+    e.write("示例县统计局/2023.docx", &doc("示例县统计局-2023.docx"));
+    e.write("示例县统计局网页/2023.htm", &doc("示例县统计局-2023-word.html"));
+    e.write("坏文件/不是压缩包.docx", "某某局2023年政府信息公开工作年度报告".as_bytes());
+    e.write("坏文件/空的.html", b"");
+    e.write("坏文件/截断.docx", &doc("示例县统计局-2023.docx")[..5000]);
+    e.write("其他/说明.xlsx", b"PK\x03\x04");
+    let v = e.json(&["index", "--json"]);
+    let failed: Vec<String> = v["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| format!("{} {}", f["path"], f["reason"]))
+        .collect();
+    assert_eq!(failed.len(), 3, "{failed:?}");
+    for (file, why) in [
+        ("不是压缩包.docx", "plain text"),
+        ("空的.html", "empty"),
+        ("截断.docx", "zip"),
+    ] {
+        assert!(
+            failed.iter().any(|f| f.contains(file) && f.contains(why)),
+            "{file}: {failed:?}"
+        );
+    }
+    assert_eq!(v["skipped"], 1, "the .xlsx is skipped and counted");
+    // Both documents are searchable and show their figures.
+    assert_eq!(e.total(&["示例县统计局"]), 2);
+    let shown = e.ok(&["show", "示例县统计局", "2023", "--table", "2-5", "--format", "tsv"]);
+    assert!(shown.contains("1520"), "{shown}");
+}
