@@ -20,7 +20,9 @@ fn parse_json(path: &str) -> Value {
 }
 
 fn expected(name: &str) -> Value {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/documents").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/documents")
+        .join(name);
     serde_json::from_str(&std::fs::read_to_string(p).unwrap()).unwrap()
 }
 
@@ -37,7 +39,11 @@ fn compare_tables(path: &str, got: &Value, want: &Value) {
             .unwrap_or_else(|| panic!("{path}: table {id} missing"));
         let want_rows = rows.as_array().unwrap();
         let got_rows = t["rows"].as_array().unwrap();
-        assert_eq!(got_rows.len(), want_rows.len(), "{path}: rows of table {id}");
+        assert_eq!(
+            got_rows.len(),
+            want_rows.len(),
+            "{path}: rows of table {id}"
+        );
         for (ri, (g, w)) in got_rows.iter().zip(want_rows).enumerate() {
             let label = g["label"].as_str().unwrap_or("");
             let (gv, gs) = (g["values"].as_array().unwrap(), g["status"].as_array());
@@ -52,11 +58,7 @@ fn compare_tables(path: &str, got: &Value, want: &Value) {
                         assert_eq!(gs[ci], status, "{at}");
                     }
                     None => {
-                        assert_eq!(
-                            gv[ci].as_f64(),
-                            want_cell.as_f64(),
-                            "{at}: figure"
-                        );
+                        assert_eq!(gv[ci].as_f64(), want_cell.as_f64(), "{at}: figure");
                         assert_eq!(gs[ci], "read", "{at}");
                     }
                 }
@@ -98,7 +100,10 @@ fn word_style_web_page_with_navigation_gbk_and_merged_cells() {
         .map(|s| s["text"].as_str().unwrap_or(""))
         .collect();
     for chrome in ["首页", "版权所有", "网站地图", "document.write", "浏览次数"] {
-        assert!(!text.contains(chrome), "navigation left in the text: {chrome}");
+        assert!(
+            !text.contains(chrome),
+            "navigation left in the text: {chrome}"
+        );
     }
 }
 
@@ -117,8 +122,14 @@ fn one_mixed_corpus_indexes_every_format_and_names_each_bad_file() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/documents");
     let doc = |name: &str| std::fs::read(root.join(name)).unwrap();
     e.write("示例县统计局/2023.docx", &doc("示例县统计局-2023.docx"));
-    e.write("示例县统计局网页/2023.htm", &doc("示例县统计局-2023-word.html"));
-    e.write("坏文件/不是压缩包.docx", "某某局2023年政府信息公开工作年度报告".as_bytes());
+    e.write(
+        "示例县统计局网页/2023.htm",
+        &doc("示例县统计局-2023-word.html"),
+    );
+    e.write(
+        "坏文件/不是压缩包.docx",
+        "某某局2023年政府信息公开工作年度报告".as_bytes(),
+    );
     e.write("坏文件/空的.html", b"");
     e.write("坏文件/截断.docx", &doc("示例县统计局-2023.docx")[..5000]);
     e.write("其他/说明.xlsx", b"PK\x03\x04");
@@ -140,9 +151,20 @@ fn one_mixed_corpus_indexes_every_format_and_names_each_bad_file() {
             "{file}: {failed:?}"
         );
     }
-    assert_eq!(v["skipped"], 1, "the .xlsx is skipped and counted");
+    assert_eq!(
+        v["skipped"], 2,
+        "corpus/SOURCES.md and the .xlsx are skipped and counted"
+    );
     // Both documents are searchable and show their figures.
     assert_eq!(e.total(&["示例县统计局"]), 2);
-    let shown = e.ok(&["show", "示例县统计局", "2023", "--table", "2-5", "--format", "tsv"]);
+    let shown = e.ok(&[
+        "show",
+        "示例县统计局",
+        "2023",
+        "--table",
+        "2-5",
+        "--format",
+        "tsv",
+    ]);
     assert!(shown.contains("1520"), "{shown}");
 }

@@ -25,7 +25,10 @@ pub fn report(r: &Report, with_sections: bool) -> String {
     );
     let _ = writeln!(out, "  template: {}", r.template);
     if let Some(f) = &r.source.format {
-        let pages = r.source.pages.map_or(String::new(), |p| format!(", {p} pages"));
+        let pages = r
+            .source
+            .pages
+            .map_or(String::new(), |p| format!(", {p} pages"));
         let _ = writeln!(out, "  source:   {f}{pages}");
     }
     let secs: Vec<String> = r

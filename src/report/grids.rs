@@ -109,10 +109,13 @@ fn rows_of(grids: &[Grid]) -> Vec<GRow> {
     out
 }
 
+/// A row's figures and their statuses, as a grid gives them.
+type GridRow = (Vec<Option<Value>>, Vec<CellStatus>);
+
 /// One template table as the grids give it: per template row, the values and statuses, or
 /// `None` where no grid row gives that row.
 struct FromGrid {
-    rows: Vec<Option<(Vec<Option<Value>>, Vec<CellStatus>)>>,
+    rows: Vec<Option<GridRow>>,
     page: Option<u32>,
     notes: Vec<String>,
 }
@@ -190,7 +193,10 @@ fn read_rows(
 
 /// Whether the grid holding table 3's first row has a 小计 column.
 fn has_subtotal(rows: &[GRow]) -> bool {
-    let Some(first) = rows.iter().position(|r| r.full_label(0).contains("本年新收")) else {
+    let Some(first) = rows
+        .iter()
+        .position(|r| r.full_label(0).contains("本年新收"))
+    else {
         return false;
     };
     let g = rows[first].grid;
@@ -255,7 +261,11 @@ pub fn apply(
             id: spec.id.into(),
             title: spec.title.into(),
             columns: spec.columns.iter().map(|c| c.to_string()).collect(),
-            rows: spec.rows.iter().map(|s| empty_row(s, spec.columns.len())).collect(),
+            rows: spec
+                .rows
+                .iter()
+                .map(|s| empty_row(s, spec.columns.len()))
+                .collect(),
             page: None,
         };
         wanted.push((t, got));
@@ -312,12 +322,10 @@ pub fn apply(
             let Some(row) = table.rows.get_mut(ri) else {
                 continue;
             };
-            let disagree = row
-                .values
-                .iter()
-                .zip(&values)
-                .any(|(t, g)| matches!((t, g), (Some(a), Some(b)) if a.as_f64() != b.as_f64())
-                    || matches!((t, g), (Some(_), None)));
+            let disagree = row.values.iter().zip(&values).any(|(t, g)| {
+                matches!((t, g), (Some(a), Some(b)) if a.as_f64() != b.as_f64())
+                    || matches!((t, g), (Some(_), None))
+            });
             if disagree {
                 let show = |v: &[Option<Value>]| {
                     v.iter()
@@ -327,7 +335,11 @@ pub fn apply(
                 };
                 differ.push(format!(
                     "{}: table {} / text {}",
-                    if row.label.is_empty() { "the row" } else { &row.label },
+                    if row.label.is_empty() {
+                        "the row"
+                    } else {
+                        &row.label
+                    },
                     show(&values),
                     show(&row.values)
                 ));
@@ -345,7 +357,8 @@ pub fn apply(
         if complete {
             let (a, b) = (format!("table {id} "), format!("table {id}:"));
             warnings.retain(|w| {
-                !(w.starts_with(&a) || w.starts_with(&b)) || w.contains("(from the document's table)")
+                !(w.starts_with(&a) || w.starts_with(&b))
+                    || w.contains("(from the document's table)")
             });
         }
         if !differ.is_empty() {
@@ -414,7 +427,11 @@ mod tests {
         );
         assert_eq!(
             t.rows[1].values,
-            vec![Some(Value::Int(3)), Some(Value::Int(1)), Some(Value::Int(12))]
+            vec![
+                Some(Value::Int(3)),
+                Some(Value::Int(1)),
+                Some(Value::Int(12))
+            ]
         );
         // Nothing else was in the grids.
         assert!(tables.iter().all(|t| t.id == "2-1"), "{tables:?}");
@@ -439,6 +456,9 @@ mod tests {
         apply(Template::T2021, &[g], &mut tables, &mut w);
         assert_eq!(tables[0].rows[0].values, vec![Some(Value::Int(550))]);
         assert_eq!(w.len(), 1, "{w:?}");
-        assert!(w[0].contains("read differently") && w[0].contains("table 550 / text 55"), "{w:?}");
+        assert!(
+            w[0].contains("read differently") && w[0].contains("table 550 / text 55"),
+            "{w:?}"
+        );
     }
 }

@@ -79,48 +79,46 @@ fn body(xml: &[u8]) -> Result<(String, Vec<Grid>), SourceError> {
         match ev {
             Event::Eof => break,
             Event::Start(e) if e.local_name().as_ref() == b"t" => in_t = true,
-            Event::Start(e) | Event::Empty(e) => {
-                match e.local_name().as_ref() {
-                    b"tbl" => open.push(Table {
-                        grid: Builder::new(),
-                        cell: None,
-                    }),
-                    b"tr" => {
-                        if let Some(t) = open.last_mut() {
-                            t.grid.row();
-                        }
+            Event::Start(e) | Event::Empty(e) => match e.local_name().as_ref() {
+                b"tbl" => open.push(Table {
+                    grid: Builder::new(),
+                    cell: None,
+                }),
+                b"tr" => {
+                    if let Some(t) = open.last_mut() {
+                        t.grid.row();
                     }
-                    b"gridBefore" => {
-                        if let (Some(t), Some(n)) = (open.last_mut(), attr_val(&e)) {
-                            let n: usize = n.parse().unwrap_or(0);
-                            if n > 0 {
-                                t.grid.cell("", 1, n);
-                            }
-                        }
-                    }
-                    b"tc" => {
-                        if let Some(t) = open.last_mut() {
-                            t.cell = Some(Cell {
-                                span: 1,
-                                ..Cell::default()
-                            });
-                        }
-                    }
-                    b"gridSpan" => {
-                        if let Some(c) = open.last_mut().and_then(|t| t.cell.as_mut()) {
-                            c.span = attr_val(&e).and_then(|v| v.parse().ok()).unwrap_or(1);
-                        }
-                    }
-                    b"vMerge" => {
-                        if let Some(c) = open.last_mut().and_then(|t| t.cell.as_mut()) {
-                            c.continues = attr_val(&e).is_none_or(|v| v != "restart");
-                        }
-                    }
-                    b"tab" => sink(&mut text, &mut open).push('\t'),
-                    b"br" | b"cr" => sink(&mut text, &mut open).push('\n'),
-                    _ => {}
                 }
-            }
+                b"gridBefore" => {
+                    if let (Some(t), Some(n)) = (open.last_mut(), attr_val(&e)) {
+                        let n: usize = n.parse().unwrap_or(0);
+                        if n > 0 {
+                            t.grid.cell("", 1, n);
+                        }
+                    }
+                }
+                b"tc" => {
+                    if let Some(t) = open.last_mut() {
+                        t.cell = Some(Cell {
+                            span: 1,
+                            ..Cell::default()
+                        });
+                    }
+                }
+                b"gridSpan" => {
+                    if let Some(c) = open.last_mut().and_then(|t| t.cell.as_mut()) {
+                        c.span = attr_val(&e).and_then(|v| v.parse().ok()).unwrap_or(1);
+                    }
+                }
+                b"vMerge" => {
+                    if let Some(c) = open.last_mut().and_then(|t| t.cell.as_mut()) {
+                        c.continues = attr_val(&e).is_none_or(|v| v != "restart");
+                    }
+                }
+                b"tab" => sink(&mut text, &mut open).push('\t'),
+                b"br" | b"cr" => sink(&mut text, &mut open).push('\n'),
+                _ => {}
+            },
             Event::Text(t) if in_t => {
                 let s = t.decode().map_err(|e| damaged(format!("bad text ({e})")))?;
                 sink(&mut text, &mut open).push_str(&s);
@@ -187,7 +185,6 @@ fn body(xml: &[u8]) -> Result<(String, Vec<Grid>), SourceError> {
     Ok((text, grids))
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -196,8 +193,11 @@ mod tests {
         use std::io::Write;
         let mut out = std::io::Cursor::new(Vec::new());
         let mut z = zip::ZipWriter::new(&mut out);
-        z.start_file("word/document.xml", zip::write::SimpleFileOptions::default())
-            .unwrap();
+        z.start_file(
+            "word/document.xml",
+            zip::write::SimpleFileOptions::default(),
+        )
+        .unwrap();
         z.write_all(document_xml.as_bytes()).unwrap();
         z.finish().unwrap();
         out.into_inner()
@@ -213,7 +213,11 @@ mod tests {
 <w:tr><w:tc><w:tcPr><w:gridSpan w:val="2"/></w:tcPr><w:p><w:r><w:t>总计</w:t></w:r></w:p></w:tc><w:tc><w:p><w:r><w:t>不适用</w:t></w:r></w:p></w:tc></w:tr>
 </w:tbl></w:body></w:document>"#;
         let doc = read(&docx(xml)).unwrap();
-        assert!(doc.text.starts_with("某某局2023年年度报告\n"), "{}", doc.text);
+        assert!(
+            doc.text.starts_with("某某局2023年年度报告\n"),
+            "{}",
+            doc.text
+        );
         let g = &doc.tables[0];
         let t: Vec<Vec<&str>> = g
             .rows

@@ -30,7 +30,12 @@ pub fn clean_cell(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut space = false;
     for c in s.chars() {
-        if c.is_whitespace() || c == '\u{a0}' || c == '\u{3000}' || c == '\u{200b}' || c == '\u{feff}' {
+        if c.is_whitespace()
+            || c == '\u{a0}'
+            || c == '\u{3000}'
+            || c == '\u{200b}'
+            || c == '\u{feff}'
+        {
             space = true;
             continue;
         }
@@ -217,9 +222,19 @@ mod tests {
         assert_eq!(
             texts(&g),
             vec![
-                vec!["三、本年度办理结果", "（三）不予公开", "1.属于国家秘密", "1"],
+                vec![
+                    "三、本年度办理结果",
+                    "（三）不予公开",
+                    "1.属于国家秘密",
+                    "1"
+                ],
                 vec!["^三、本年度办理结果", "^（三）不予公开", "2.其他", ""],
-                vec!["^三、本年度办理结果", "（四）无法提供", "^（四）无法提供", "不适用"],
+                vec![
+                    "^三、本年度办理结果",
+                    "（四）无法提供",
+                    "^（四）无法提供",
+                    "不适用"
+                ],
             ]
         );
         assert_eq!(g.page, Some(3));

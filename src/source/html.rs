@@ -16,9 +16,38 @@ const SKIP: &[&str] = &[
 
 /// Elements that start a new line of text.
 const BLOCKS: &[&str] = &[
-    "p", "div", "br", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "table",
-    "section", "article", "main", "blockquote", "center", "dd", "dt", "dl", "pre", "hr", "caption",
-    "tbody", "thead", "tfoot", "td", "th", "body", "html",
+    "p",
+    "div",
+    "br",
+    "li",
+    "ul",
+    "ol",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "tr",
+    "table",
+    "section",
+    "article",
+    "main",
+    "blockquote",
+    "center",
+    "dd",
+    "dt",
+    "dl",
+    "pre",
+    "hr",
+    "caption",
+    "tbody",
+    "thead",
+    "tfoot",
+    "td",
+    "th",
+    "body",
+    "html",
 ];
 
 /// Nesting deeper than this is read as plain text (no more structure): a guard for the stack.
@@ -86,7 +115,11 @@ fn declared_charset(bytes: &[u8]) -> Option<&'static encoding_rs::Encoding> {
             .map_or(head.len(), |e| i + e);
         if end > i {
             let enc = encoding_rs::Encoding::for_label(&head[i..end])?;
-            return Some(if enc == encoding_rs::GBK { encoding_rs::GB18030 } else { enc });
+            return Some(if enc == encoding_rs::GBK {
+                encoding_rs::GB18030
+            } else {
+                enc
+            });
         }
     }
     None
@@ -125,7 +158,10 @@ fn count_cjk(n: NodeRef<'_, Node>, depth: usize, counts: &mut HashMap<NodeId, us
     let c = match n.value() {
         Node::Text(t) => t.chars().filter(|&c| is_cjk(c)).count(),
         _ if depth > MAX_DEPTH => 0,
-        _ => n.children().map(|ch| count_cjk(ch, depth + 1, counts)).sum(),
+        _ => n
+            .children()
+            .map(|ch| count_cjk(ch, depth + 1, counts))
+            .sum(),
     };
     counts.insert(n.id(), c);
     c
@@ -169,7 +205,8 @@ fn page_title(root: NodeRef<'_, Node>, article: NodeRef<'_, Node>) -> Option<Str
             continue;
         };
         let titled = matches!(e.name(), "h1" | "h2" | "h3")
-            || e.attr("class").is_some_and(|c| c.to_ascii_lowercase().contains("title"));
+            || e.attr("class")
+                .is_some_and(|c| c.to_ascii_lowercase().contains("title"));
         if titled && !inside(d) && d.ancestors().all(|a| !is_chrome(a)) {
             let t = text_of(d);
             if t.contains("年度报告") && t.chars().count() < 80 {
@@ -188,7 +225,10 @@ fn page_title(root: NodeRef<'_, Node>, article: NodeRef<'_, Node>) -> Option<Str
 }
 
 fn has_nested_table(table: NodeRef<'_, Node>) -> bool {
-    table.descendants().skip(1).any(|d| name_of(d) == Some("table"))
+    table
+        .descendants()
+        .skip(1)
+        .any(|d| name_of(d) == Some("table"))
 }
 
 #[derive(Default)]
@@ -298,7 +338,12 @@ fn table_grid(table: NodeRef<'_, Node>) -> Option<Grid> {
             }
             let span = |a: &str| -> usize {
                 e.attr(a)
-                    .map(|v| v.trim().chars().take_while(char::is_ascii_digit).collect::<String>())
+                    .map(|v| {
+                        v.trim()
+                            .chars()
+                            .take_while(char::is_ascii_digit)
+                            .collect::<String>()
+                    })
                     .and_then(|v| v.parse().ok())
                     .unwrap_or(1)
             };
@@ -361,8 +406,14 @@ mod tests {
 <div class="footer">版权所有 主办单位</div></body></html>"#;
         let (gbk, _, _) = encoding_rs::GBK.encode(page);
         let doc = read(&gbk).unwrap();
-        assert!(doc.text.contains("某某局2023年政府信息公开工作年度报告"), "{}", doc.text);
-        assert!(!doc.text.contains("首页") && !doc.text.contains("版权") && !doc.text.contains("var x"));
+        assert!(
+            doc.text.contains("某某局2023年政府信息公开工作年度报告"),
+            "{}",
+            doc.text
+        );
+        assert!(
+            !doc.text.contains("首页") && !doc.text.contains("版权") && !doc.text.contains("var x")
+        );
         assert_eq!(doc.tables.len(), 1);
         let g = &doc.tables[0];
         let row = |i: usize| -> Vec<&str> { g.rows[i].iter().map(|s| s.text.as_str()).collect() };

@@ -100,12 +100,13 @@ pub fn format_of_extension(ext: &str) -> Option<Format> {
         .map(|&(f, _, _)| f)
 }
 
-/// Whether a corpus walk takes this file as a report.
+/// Whether a corpus walk takes this file as a report. Markdown is read when named on the
+/// command line but not walked: a corpus folder's `.md` files are its notes (`SOURCES.md`).
 pub fn is_report_file(path: &std::path::Path) -> bool {
     path.extension()
         .and_then(|e| e.to_str())
         .and_then(format_of_extension)
-        .is_some()
+        .is_some_and(|f| f != Format::Md)
 }
 
 /// Reads a document's bytes. `name` is the file's name (its extension chooses the format, the

@@ -18,7 +18,9 @@ impl Kind {
             Kind::Pdf => "a PDF",
             Kind::Zip => "a zip archive, not a Word document",
             Kind::Ole => "an old Word .doc (or other OLE) file; save it as .docx or PDF",
-            Kind::Html => "a web page (HTML), perhaps a site's error or login page saved in its place",
+            Kind::Html => {
+                "a web page (HTML), perhaps a site's error or login page saved in its place"
+            }
             Kind::Text => "plain text",
             Kind::Binary => "binary data of another kind",
         }
@@ -92,8 +94,14 @@ mod tests {
         assert_eq!(sniff(b"%PDF-1.7\n..."), Kind::Pdf);
         assert_eq!(sniff(b"PK\x03\x04rest"), Kind::Zip);
         assert_eq!(sniff(b"\xEF\xBB\xBF  <!DOCTYPE html><html>"), Kind::Html);
-        assert_eq!(sniff("<html>\n<head><meta charset=gbk>".as_bytes()), Kind::Html);
-        assert_eq!(sniff("某某局2023年政府信息公开工作年度报告".as_bytes()), Kind::Text);
+        assert_eq!(
+            sniff("<html>\n<head><meta charset=gbk>".as_bytes()),
+            Kind::Html
+        );
+        assert_eq!(
+            sniff("某某局2023年政府信息公开工作年度报告".as_bytes()),
+            Kind::Text
+        );
         assert_eq!(sniff(b"\x7fELF\x02\x01\x00\x00"), Kind::Binary);
     }
 }

@@ -17,7 +17,11 @@ pub fn draw(f: &mut Frame, app: &App, r: &ReportState, theme: &Theme, area: Rect
         app,
         theme,
         l.crumbs,
-        &format!("模板 {}{} ", r.report.template, provenance(&r.report.source)),
+        &format!(
+            "模板 {}{} ",
+            r.report.template,
+            provenance(&r.report.source)
+        ),
     );
     outline(f, r, theme, l.outline);
     tables(f, r, theme, l.tables);
