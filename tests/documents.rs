@@ -133,7 +133,9 @@ fn one_mixed_corpus_indexes_every_format_and_names_each_bad_file() {
     e.write("坏文件/空的.html", b"");
     e.write("坏文件/截断.docx", &doc("示例县统计局-2023.docx")[..5000]);
     e.write("其他/说明.xlsx", b"PK\x03\x04");
-    let v = e.json(&["index", "--json"]);
+    let o = e.run(&["index", "--json"]);
+    assert_eq!(o.status.code(), Some(1), "index exits 1 when files failed");
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let failed: Vec<String> = v["failed"]
         .as_array()
         .unwrap()
