@@ -70,6 +70,123 @@ pub enum Command {
     },
     /// Open the browser directly on one agency's report for a year.
     Open { agency: String, year: Option<i32> },
+    /// One table of one agency across its years, side by side, differences marked.
+    Compare(CompareArgs),
+    /// The sum of a table over the selected reports, by year (and place or kind), with metrics.
+    Totals(TotalsArgs),
+    /// The selected reports sorted by a figure or a metric.
+    Rank(RankArgs),
+    /// Export the selected reports' tables as a dataset (one row per cell, or per report).
+    Export(ExportArgs),
+    /// The named metrics with their formulas.
+    Metrics {
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Which reports work across reports (totals, rank, export) reads: the filters of `search`,
+/// figure filters, and where agencies are.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct SelectArgs {
+    /// Words the reports must contain, as in `search`; none: every report.
+    #[arg(value_name = "QUERY")]
+    pub query: Vec<String>,
+    /// Only this agency (Chinese, part of the name, or pinyin).
+    #[arg(long)]
+    pub agency: Option<String>,
+    /// One year (2023) or a range (2021..2024).
+    #[arg(long)]
+    pub year: Option<String>,
+    #[arg(long)]
+    pub template: Option<String>,
+    /// Keep reports that pass: "表3 新收 总计 >= 100", "予以公开率 < 50", "has failed checks",
+    /// "has inferred cells". Repeatable; all must pass.
+    #[arg(long = "where", value_name = "FILTER")]
+    pub filters: Vec<String>,
+    /// A file of `NAME = PROVINCE/CITY/COUNTY` lines for agencies whose name does not say.
+    #[arg(long, value_name = "FILE")]
+    pub places: Option<PathBuf>,
+    /// Rates over fewer cases are flagged and never ranked.
+    #[arg(long, default_value_t = 30.0, value_name = "N")]
+    pub min_cases: f64,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// The agency (Chinese, part of the name, pinyin or initials).
+    pub agency: String,
+    /// The table: 2-1, 2-5, 2-6, 2-8, 2-9, 3 or 4.
+    #[arg(long, default_value = "3")]
+    pub table: String,
+    /// One year or a range (2019..2024).
+    #[arg(long)]
+    pub years: Option<String>,
+    /// In the text view, only this column (default 总计 where the table has one; `all`: every column).
+    #[arg(long)]
+    pub column: Option<String>,
+    /// Also draw bars by year of a figure ("表3 新收 总计") or a metric (予以公开率).
+    #[arg(long, value_name = "FIGURE|METRIC")]
+    pub chart: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct TotalsArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// The table to sum: 2-1, 2-5, 2-6, 2-8, 2-9, 3 or 4.
+    #[arg(long, default_value = "3")]
+    pub table: String,
+    /// Also group by place (province, city, county) or agency kind (kind).
+    #[arg(long, value_name = "province|city|county|kind")]
+    pub by: Option<String>,
+    /// Also draw bars of a metric (予以公开率) or a row's 总计 (新收) per group.
+    #[arg(long, value_name = "METRIC|ROW")]
+    pub chart: Option<String>,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RankArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    /// A figure ("表3 新收 总计") or a metric (予以公开率, or its key: disclosed).
+    #[arg(long, value_name = "FIGURE|METRIC")]
+    pub by: String,
+    /// Least first (default: most first).
+    #[arg(long)]
+    pub asc: bool,
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DatasetFormat {
+    Csv,
+    Jsonl,
+    Xlsx,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub select: SelectArgs,
+    #[arg(long, value_enum, default_value_t = DatasetFormat::Csv)]
+    pub format: DatasetFormat,
+    /// Start CSV files with a byte-order mark, for Excel.
+    #[arg(long)]
+    pub bom: bool,
+    /// One row per report for each table (CSV: one file per table), not one row per cell.
+    #[arg(long)]
+    pub wide: bool,
+    /// Where to write; the data dictionary goes beside it.
+    #[arg(short = 'o', long = "output", value_name = "PATH")]
+    pub output: PathBuf,
 }
 
 /// `nianbao search`'s arguments, handed to the command as they are.

@@ -3,6 +3,7 @@
 //! Data flows one way: [`report`] (decode, parse, check) → [`index`] (schema, tokenizer,
 //! indexing, queries) → `tui` and [`commands`]; [`output`] formats for both.
 
+pub mod analysis;
 pub mod cli;
 pub mod commands;
 pub mod index;

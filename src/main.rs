@@ -86,6 +86,11 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
             &mut out,
             &mut err,
         ),
+        Some(Command::Compare(args)) => commands::compare::run(config, &args, &mut out, &mut err),
+        Some(Command::Totals(args)) => commands::totals::run(config, &args, &mut out, &mut err),
+        Some(Command::Rank(args)) => commands::rank::run(config, &args, &mut out, &mut err),
+        Some(Command::Export(args)) => commands::export::run(config, &args, &mut out, &mut err),
+        Some(Command::Metrics { json }) => commands::metrics::run(json, &mut out),
         None => browse(config, None),
         Some(Command::Open { agency, year }) => {
             // An ambiguous name is settled here, on the command line, not in the browser.

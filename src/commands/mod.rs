@@ -2,11 +2,17 @@
 
 pub mod agencies;
 pub mod check;
+pub mod compare;
+pub mod export;
 pub mod index;
+pub mod metrics;
 pub mod open;
 pub mod parse;
+pub mod rank;
 pub mod search;
+pub mod select;
 pub mod show;
+pub mod totals;
 
 use crate::cli::Config;
 use crate::index::{self as idx, Index, Progress};

@@ -12,6 +12,7 @@ mod collect;
 pub mod folder;
 pub mod query;
 pub mod schema;
+mod stored;
 pub mod tokenizer;
 
 use crate::report::{Report, Template};
@@ -21,6 +22,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use build::{build, open_or_build};
+pub use stored::StoredReport;
 
 /// Everything that can go wrong in the index layer.
 #[derive(Debug, thiserror::Error)]
@@ -320,6 +322,15 @@ impl Index {
     /// The full parsed report (sections, tables, checks, text) as it was indexed.
     pub fn report(&self, path: &str) -> Result<Report, IndexError> {
         query::load_report(self, path)
+    }
+
+    /// The stored tables of every report whose path `want` accepts (no text, sections or
+    /// checks), read in one pass over the store: for totals, rankings and export.
+    pub fn stored_reports(
+        &self,
+        want: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<StoredReport>, IndexError> {
+        stored::stored_reports(self, want)
     }
 
     pub fn num_reports(&self) -> usize {

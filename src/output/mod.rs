@@ -1,5 +1,7 @@
 //! Turning reports and tables into text for people and programs; nothing here reads or searches.
 
+pub mod across;
+pub mod dataset;
 pub mod export;
 pub mod grid;
 pub mod sanitize;

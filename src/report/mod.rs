@@ -5,6 +5,7 @@ pub mod decode;
 mod grids;
 mod keyed;
 mod meta;
+pub mod metrics;
 pub mod model;
 pub mod normalize;
 pub mod place;

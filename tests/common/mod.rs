@@ -2,6 +2,8 @@
 //! fixtures in a tempdir, and the nianbao binary run with --corpus/--index pointing into it.
 #![allow(dead_code)]
 
+pub mod synth;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

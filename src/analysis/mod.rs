@@ -1,0 +1,153 @@
+//! Work across reports: the reports a query selects, with place and kind, then totals, metrics,
+//! rankings, comparisons across years and figure filters. Reads reports through the index's
+//! public face only.
+
+pub mod compare;
+pub mod figure;
+pub mod rank;
+pub mod totals;
+
+use crate::index::{Index, IndexError, Query};
+use crate::report::checks;
+use crate::report::place::{self, Kind, Place, PlaceMap};
+use crate::report::{CellStatus, Source, Table, Template};
+use std::collections::HashSet;
+
+pub use figure::{Condition, FigureRef, Filter};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AnalysisError {
+    #[error(transparent)]
+    Index(#[from] IndexError),
+    #[error("{0}")]
+    Figure(String),
+}
+
+/// One selected report, with what work across reports needs and nothing else.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub path: String,
+    pub agency: String,
+    pub year: Option<i32>,
+    pub template: Template,
+    pub place: Place,
+    pub kind: Kind,
+    /// blake3 of the file, hex, as the index recorded it.
+    pub hash: String,
+    pub source: Source,
+    pub tables: Vec<Table>,
+    /// Arithmetic rules of FORMAT.md §4 that fail on this report.
+    pub failed_checks: usize,
+}
+
+impl Entry {
+    pub fn table(&self, id: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.id == id)
+    }
+
+    /// Whether any cell's status is `inferred` (split from a run of digits, or a label matched
+    /// despite a slip).
+    pub fn has_inferred(&self) -> bool {
+        self.tables.iter().any(|t| {
+            t.rows
+                .iter()
+                .any(|r| r.status.contains(&CellStatus::Inferred))
+        })
+    }
+}
+
+/// What to select: the query (text and the filters of `search`) and the figure filters.
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub query: Query,
+    pub filters: Vec<Filter>,
+    pub places: PlaceMap,
+}
+
+/// The selected reports, sorted by agency, year and path, and how many the figure filters
+/// left out.
+#[derive(Debug, Clone, Default)]
+pub struct Selected {
+    pub entries: Vec<Entry>,
+    /// Reports the query matched that the figure filters left out.
+    pub filtered_out: usize,
+}
+
+/// The reports `sel` selects.
+pub fn select(index: &Index, sel: &Selection) -> Result<Selected, AnalysisError> {
+    let q = &sel.query;
+    let paths: HashSet<String> = if q.text.trim().is_empty() {
+        index
+            .reports()
+            .into_iter()
+            .filter(|r| q.agencies.is_empty() || q.agencies.contains(&r.agency))
+            .filter(|r| match (q.years, r.year) {
+                (None, _) => true,
+                (Some((lo, hi)), Some(y)) => y >= lo && y <= hi,
+                (Some(_), None) => false,
+            })
+            .filter(|r| q.template.is_none_or(|t| t == r.template))
+            .map(|r| r.path)
+            .collect()
+    } else {
+        let mut all = q.clone();
+        all.limit = index.num_reports().max(1);
+        all.offset = 0;
+        index
+            .search(&all)?
+            .hits
+            .into_iter()
+            .map(|h| h.path)
+            .collect()
+    };
+    // The agency as the index lists it (the one `--agency` and the browser use).
+    let agency_of: std::collections::HashMap<String, String> = index
+        .reports()
+        .into_iter()
+        .filter(|r| paths.contains(&r.path))
+        .map(|r| (r.path, r.agency))
+        .collect();
+    let stored = index.stored_reports(&|p| paths.contains(p))?;
+    let mut entries: Vec<Entry> = stored
+        .into_iter()
+        .map(|s| {
+            let mut r = s.report;
+            if let Some(a) = agency_of.get(&r.path) {
+                r.agency = Some(a.clone());
+            }
+            entry(r, s.hash, &sel.places)
+        })
+        .collect();
+    entries.sort_by(|a, b| (&a.agency, a.year, &a.path).cmp(&(&b.agency, b.year, &b.path)));
+    let before = entries.len();
+    entries.retain(|e| sel.filters.iter().all(|f| f.accepts(e)));
+    Ok(Selected {
+        filtered_out: before - entries.len(),
+        entries,
+    })
+}
+
+/// An [`Entry`] from a report's stored contract.
+pub fn entry(r: crate::report::Report, hash: String, places: &PlaceMap) -> Entry {
+    let agency = r.agency.clone().unwrap_or_default();
+    let failed_checks = checks::run(r.template, &r.tables)
+        .iter()
+        .filter(|c| c.ok == Some(false))
+        .count();
+    Entry {
+        place: if places.is_empty() {
+            place::from_name(&agency)
+        } else {
+            places.place(&agency)
+        },
+        kind: place::kind(&agency),
+        agency,
+        path: r.path,
+        year: r.year,
+        template: r.template,
+        hash,
+        source: r.source,
+        tables: r.tables,
+        failed_checks,
+    }
+}
