@@ -301,3 +301,131 @@ fn no_control_sequence_of_a_report_reaches_the_terminal_from_any_command() {
     }
     assert!(saw_payload_text, "the hostile report was never printed");
 }
+
+#[test]
+fn the_browser_shows_a_search_error_instead_of_the_previous_hits() {
+    use nianbao::tui::backend::{Backend, MemoryBackend};
+    use nianbao::tui::events::AppEvent;
+    use nianbao::tui::state::{App, Effect};
+    use nianbao::tui::worker::EngineMsg;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let r =
+        nianbao::report::parse_file(&root.join("corpus/中卫市工业和信息化局/2024.txt")).unwrap();
+    let backend: std::sync::Arc<dyn Backend> = std::sync::Arc::new(MemoryBackend::new(vec![r]));
+    let mut app = App::new((80, 24), false, "corpus");
+    app.request_search();
+    app.handle(AppEvent::Engine(EngineMsg::Ready(backend.clone())));
+    // Runs the pending search with `answer` (None: the engine's own answer).
+    let run = |app: &mut App, answer: Option<Result<_, String>>| {
+        let mut ran = false;
+        for e in std::mem::take(&mut app.effects) {
+            if let Effect::Search(req) = e {
+                let results = answer.clone().unwrap_or_else(|| {
+                    backend
+                        .search(&req.text, &req.filters, req.limit)
+                        .map_err(|e| e.to_string())
+                });
+                app.handle(AppEvent::Engine(EngineMsg::Results {
+                    generation: req.generation,
+                    results,
+                }));
+                ran = true;
+            }
+        }
+        assert!(ran, "no search was asked for");
+    };
+    run(&mut app, None);
+    assert!(app.search.results.as_ref().is_some_and(|r| r.total > 0));
+    // The next search (as if typed) fails inside the engine.
+    app.request_search();
+    run(
+        &mut app,
+        Some(Err("a search crashed inside the index".into())),
+    );
+    assert!(
+        app.search.results.is_none(),
+        "stale hits kept under an error"
+    );
+    assert_eq!(
+        app.search.error.as_deref(),
+        Some("a search crashed inside the index")
+    );
+}
+
+/// Bit rot: `n` random bytes written into `file`, its size and modification time kept (what a
+/// bad disk or a bad restore leaves: nothing cheaper than a checksum notices).
+fn rot(file: &Path, n: usize, seed: u64) {
+    let meta = std::fs::metadata(file).unwrap();
+    let mut b = std::fs::read(file).unwrap();
+    let mut x = seed;
+    for _ in 0..n {
+        x = x
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        let at = (x >> 33) as usize % b.len();
+        b[at] = (x >> 17) as u8;
+    }
+    std::fs::write(file, &b).unwrap();
+    let f = std::fs::File::options().write(true).open(file).unwrap();
+    f.set_modified(meta.modified().unwrap()).unwrap();
+}
+
+#[test]
+fn random_bytes_in_any_segment_file_never_panic_and_index_rebuilds() {
+    let e = Env::new();
+    e.ok(&["index"]);
+    let want = e.total(&["行政复议"]);
+    let queries = [
+        "行政复议",
+        "\"政府信息公开 工作\"",
+        "公开 -中卫",
+        "2024年",
+        "交易",
+    ];
+    for (round, ext) in ["fast", "term", "pos", "idx", "store", "fieldnorm"]
+        .iter()
+        .enumerate()
+    {
+        let files: Vec<PathBuf> = std::fs::read_dir(e.index())
+            .unwrap()
+            .flatten()
+            .map(|d| d.path())
+            .filter(|p| p.extension().is_some_and(|x| x == *ext))
+            .collect();
+        assert!(!files.is_empty(), "no .{ext} file");
+        // `index` reads every segment (checksums), even when names, sizes and times are as they
+        // were: the damage is found and the index rebuilt.
+        for f in &files {
+            rot(f, 32, round as u64 + 1);
+        }
+        let o = e.run(&["index", "--json"]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(v["rebuilt"].is_string(), ".{ext}: damage not found: {v}");
+        // Read commands on a rotten index: an answer or a clear message, never a crash.
+        let files: Vec<PathBuf> = std::fs::read_dir(e.index())
+            .unwrap()
+            .flatten()
+            .map(|d| d.path())
+            .filter(|p| p.extension().is_some_and(|x| x == *ext))
+            .collect();
+        for f in &files {
+            rot(f, 32, round as u64 + 100);
+        }
+        let mut runs: Vec<Vec<&str>> = queries.iter().map(|q| vec!["search", q]).collect();
+        runs.push(vec!["show", "中卫市工业和信息化局", "2024"]);
+        runs.push(vec!["agencies"]);
+        runs.push(vec!["check"]);
+        for args in &runs {
+            let o = e.run(args);
+            let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+            no_panic(&args, &o);
+            if !o.status.success() && o.status.code() != Some(1) {
+                let err = String::from_utf8_lossy(&o.stderr);
+                assert!(err.contains("damaged"), ".{ext} {args:?}: {err}");
+            }
+        }
+        e.ok(&["index"]);
+        assert_eq!(e.total(&["行政复议"]), want);
+    }
+}

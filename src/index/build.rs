@@ -131,6 +131,18 @@ pub(crate) fn health(dir: &Path, verify: bool) -> Result<Health, Result<String, 
     Ok(Health::Sound { index, complete })
 }
 
+/// The error for a tantivy call that panicked on the index's files: damage that the checksum
+/// pass at open did not see (the files were verified before and their names, sizes and times
+/// have not changed: bit rot, a bad restore). The record of that pass is dropped, so the next
+/// open reads every file again, finds the damage and rebuilds.
+pub(crate) fn crashed(dir: &Path, what: &str) -> IndexError {
+    let _ = std::fs::remove_file(dir.join(VERIFIED_FILE));
+    IndexError::Damaged {
+        dir: dir.to_path_buf(),
+        reason: format!("{what}; the next command checks it and rebuilds it"),
+    }
+}
+
 /// Runs a tantivy call that may panic on damaged files, turning the panic into an `Err`.
 pub(crate) fn guard<T>(f: impl FnOnce() -> T) -> std::thread::Result<T> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
@@ -392,7 +404,8 @@ pub fn build(
         writer.delete_all_documents()?;
         HashMap::new()
     } else {
-        let mut k = known_files(&index)?;
+        let mut k = guard(|| known_files(&index))
+            .map_err(|_| crashed(index_dir, "listing the indexed files crashed"))??;
         for (key, (size, mtime, hash)) in &old_recorded {
             if let Some(e) = k.get_mut(key).filter(|e| e.hash == *hash) {
                 (e.size, e.mtime, e.recorded) = (*size, *mtime, true);

@@ -276,12 +276,22 @@ impl Index {
     /// Opens an existing index, checking its format version and file checksums.
     /// A damaged or outdated index gives [`IndexError::Damaged`]; [`open_or_build`] repairs it.
     pub fn open(index_dir: &Path) -> Result<Index, IndexError> {
-        query::open(index_dir)
+        // Loading the catalog reads every segment's fast fields: damage there panics inside
+        // tantivy, which must not take the program down.
+        match build::guard(|| query::open(index_dir)) {
+            Err(_) => Err(build::crashed(index_dir, "opening it crashed")),
+            // The files passed the checks of `health`: what tantivy cannot read now is damage.
+            Ok(Err(IndexError::Tantivy(m))) => Err(build::crashed(
+                index_dir,
+                &format!("reading its catalog failed ({m})"),
+            )),
+            Ok(r) => r,
+        }
     }
 
     /// The same index, seeing the latest commit.
     pub fn reload(&self) -> Result<Index, IndexError> {
-        query::open(&self.inner.dir)
+        Index::open(&self.inner.dir)
     }
 
     pub fn dir(&self) -> &Path {
@@ -290,7 +300,8 @@ impl Index {
 
     /// Runs a query. Never panics, whatever the query or the state of the files.
     pub fn search(&self, q: &Query) -> Result<SearchResults, IndexError> {
-        query::search(self, q)
+        build::guard(|| query::search(self, q))
+            .map_err(|_| build::crashed(self.dir(), "a search crashed inside the index"))?
     }
 
     /// Every agency, sorted by name, with its years.
@@ -321,7 +332,8 @@ impl Index {
 
     /// The full parsed report (sections, tables, checks, text) as it was indexed.
     pub fn report(&self, path: &str) -> Result<Report, IndexError> {
-        query::load_report(self, path)
+        build::guard(|| query::load_report(self, path))
+            .map_err(|_| build::crashed(self.dir(), "reading a stored report crashed"))?
     }
 
     /// The stored tables of every report whose path `want` accepts (no text, sections or

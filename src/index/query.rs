@@ -421,8 +421,7 @@ pub(super) fn tantivy_query(
     Box::new(BooleanQuery::new(parts))
 }
 
-const SEARCH_CRASHED: &str =
-    "a search crashed inside the index; rebuild it with `nianbao index --rebuild`";
+const SEARCH_CRASHED: &str = "a search failed inside the index";
 
 /// Runs a tantivy call that can panic on a damaged segment (a phrase query over corrupt
 /// positions). The checksums at open should have caught the damage; this is the last line of
@@ -433,11 +432,9 @@ fn guarded<T>(
     f: impl FnOnce() -> tantivy::Result<T>,
 ) -> Result<T, IndexError> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
-        .map_err(|_| IndexError::Damaged {
-            dir: dir.to_path_buf(),
-            reason: reason.to_string(),
-        })?
-        .map_err(terr)
+        .map_err(|_| super::build::crashed(dir, reason))?
+        // The query is sound (built here): an error reading the files is damage too.
+        .map_err(|e| super::build::crashed(dir, &format!("{reason} ({e})")))
 }
 
 pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexError> {
@@ -781,17 +778,18 @@ pub(crate) fn load_report(index: &Index, path: &str) -> Result<Report, IndexErro
         Term::from_field_text(inner.fields.path, path),
         IndexRecordOption::Basic,
     );
-    let top = inner
-        .searcher
-        .search(
+    let top = guarded(&inner.dir, "looking a report up failed", || {
+        inner.searcher.search(
             &q,
             &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
         )
-        .map_err(terr)?;
+    })?;
     let Some((_, addr)) = top.first() else {
         return Err(IndexError::NoSuchReport(path.to_string()));
     };
-    let doc: TantivyDocument = inner.searcher.doc(*addr).map_err(terr)?;
+    let doc: TantivyDocument = guarded(&inner.dir, "reading a stored report failed", || {
+        inner.searcher.doc(*addr)
+    })?;
     let stored: Report = serde_json::from_str(text_of(&doc, inner.fields.json))
         .map_err(|e| IndexError::Tantivy(format!("stored report for {path}: {e}")))?;
     Ok(crate::report::restore(

@@ -252,7 +252,13 @@ impl App {
                         self.search.results = Some(r);
                         self.search.more = false;
                     }
-                    Err(e) => self.search.error = Some(e),
+                    Err(e) => {
+                        // Never the previous query's hits under this query's error.
+                        self.search.error = Some(e);
+                        self.search.results = None;
+                        self.search.selected = 0;
+                        self.search.more = false;
+                    }
                 }
             }
         }

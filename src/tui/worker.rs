@@ -155,9 +155,13 @@ fn run(
                 Cmd::Swap(b) => backend = b,
             }
         }
-        let results = backend
-            .search(&req.text, &req.filters, req.limit)
-            .map_err(|e| format!("{e:#}"));
+        // A panic in an engine must not end this thread (every later search would go
+        // unanswered and the screen keep the last hits): it is this search's error.
+        let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            backend.search(&req.text, &req.filters, req.limit)
+        }))
+        .unwrap_or_else(|_| Err(anyhow::anyhow!("the search crashed; run `nianbao index`")))
+        .map_err(|e| format!("{e:#}"));
         sink(EngineMsg::Results {
             generation: req.generation,
             results,
