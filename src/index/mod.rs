@@ -332,8 +332,22 @@ impl Index {
 
     /// The full parsed report (sections, tables, checks, text) as it was indexed.
     pub fn report(&self, path: &str) -> Result<Report, IndexError> {
-        build::guard(|| query::load_report(self, path))
-            .map_err(|_| build::crashed(self.dir(), "reading a stored report crashed"))?
+        match build::guard(|| query::load_report(self, path)) {
+            Err(_) => Err(build::crashed(
+                self.dir(),
+                "reading a stored report crashed",
+            )),
+            // Listed in the catalog yet not found by its path: the term dictionary is damaged.
+            Ok(Err(IndexError::NoSuchReport(p)))
+                if self.inner.reports.iter().any(|r| r.path == p) =>
+            {
+                Err(build::crashed(
+                    self.dir(),
+                    &format!("{p} is listed in it but cannot be looked up"),
+                ))
+            }
+            Ok(r) => r,
+        }
     }
 
     /// The stored tables of every report whose path `want` accepts (no text, sections or
