@@ -76,7 +76,7 @@ impl H {
                     }
                     Effect::Copy { text, what } => {
                         self.copies.push(text);
-                        self.app.status = Some(copy_status(&what, "OSC 52"));
+                        self.app.status = Some(copy_status(self.app.lang, &what, "OSC 52"));
                     }
                 }
             }
@@ -167,10 +167,10 @@ fn search_screen_lists_every_report_then_narrows_as_you_type() {
 fn the_real_cursor_sits_in_the_query_line_after_chinese_text() {
     let mut t = H::new(80, 24);
     t.keys("公开q");
-    // "搜索› " is 6 cells wide; 公开 is 4 and q is 1.
-    assert_eq!(t.cursor(), (11, 1));
+    // "search› " is 8 cells wide; 公开 is 4 and q is 1.
+    assert_eq!(t.cursor(), (13, 1));
     t.key(KeyCode::Left);
-    assert_eq!(t.cursor(), (10, 1));
+    assert_eq!(t.cursor(), (12, 1));
     assert!(!t.app.quit, "q typed in the query must not quit");
     assert_eq!(t.app.search.input.text, "公开q");
 }
@@ -414,11 +414,11 @@ fn table_view_grid_selection_copy_and_failed_cells() {
             .as_deref()
             .unwrap()
             .starts_with("copied 3×3 cells as TSV"));
-        t.keys("f").keys("y");
+        t.keys("c").keys("y");
         assert_eq!(t.copies.last().unwrap(), "44,15,3\n4,1,0\n15,6,2\n");
-        t.keys("ff").keys("y");
+        t.keys("cc").keys("y");
         assert_eq!(t.copies.last().unwrap(), "[[44,15,3],[4,1,0],[15,6,2]]");
-        t.keys("fY");
+        t.keys("cY");
         assert!(t.copies.last().unwrap().starts_with("\t自然人\t商业企业"));
         // Esc clears the selection first, then goes back to the report.
         t.key(KeyCode::Esc);
@@ -780,7 +780,7 @@ fn help_stops_at_its_end_and_shows_where_it_is() {
     let Some(nianbao::tui::state::Overlay::Help { scroll, ctx }) = &t.app.overlay else {
         panic!()
     };
-    let items = nianbao::tui::keys::help(*ctx);
+    let items = nianbao::tui::keys::help_lines(*ctx, t.app.lang);
     let (_, shown, max) =
         nianbao::tui::layout::help(ratatui::layout::Rect::new(0, 0, 80, 12), &items);
     assert_eq!(*scroll, max, "stops at the end");
@@ -813,4 +813,105 @@ fn a_failed_engine_does_not_say_searching() {
     term.draw(|f| views::draw(f, &app)).unwrap();
     let s = plain(term.backend());
     assert!(!s.contains("searching"), "{s}");
+}
+
+#[test]
+fn help_in_chinese_and_english_explains_the_query_syntax_and_the_marks() {
+    use nianbao::tui::i18n::Lang;
+    for (lang, name) in [(Lang::En, "en"), (Lang::Zh, "zh")] {
+        let mut t = H::new(100, 40);
+        t.app.lang = lang;
+        t.key(KeyCode::Esc).keys("?");
+        let s = t.screen();
+        insta::assert_snapshot!(format!("help_results_{name}_100x40"), s);
+        assert!(s.contains("\"") && s.contains("-"), "{s}");
+        t.key(KeyCode::Esc);
+        open_table3(&mut t);
+        t.keys("?");
+        let s = t.screen();
+        insta::assert_snapshot!(format!("help_table_{name}_100x40"), s);
+        for mark in ["!", "~", "?", "·", "✗N"] {
+            assert!(
+                s.contains(&format!(" {mark} ")),
+                "{mark} not explained:\n{s}"
+            );
+        }
+    }
+}
+
+#[test]
+fn chinese_screens_name_the_free_template_feizhuban() {
+    use nianbao::tui::i18n::Lang;
+    let mut t = H::new(100, 30);
+    t.app.lang = Lang::Zh;
+    t.key(KeyCode::Tab).key(KeyCode::BackTab);
+    let s = t.screen();
+    assert!(s.contains("非模板") && !s.contains("free"), "{s}");
+    assert!(s.contains("筛选") && s.contains("机构"), "{s}");
+}
+
+#[test]
+fn text_boxes_edit_like_a_shell_prompt() {
+    let mut t = H::new(80, 24);
+    let ctrl = KeyModifiers::CONTROL;
+    let alt = KeyModifiers::ALT;
+    t.keys("行政 复议 结果");
+    t.key_mod(KeyCode::Char('w'), ctrl);
+    assert_eq!(t.app.search.input.text, "行政 复议 ");
+    t.key_mod(KeyCode::Char('a'), ctrl).keys("x");
+    assert_eq!(t.app.search.input.text, "x行政 复议 ");
+    t.key_mod(KeyCode::Char('f'), alt);
+    t.key_mod(KeyCode::Char('k'), ctrl);
+    assert_eq!(t.app.search.input.text, "x行政");
+    t.key_mod(KeyCode::Char('b'), alt);
+    t.key_mod(KeyCode::Char('e'), ctrl);
+    t.key_mod(KeyCode::Char('h'), ctrl);
+    assert_eq!(t.app.search.input.text, "x行");
+    t.key_mod(KeyCode::Char('u'), ctrl);
+    assert_eq!(t.app.search.input.text, "");
+    // The same keys in the go-to prompt.
+    t.key_mod(KeyCode::Char('g'), ctrl).keys("zhongwei 2024");
+    t.key_mod(KeyCode::Char('w'), ctrl);
+    let Some(nianbao::tui::state::Overlay::Goto(g)) = &t.app.overlay else {
+        panic!()
+    };
+    assert_eq!(g.input.text, "zhongwei ");
+}
+
+#[test]
+fn queries_are_recalled_with_ctrl_p_and_up_in_an_empty_query() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("history.json");
+    let mut t = H::new(80, 24);
+    t.app.history = nianbao::tui::history::History::load(Some(file.clone()));
+    t.keys("依申请公开").key(KeyCode::Enter).key(KeyCode::Esc);
+    t.key(KeyCode::Esc).keys("/");
+    for _ in 0.."依申请公开".chars().count() {
+        t.key(KeyCode::Backspace);
+    }
+    t.keys("行政复议").key(KeyCode::Enter).key(KeyCode::Esc);
+    // A new session reads what the last one saved.
+    let mut t = H::new(80, 24);
+    t.app.history = nianbao::tui::history::History::load(Some(file));
+    assert_eq!(t.app.history.queries, vec!["依申请公开", "行政复议"]);
+    t.key(KeyCode::Up);
+    assert_eq!(t.app.search.input.text, "行政复议");
+    t.key_mod(KeyCode::Char('p'), KeyModifiers::CONTROL);
+    assert_eq!(t.app.search.input.text, "依申请公开");
+    t.key_mod(KeyCode::Char('n'), KeyModifiers::CONTROL);
+    assert_eq!(t.app.search.input.text, "行政复议");
+    t.key_mod(KeyCode::Char('n'), KeyModifiers::CONTROL);
+    assert_eq!(
+        t.app.search.input.text, "",
+        "past the newest: what was typed"
+    );
+    // In a query that is not empty, ↑ moves through the hits.
+    t.keys("公开").key(KeyCode::Down).key(KeyCode::Up);
+    assert_eq!(t.app.search.input.text, "公开");
+    // Go-to lists the agencies opened last first.
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL);
+    let (cands, _) = t.app.goto_candidates("");
+    assert!(!cands.is_empty());
+    let last = t.app.history.reports.last().unwrap().agency.clone();
+    assert_eq!(cands[0], last);
 }

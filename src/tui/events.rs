@@ -100,42 +100,63 @@ impl App {
         }
     }
 
+    /// A printable key in a text box: typed. Editing keys are actions of the key table.
     fn edit(&mut self, k: KeyEvent) {
         let Some(input) = self.text_input() else {
             return;
         };
-        let changed = match k.code {
-            KeyCode::Char(c)
-                if !k
-                    .modifiers
-                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        if let KeyCode::Char(c) = k.code {
+            if !k
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT)
             {
                 input.insert(c);
-                true
+                self.after_edit();
             }
-            KeyCode::Backspace => input.backspace(),
-            KeyCode::Delete => input.delete(),
-            KeyCode::Left => {
-                input.left();
-                false
-            }
-            KeyCode::Right => {
-                input.right();
-                false
-            }
-            KeyCode::Home => {
+        }
+    }
+
+    /// The shell-prompt editing keys of every text box. `true` when `a` was one of them.
+    fn act_text(&mut self, a: Action) -> bool {
+        let Some(input) = self.text_input() else {
+            return false;
+        };
+        let changed = match a {
+            Action::LineStart => {
                 input.home();
                 false
             }
-            KeyCode::End => {
+            Action::LineEnd => {
                 input.end();
                 false
             }
-            _ => false,
+            Action::CharLeft => {
+                input.left();
+                false
+            }
+            Action::CharRight => {
+                input.right();
+                false
+            }
+            Action::WordLeft => {
+                input.word_left();
+                false
+            }
+            Action::WordRight => {
+                input.word_right();
+                false
+            }
+            Action::DeleteBack => input.backspace(),
+            Action::DeleteForward => input.delete(),
+            Action::KillWord => input.kill_word(),
+            Action::KillStart => input.kill_start(),
+            Action::KillEnd => input.kill_end(),
+            _ => return false,
         };
         if changed {
             self.after_edit();
         }
+        true
     }
 
     fn after_edit(&mut self) {
@@ -145,8 +166,46 @@ impl App {
                 g.cursor = 0;
                 g.error = None;
             }
-            _ => self.request_search(),
+            _ => {
+                // Typing ends a recall: the text is the user's own again.
+                self.recall = None;
+                self.request_search()
+            }
         }
+    }
+
+    /// Ctrl-P (or ↑ in an empty query): the query before the one shown.
+    fn history_prev(&mut self) {
+        let n = self.history.queries.len();
+        let text = self.search.input.text.clone();
+        let pos = match &self.recall {
+            Some((p, _)) => p.checked_sub(1),
+            // The newest entry may be what is typed already.
+            None if self.history.queries.last() == Some(&text) => n.checked_sub(2),
+            None => n.checked_sub(1),
+        };
+        let Some(pos) = pos else {
+            self.status = Some(self.lang.t().no_earlier_query.into());
+            return;
+        };
+        let draft = self.recall.take().map_or(text, |r| r.1);
+        self.search.input = TextInput::new(&self.history.queries[pos]);
+        self.recall = Some((pos, draft));
+        self.request_search();
+    }
+
+    /// Ctrl-N: the query after the one shown; past the newest, what was typed before.
+    fn history_next(&mut self) {
+        let Some((pos, draft)) = self.recall.take() else {
+            return;
+        };
+        if pos + 1 < self.history.queries.len() {
+            self.search.input = TextInput::new(&self.history.queries[pos + 1]);
+            self.recall = Some((pos + 1, draft));
+        } else {
+            self.search.input = TextInput::new(&draft);
+        }
+        self.request_search();
     }
 
     /// Sends the query and filters to the worker under a new generation.
@@ -211,7 +270,12 @@ impl App {
             EngineMsg::Updated(r) => {
                 self.updating = None;
                 match r {
-                    Ok(true) => self.status = Some("index updated from the corpus".into()),
+                    Ok(true) => {
+                        self.status = Some(match self.lang {
+                            crate::tui::i18n::Lang::Zh => "索引已按语料更新".into(),
+                            crate::tui::i18n::Lang::En => "index updated from the corpus".into(),
+                        })
+                    }
                     Ok(false) => {}
                     Err(e) => self.status = Some(format!("index not updated: {e}")),
                 }
@@ -280,6 +344,9 @@ impl App {
 
     fn act(&mut self, a: Action) {
         let ctx = self.ctx();
+        if ctx.types_text() && self.act_text(a) {
+            return;
+        }
         match a {
             Action::ForceQuit | Action::Quit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help { ctx, scroll: 0 }),
@@ -319,9 +386,10 @@ impl App {
                 Ctx::Table => self.act_table(a),
                 Ctx::Help => {
                     let area = self.area();
+                    let lang = self.lang;
                     if let Some(Overlay::Help { scroll, ctx }) = &mut self.overlay {
                         // The help stops at its end: the last line stays at the bottom.
-                        let (_, shown, max) = layout::help(area, &keys::help(*ctx));
+                        let (_, shown, max) = layout::help(area, &keys::help_lines(*ctx, lang));
                         let page = shown.saturating_sub(1).max(1);
                         *scroll = match a {
                             Action::Down => *scroll + 1,
@@ -333,7 +401,7 @@ impl App {
                         .min(max);
                     }
                 }
-                Ctx::Global => {}
+                Ctx::Global | Ctx::TextBox => {}
             },
         }
     }
@@ -364,7 +432,16 @@ impl App {
 
     fn act_search(&mut self, a: Action) {
         let page = layout::hits_per_page(self.area()) as isize;
+        let in_query = self.ctx() == Ctx::Query;
+        let recalling = self.recall.is_some();
         match a {
+            Action::HistoryPrev => self.history_prev(),
+            Action::HistoryNext => self.history_next(),
+            // ↑ in an empty query (or while recalling) walks the history, as in a shell.
+            Action::Up if in_query && (recalling || self.search.input.text.trim().is_empty()) => {
+                self.history_prev()
+            }
+            Action::Down if in_query && recalling => self.history_next(),
             Action::Down => self.move_hit(1),
             Action::Up => self.move_hit(-1),
             Action::PageDown => self.move_hit(page),
@@ -397,10 +474,25 @@ impl App {
         let mut report = backend.report(path).map_err(|e| format!("{e:#}"))?;
         // `cells` is not part of the stored contract: recompute the checks to mark cells.
         report.checks = crate::report::checks::run(report.template, &report.tables);
+        self.history.add_query(query);
+        self.history.add_report(crate::tui::history::Place {
+            path: path.to_string(),
+            agency: report.agency.clone().unwrap_or_default(),
+            year: report.year,
+            table: None,
+        });
+        self.save_history();
         self.screens
             .push(Screen::Report(Box::new(ReportState::new(report, query))));
         self.fit_report();
         Ok(())
+    }
+
+    /// Writes the history; a failure is said once on the status line, never fatal.
+    pub fn save_history(&mut self) {
+        if let Err(e) = self.history.save() {
+            self.status = Some(format!("history not saved: {e}"));
+        }
     }
 
     /// Agency candidates and the year typed in a go-to prompt.
@@ -414,10 +506,22 @@ impl App {
             words.pop();
         }
         let agency = words.join(" ");
-        let cands = match self.backend() {
+        let recent = self.history.recent_agencies();
+        let mut cands = match self.backend() {
             Some(b) if !agency.is_empty() => b.resolve_agency(&agency),
-            _ => Vec::new(),
+            // Nothing typed: the agencies of the reports opened last, newest first.
+            Some(b) => {
+                let known = b.agencies();
+                recent
+                    .iter()
+                    .filter(|r| known.iter().any(|a| &a.name == *r))
+                    .cloned()
+                    .collect()
+            }
+            None => Vec::new(),
         };
+        // Recently opened agencies first; otherwise the index's order.
+        cands.sort_by_key(|c| recent.iter().position(|r| r == c).unwrap_or(usize::MAX));
         (cands, year)
     }
 
@@ -698,6 +802,7 @@ impl App {
 
     fn act_report(&mut self, a: Action) {
         let (w, h) = self.report_text_size();
+        let lang = self.lang;
         let Some(Screen::Report(r)) = self.screens.last_mut() else {
             return;
         };
@@ -755,10 +860,11 @@ impl App {
             Action::NextMatch | Action::PrevMatch => {
                 let n = r.matches.len();
                 if n == 0 {
+                    let t = lang.t();
                     self.status = Some(if !r.has_terms {
-                        "no search words to find: open the report from a search".into()
+                        t.no_terms.into()
                     } else {
-                        "no matches in this report".into()
+                        t.no_matches.into()
                     });
                     return;
                 }
@@ -773,7 +879,10 @@ impl App {
                     r.section = r.matches[i].0;
                     r.scroll = 0;
                 }
-                self.status = Some(format!("match {} of {n}", i + 1));
+                self.status = Some(crate::tui::i18n::fill(
+                    lang.t().match_of,
+                    &[("i", &(i + 1)), ("n", &n)],
+                ));
                 self.fit_report();
             }
             Action::CopySection => {

@@ -20,6 +20,8 @@ pub enum Ctx {
     Report,
     Table,
     Help,
+    /// Editing keys of every text box (query, agency box, go-to), after the box's own keys.
+    TextBox,
 }
 
 impl Ctx {
@@ -34,6 +36,7 @@ impl Ctx {
             Ctx::Report => "report",
             Ctx::Table => "table",
             Ctx::Help => "help",
+            Ctx::TextBox => "any text box",
         }
     }
 
@@ -80,6 +83,19 @@ pub enum Action {
     CopyTable,
     CopySection,
     CycleFormat,
+    HistoryPrev,
+    HistoryNext,
+    LineStart,
+    LineEnd,
+    KillStart,
+    KillEnd,
+    KillWord,
+    WordLeft,
+    WordRight,
+    DeleteBack,
+    DeleteForward,
+    CharLeft,
+    CharRight,
 }
 
 pub struct Binding {
@@ -99,6 +115,9 @@ const fn ch(c: char) -> (KeyCode, KeyModifiers) {
 const fn ctrl(c: char) -> (KeyCode, KeyModifiers) {
     (KeyCode::Char(c), C)
 }
+const fn alt(c: char) -> (KeyCode, KeyModifiers) {
+    (KeyCode::Char(c), KeyModifiers::ALT)
+}
 
 macro_rules! b {
     ($ctx:ident, [$($k:expr),+], $a:ident, $h:expr) => {
@@ -113,8 +132,20 @@ pub static BINDINGS: &[Binding] = &[
     b!(Global, [ctrl('c')], ForceQuit, "quit at once"),
     b!(Global, [(K::F(1), N)], Help, "help for where you are"),
     // The query line: only keys that never type text.
-    b!(Query, [(K::Down, N), ctrl('n')], Down, "next hit"),
-    b!(Query, [(K::Up, N), ctrl('p')], Up, "previous hit"),
+    b!(Query, [(K::Down, N)], Down, "next hit"),
+    b!(
+        Query,
+        [(K::Up, N)],
+        Up,
+        "previous hit (in an empty query: the last query)"
+    ),
+    b!(
+        Query,
+        [ctrl('p')],
+        HistoryPrev,
+        "earlier query from history"
+    ),
+    b!(Query, [ctrl('n')], HistoryNext, "later query from history"),
     b!(Query, [(K::PageDown, N)], PageDown, "hits: page down"),
     b!(Query, [(K::PageUp, N)], PageUp, "hits: page up"),
     b!(Query, [(K::Enter, N)], Open, "open the selected report"),
@@ -316,7 +347,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Table, [ch('Y')], CopyTable, "copy the whole table"),
     b!(
         Table,
-        [ch('f')],
+        [ch('c')],
         CycleFormat,
         "copy format: TSV → CSV → Markdown → JSON"
     ),
@@ -326,7 +357,7 @@ pub static BINDINGS: &[Binding] = &[
     b!(Table, [ch('q')], Quit, "quit"),
     b!(
         Report,
-        [ch('f')],
+        [ch('c')],
         CycleFormat,
         "copy format: TSV → CSV → Markdown → JSON"
     ),
@@ -339,6 +370,67 @@ pub static BINDINGS: &[Binding] = &[
         [(K::Esc, N), ch('?'), ch('q')],
         Back,
         "close the help"
+    ),
+    b!(
+        TextBox,
+        [ctrl('a'), (K::Home, N)],
+        LineStart,
+        "start of the line"
+    ),
+    b!(
+        TextBox,
+        [ctrl('e'), (K::End, N)],
+        LineEnd,
+        "end of the line"
+    ),
+    b!(
+        TextBox,
+        [(K::Left, N), ctrl('b')],
+        CharLeft,
+        "one character left"
+    ),
+    b!(
+        TextBox,
+        [(K::Right, N), ctrl('f')],
+        CharRight,
+        "one character right"
+    ),
+    b!(TextBox, [alt('b'), (K::Left, C)], WordLeft, "one word left"),
+    b!(
+        TextBox,
+        [alt('f'), (K::Right, C)],
+        WordRight,
+        "one word right"
+    ),
+    b!(
+        TextBox,
+        [(K::Backspace, N), ctrl('h')],
+        DeleteBack,
+        "delete the character before"
+    ),
+    b!(
+        TextBox,
+        [(K::Delete, N)],
+        DeleteForward,
+        "delete the character under the cursor"
+    ),
+    b!(
+        TextBox,
+        [ctrl('w'), (K::Backspace, KeyModifiers::ALT)],
+        KillWord,
+        "delete the word before"
+    ),
+    b!(
+        TextBox,
+        [ctrl('u')],
+        KillStart,
+        "delete to the start of the line"
+    ),
+    b!(
+        TextBox,
+        [ctrl('k')],
+        KillEnd,
+        "delete to the end of the line"
     ),
 ];
 
@@ -360,16 +452,24 @@ fn normalize(k: &KeyEvent) -> (KeyCode, KeyModifiers) {
     }
 }
 
-/// The action bound to `key` in `ctx`, global bindings first.
+/// The action bound to `key` in `ctx`, global bindings first, a text box's editing keys last.
 pub fn lookup(ctx: Ctx, key: &KeyEvent) -> Option<Action> {
     let k = normalize(key);
-    [Ctx::Global, ctx].iter().find_map(|c| {
-        BINDINGS
-            .iter()
-            .filter(|b| b.ctx == *c)
-            .find(|b| b.keys.contains(&k))
-            .map(|b| b.action)
-    })
+    let text = if ctx.types_text() {
+        Some(Ctx::TextBox)
+    } else {
+        None
+    };
+    [Some(Ctx::Global), Some(ctx), text]
+        .iter()
+        .flatten()
+        .find_map(|c| {
+            BINDINGS
+                .iter()
+                .filter(|b| b.ctx == *c)
+                .find(|b| b.keys.contains(&k))
+                .map(|b| b.action)
+        })
 }
 
 /// How a key is written in the help: `Ctrl-g`, `↑`, `Shift-→`, `q`.
@@ -395,6 +495,8 @@ pub fn label(code: KeyCode, mods: KeyModifiers) -> String {
     };
     if code == KeyCode::BackTab {
         base
+    } else if mods.contains(KeyModifiers::ALT) {
+        format!("Alt-{base}")
     } else if mods.contains(KeyModifiers::CONTROL) {
         format!("Ctrl-{base}")
     } else if mods.contains(KeyModifiers::SHIFT) {
@@ -415,15 +517,34 @@ pub fn help(ctx: Ctx) -> Vec<(String, String)> {
         })
         .collect();
     if ctx.types_text() {
-        out.push((
-            "text keys".into(),
-            "type; ← → Home End Backspace Del edit".into(),
-        ));
+        out.extend(BINDINGS.iter().filter(|b| b.ctx == Ctx::TextBox).map(|b| {
+            let keys: Vec<String> = b.keys.iter().map(|(c, m)| label(*c, *m)).collect();
+            (keys.join(" "), b.help.to_string())
+        }));
     }
     out.extend(BINDINGS.iter().filter(|b| b.ctx == Ctx::Global).map(|b| {
         let keys: Vec<String> = b.keys.iter().map(|(c, m)| label(*c, *m)).collect();
         (keys.join(" "), b.help.to_string())
     }));
+    out
+}
+
+/// The `?` help of a context in a language: its keys, then for the search the query syntax
+/// and for reports and tables the marks of the grid and the copy format.
+pub fn help_lines(ctx: Ctx, lang: super::i18n::Lang) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = help(ctx)
+        .into_iter()
+        .map(|(k, h)| (k, lang.key_help(&h)))
+        .collect();
+    let extra = match ctx {
+        Ctx::Query | Ctx::Results => lang.t().help_query,
+        Ctx::Report | Ctx::Table => lang.t().help_marks,
+        _ => &[],
+    };
+    if !extra.is_empty() {
+        out.push((String::new(), String::new()));
+        out.extend(extra.iter().map(|(k, h)| (k.to_string(), h.to_string())));
+    }
     out
 }
 
@@ -439,6 +560,7 @@ pub fn markdown() -> String {
         Ctx::Report,
         Ctx::Table,
         Ctx::Help,
+        Ctx::TextBox,
     ];
     let mut out = String::from("| where | keys | action |\n|---|---|---|\n");
     for ctx in ctxs {
@@ -471,10 +593,11 @@ mod tests {
     fn typing_contexts_bind_no_printable_key_without_ctrl() {
         for b in BINDINGS
             .iter()
-            .filter(|b| b.ctx.types_text() || b.ctx == Ctx::Global)
+            .filter(|b| b.ctx.types_text() || matches!(b.ctx, Ctx::Global | Ctx::TextBox))
         {
             for (code, mods) in b.keys {
-                let printable = matches!(code, KeyCode::Char(_)) && !mods.contains(C);
+                let printable =
+                    matches!(code, KeyCode::Char(_)) && !mods.intersects(C | KeyModifiers::ALT);
                 assert!(
                     !printable,
                     "{:?} binds {:?} where text is typed",

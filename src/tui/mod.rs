@@ -6,6 +6,8 @@
 pub mod backend;
 pub mod clipboard;
 pub mod events;
+pub mod history;
+pub mod i18n;
 pub mod index_backend;
 pub mod keys;
 pub mod layout;
@@ -75,6 +77,8 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     drop(tx);
     let size = term.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut app = App::new(size, no_color, &opts.corpus.display().to_string());
+    app.lang = i18n::Lang::from_env();
+    app.history = history::History::load(history::default_file());
     app.pending_open = opts.open;
     app.request_search();
     run_effects(&mut app, &worker);
@@ -124,7 +128,7 @@ fn run_effects(app: &mut App, worker: &Worker) {
             Effect::Copy { text, what } => {
                 let mut out = std::io::stdout();
                 let via = clipboard::copy(&mut out, &text);
-                app.status = Some(state::copy_status(&what, &via));
+                app.status = Some(state::copy_status(app.lang, &what, &via));
             }
         }
     }

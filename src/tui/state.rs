@@ -93,6 +93,53 @@ impl TextInput {
         self.cursor = self.text.len();
     }
 
+    /// Where the word before the cursor starts (shell words: split at spaces).
+    fn word_start(&self) -> usize {
+        let before = &self.text[..self.cursor];
+        let trimmed = before.trim_end_matches(' ');
+        trimmed.rfind(' ').map_or(0, |i| i + 1)
+    }
+
+    /// Where the word after the cursor ends.
+    fn word_end(&self) -> usize {
+        let after = &self.text[self.cursor..];
+        let lead = after.len() - after.trim_start_matches(' ').len();
+        let rest = &after[lead..];
+        self.cursor + lead + rest.find(' ').unwrap_or(rest.len())
+    }
+
+    /// Ctrl-W: deletes the word before the cursor and the spaces after it.
+    pub fn kill_word(&mut self) -> bool {
+        let s = self.word_start();
+        let changed = s < self.cursor;
+        self.text.replace_range(s..self.cursor, "");
+        self.cursor = s;
+        changed
+    }
+
+    /// Ctrl-U: deletes from the start of the line to the cursor.
+    pub fn kill_start(&mut self) -> bool {
+        let changed = self.cursor > 0;
+        self.text.replace_range(..self.cursor, "");
+        self.cursor = 0;
+        changed
+    }
+
+    /// Ctrl-K: deletes from the cursor to the end of the line.
+    pub fn kill_end(&mut self) -> bool {
+        let changed = self.cursor < self.text.len();
+        self.text.truncate(self.cursor);
+        changed
+    }
+
+    pub fn word_left(&mut self) {
+        self.cursor = self.word_start();
+    }
+
+    pub fn word_right(&mut self) {
+        self.cursor = self.word_end();
+    }
+
     /// Display width of the text before the cursor: where the terminal cursor goes.
     pub fn cursor_width(&self) -> usize {
         crate::output::grid::width(&self.text[..self.cursor])
@@ -426,6 +473,12 @@ pub struct App {
     pub corpus: String,
     /// Progress of the background update of a usable index.
     pub updating: Option<(usize, usize)>,
+    /// Queries, reports and bookmarks remembered across sessions.
+    pub history: super::history::History,
+    /// Recalling queries: (position in the history, the query typed before the recall).
+    pub recall: Option<(usize, String)>,
+    /// The language of the screens.
+    pub lang: super::i18n::Lang,
 }
 
 /// The fewest hits a search asks for first. Building snippets is most of a
@@ -460,6 +513,9 @@ impl App {
             pending_open: None,
             corpus: corpus.to_string(),
             updating: None,
+            history: Default::default(),
+            recall: None,
+            lang: super::i18n::Lang::En,
         }
     }
 
@@ -496,7 +552,7 @@ impl App {
 
     /// Breadcrumbs: where the user is, from the search down.
     pub fn breadcrumbs(&self) -> Vec<String> {
-        let mut out = vec!["搜索".to_string()];
+        let mut out = vec![self.lang.t().crumb_search.to_string()];
         for s in &self.screens {
             match s {
                 Screen::Report(r) => out.push(report_label(&r.report)),
@@ -515,15 +571,13 @@ pub enum Chip {
     Template,
 }
 
-/// Text in front of the chips on the chips line.
-pub const CHIPS_PREFIX: &str = "筛选 ";
-
 impl App {
     /// The chips in display order with their text and starting column.
     pub fn chips(&self) -> Vec<(Chip, String, u16)> {
+        let t = self.lang.t();
         let mut out = Vec::new();
         for (i, a) in self.filters.agencies.iter().enumerate() {
-            out.push((Chip::Agency(i), format!("[机构:{a} ×]")));
+            out.push((Chip::Agency(i), format!("[{}:{a} ×]", t.chip_agency)));
         }
         if let Some((a, b)) = self.filters.years {
             let y = if a == b {
@@ -531,12 +585,16 @@ impl App {
             } else {
                 format!("{a}–{b}")
             };
-            out.push((Chip::Years, format!("[年份:{y} ×]")));
+            out.push((Chip::Years, format!("[{}:{y} ×]", t.chip_year)));
         }
         if let Some(t) = self.filters.template {
-            out.push((Chip::Template, format!("[模板:{t} ×]")));
+            let name = self.lang.template(t);
+            out.push((
+                Chip::Template,
+                format!("[{}:{name} ×]", self.lang.t().chip_template),
+            ));
         }
-        let mut x = crate::output::grid::width(CHIPS_PREFIX) as u16;
+        let mut x = crate::output::grid::width(self.lang.t().chips_prefix) as u16;
         out.into_iter()
             .map(|(c, s)| {
                 let at = x;
@@ -554,13 +612,34 @@ pub fn list_offset(selected: usize, per_page: usize) -> usize {
 }
 
 /// The status line after a copy: what was copied and through which channels.
-pub fn copy_status(what: &str, via: &str) -> String {
-    format!("copied {what} · via {via}")
+pub fn copy_status(lang: super::i18n::Lang, what: &str, via: &str) -> String {
+    super::i18n::fill(lang.t().copied, &[("what", &what), ("via", &via)])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_box_words_as_in_a_shell() {
+        let mut t = TextInput::new("行政复议 结果  纠正");
+        assert!(t.kill_word());
+        assert_eq!(t.text, "行政复议 结果  ");
+        assert!(t.kill_word());
+        assert_eq!(t.text, "行政复议 ");
+        t.home();
+        t.word_right();
+        assert_eq!(t.cursor, "行政复议".len());
+        t.word_left();
+        assert_eq!(t.cursor, 0);
+        t.word_right();
+        assert!(t.kill_end());
+        assert_eq!(t.text, "行政复议");
+        t.left();
+        assert!(t.kill_start());
+        assert_eq!((t.text.as_str(), t.cursor), ("议", 0));
+        assert!(!t.kill_start());
+    }
 
     #[test]
     fn reflow_keeps_highlights_on_their_text() {

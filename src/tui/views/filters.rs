@@ -15,8 +15,8 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
     let outer = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.focus_border())
-        .title(" 筛选 filters ")
-        .title_bottom(" Tab next box · Enter choose · Del clear · Esc close ");
+        .title(app.lang.t().filters_title)
+        .title_bottom(app.lang.t().filters_keys);
     let inner = outer.inner(r);
     super::clear_popup(f, r);
     f.render_widget(outer, r);
@@ -46,7 +46,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
             .title(title.to_string())
     };
     // Agencies: an input line, then the matches with their counts.
-    let b = block(" 机构 agency ", FilterPane::Agency);
+    let b = block(app.lang.t().pane_agency, FilterPane::Agency);
     let ai = b.inner(boxes[0]);
     f.render_widget(b, boxes[0]);
     let agencies = app.filter_agencies(&p.agency_input.text);
@@ -68,10 +68,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
         ));
     }
     if agencies.is_empty() {
-        lines.push(Line::styled(
-            " type Chinese, pinyin or initials",
-            theme.dim(),
-        ));
+        lines.push(Line::styled(app.lang.t().agency_hint, theme.dim()));
     }
     f.render_widget(Paragraph::new(lines), ai);
     if p.pane == FilterPane::Agency {
@@ -79,7 +76,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
         f.set_cursor_position(Position::new(x.min(ai.right().saturating_sub(1)), ai.y));
     }
     // Years.
-    let b = block(" 年份 year ", FilterPane::Year);
+    let b = block(app.lang.t().pane_year, FilterPane::Year);
     let yi = b.inner(boxes[1]);
     f.render_widget(b, boxes[1]);
     let years = app.filter_years();
@@ -104,7 +101,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
         .collect();
     f.render_widget(Paragraph::new(lines), yi);
     // Templates.
-    let b = block(" 模板 template ", FilterPane::Template);
+    let b = block(app.lang.t().pane_template, FilterPane::Template);
     let ti = b.inner(boxes[2]);
     f.render_widget(b, boxes[2]);
     let lines: Vec<Line> = app
@@ -115,7 +112,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
             let on = app.filters.template == Some(*t);
             let cur = p.pane == FilterPane::Template && i == p.template_cursor;
             value_line(
-                &format!("{} {t}", if on { "✓" } else { " " }),
+                &format!("{} {}", if on { "✓" } else { " " }, app.lang.template(*t)),
                 *n,
                 ti.width,
                 cur,

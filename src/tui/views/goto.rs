@@ -17,8 +17,8 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.focus_border())
-        .title(" 跳转 go to: 机构 年份 (e.g. zhongwei 2024) ")
-        .title_bottom(" Enter open · Tab complete · Esc cancel ");
+        .title(app.lang.t().goto_title)
+        .title_bottom(app.lang.t().goto_keys);
     let inner = block.inner(r);
     super::clear_popup(f, r);
     f.render_widget(block, r);
@@ -54,8 +54,9 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
             lines.push(Line::styled(e[l].to_string(), theme.error()));
         }
     } else {
-        let y = year.map_or("latest year".to_string(), |y| y.to_string());
-        lines.push(Line::styled(format!("year: {y}"), theme.dim()));
+        let t = app.lang.t();
+        let y = year.map_or(t.latest_year.to_string(), |y| y.to_string());
+        lines.push(Line::styled(format!("{}: {y}", t.year_label), theme.dim()));
     }
     let shown = inner.height.saturating_sub(2).max(1) as usize;
     let skip = g.cursor.saturating_sub(shown - 1);
@@ -69,7 +70,7 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
         lines.push(Line::styled(text, style));
     }
     if cands.is_empty() && !g.input.text.trim().is_empty() && g.error.is_none() {
-        lines.push(Line::styled(" no agency matches", theme.dim()));
+        lines.push(Line::styled(app.lang.t().no_agency, theme.dim()));
     }
     f.render_widget(Paragraph::new(lines), inner);
     let x = inner.x + width(PROMPT) as u16 + g.input.cursor_width() as u16;

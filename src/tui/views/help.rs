@@ -2,6 +2,7 @@
 
 use super::Theme;
 use crate::output::grid::{pad, width};
+use crate::tui::i18n::Lang;
 use crate::tui::keys::{self, Ctx};
 use crate::tui::layout;
 use ratatui::layout::Rect;
@@ -9,8 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-pub fn draw(f: &mut Frame, ctx: Ctx, scroll: usize, theme: &Theme, area: Rect) {
-    let items = keys::help(ctx);
+pub fn draw(f: &mut Frame, ctx: Ctx, lang: Lang, scroll: usize, theme: &Theme, area: Rect) {
+    let items = keys::help_lines(ctx, lang);
+    let t = lang.t();
     let kw = items
         .iter()
         .map(|(k, _)| width(k))
@@ -35,8 +37,8 @@ pub fn draw(f: &mut Frame, ctx: Ctx, scroll: usize, theme: &Theme, area: Rect) {
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.focus_border())
-        .title(format!(" 帮助 keys · {} ", ctx.name()))
-        .title_bottom(format!("{position} Esc/?/q close "));
+        .title(format!(" {} · {} ", t.help_title, lang.ctx_name(ctx)))
+        .title_bottom(format!("{position} {} ", t.help_close));
     let inner = block.inner(r);
     super::clear_popup(f, r);
     f.render_widget(block, r);

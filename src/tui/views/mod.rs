@@ -86,7 +86,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Screen::Table(t)) => table::draw(f, app, t, &theme, area),
     }
     match &app.overlay {
-        Some(Overlay::Help { ctx, scroll }) => help::draw(f, *ctx, *scroll, &theme, area),
+        Some(Overlay::Help { ctx, scroll }) => help::draw(f, *ctx, app.lang, *scroll, &theme, area),
         Some(Overlay::Filters(p)) => filters::draw(f, app, p, &theme, area),
         Some(Overlay::Goto(g)) => goto::draw(f, app, g, &theme, area),
         None => {}

@@ -18,27 +18,21 @@ pub fn draw(f: &mut Frame, app: &App, r: &ReportState, theme: &Theme, area: Rect
         theme,
         l.crumbs,
         &format!(
-            "模板 {}{} ",
-            r.report.template,
+            "{} {}{} ",
+            app.lang.t().template,
+            app.lang.template(r.report.template),
             provenance(&r.report.source)
         ),
     );
-    outline(f, r, theme, l.outline);
-    tables(f, r, theme, l.tables);
+    outline(f, app, r, theme, l.outline);
+    tables(f, app, r, theme, l.tables);
     text(f, r, theme, l.text);
     let right = match (r.current_match, r.matches.len()) {
         (_, 0) => format!("{} ", app.copy_format.name()),
         (Some(i), n) => format!("match {}/{n} · {} ", i + 1, app.copy_format.name()),
         (None, n) => format!("{n} matches · {} ", app.copy_format.name()),
     };
-    status(
-        f,
-        app,
-        theme,
-        l.status,
-        "j/k move · Tab sections⇄tables · Enter open table · n/N match · y copy section · Esc back · ? help",
-        &right,
-    );
+    status(f, app, theme, l.status, app.lang.t().hint_report, &right);
 }
 
 /// Where a published document came from (` · pdf 5页`); nothing for a text file, the usual case.
@@ -86,16 +80,17 @@ fn list_pane(
     f.render_widget(Paragraph::new(lines), inner);
 }
 
-fn outline(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
+fn outline(f: &mut Frame, app: &App, r: &ReportState, theme: &Theme, area: Rect) {
+    let t = app.lang.t();
     let focused = r.focus == ReportFocus::Sections;
     list_pane(
         f,
         theme,
         area,
-        "章节",
+        t.sections,
         focused,
         r.section,
-        "（无章节）",
+        t.no_sections,
         |w| {
             r.report
                 .sections
@@ -121,16 +116,17 @@ fn outline(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
     );
 }
 
-fn tables(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
+fn tables(f: &mut Frame, app: &App, r: &ReportState, theme: &Theme, area: Rect) {
+    let t = app.lang.t();
     let focused = r.focus == ReportFocus::Tables;
     list_pane(
         f,
         theme,
         area,
-        "表格",
+        t.tables,
         focused,
         r.table,
-        "（无标准表格）",
+        t.no_tables,
         |w| {
             r.report
                 .tables

@@ -4,34 +4,35 @@ use super::{crumbs, spans, status, wrapped_lines, Theme};
 use crate::output::grid::{truncate, truncate_middle, width};
 use crate::tui::keys::Ctx;
 use crate::tui::layout;
-use crate::tui::state::{list_offset, reflow_passage, App, Engine, SearchFocus, CHIPS_PREFIX};
+use crate::tui::state::{list_offset, reflow_passage, App, Engine, SearchFocus};
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-const PROMPT: &str = "搜索› ";
-
 pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let l = layout::search(area);
+    let t = app.lang.t();
     let engine = match &app.engine {
-        Engine::Loading { done, total } if *total > 0 => format!("索引 {done}/{total} "),
-        Engine::Loading { .. } => "索引… ".to_string(),
+        Engine::Loading { done, total } if *total > 0 => {
+            format!("{} {done}/{total} ", t.indexing)
+        }
+        Engine::Loading { .. } => format!("{}… ", t.indexing),
         Engine::Ready(_) => match app.updating {
-            Some((d, t)) if t > 0 => format!("更新索引 {d}/{t} "),
-            Some(_) => "更新索引… ".to_string(),
+            Some((d, n)) if n > 0 => format!("{} {d}/{n} ", t.updating),
+            Some(_) => format!("{}… ", t.updating),
             None => String::new(),
         },
-        Engine::Failed(_) => "索引不可用 ".to_string(),
+        Engine::Failed(_) => format!("{} ", t.index_unusable),
     };
     crumbs(f, app, theme, l.crumbs, &engine);
     query_line(f, app, theme, l.query);
     chips(f, app, theme, l.chips);
     match &app.engine {
-        Engine::Failed(e) => failure(f, e, theme, l.list),
+        Engine::Failed(e) => failure(f, app, e, theme, l.list),
         Engine::Loading { done, total } if app.search.results.is_none() => {
-            loading(f, *done, *total, theme, l.list)
+            loading(f, app, *done, *total, theme, l.list)
         }
         _ => {
             hits(f, app, theme, l.list);
@@ -42,24 +43,27 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Some(r) => {
             let ms = r.elapsed.as_secs_f64() * 1000.0;
             let more = if app.search.searching { "…" } else { "" };
-            format!("{} hits · {ms:.1} ms{more} ", r.total)
+            let hits =
+                crate::tui::i18n::fill(t.hits, &[("n", &r.total), ("ms", &format!("{ms:.1}"))]);
+            format!("{hits}{more} ")
         }
         // A failed engine will never answer: no promise of results.
         None if app.search.searching && !matches!(app.engine, Engine::Failed(_)) => {
-            "searching… ".into()
+            format!("{} ", t.searching)
         }
         None => String::new(),
     };
     let hint = match app.search.focus {
-        SearchFocus::Query => "type to search · ↑↓ hits · Enter open · Tab filters · Ctrl-G go to · Esc keys · F1 help",
-        SearchFocus::Results => "j/k hits · Enter open · / query · f filters · g go to · ? help · q quit",
+        SearchFocus::Query => t.hint_query,
+        SearchFocus::Results => t.hint_results,
     };
     status(f, app, theme, l.status, hint, &right);
 }
 
 fn query_line(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let input = &app.search.input;
-    let pw = width(PROMPT) as u16;
+    let prompt = app.lang.t().prompt;
+    let pw = width(prompt) as u16;
     let avail = area.width.saturating_sub(pw + 1) as usize;
     // Keep the cursor in view: show the tail of a long query.
     let mut start = 0;
@@ -74,7 +78,7 @@ fn query_line(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     } else {
         theme.dim()
     };
-    let line = Line::from(vec![Span::styled(PROMPT, style), Span::raw(shown)]);
+    let line = Line::from(vec![Span::styled(prompt, style), Span::raw(shown)]);
     f.render_widget(Paragraph::new(line), area);
     if app.ctx() == Ctx::Query && area.height > 0 {
         // The real cursor sits at the insertion point so an input method composes there.
@@ -85,9 +89,10 @@ fn query_line(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
 
 fn chips(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     let chips = app.chips();
-    let mut sp = vec![Span::styled(CHIPS_PREFIX, theme.dim())];
+    let t = app.lang.t();
+    let mut sp = vec![Span::styled(t.chips_prefix, theme.dim())];
     if chips.is_empty() {
-        sp.push(Span::styled("无 · Tab 添加机构、年份、模板", theme.dim()));
+        sp.push(Span::styled(t.chips_none, theme.dim()));
     }
     for (_, text, _) in chips {
         sp.push(Span::styled(text, theme.chip()));
@@ -96,13 +101,17 @@ fn chips(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     f.render_widget(Paragraph::new(Line::from(sp)), area);
 }
 
-fn loading(f: &mut Frame, done: usize, total: usize, theme: &Theme, area: Rect) {
+fn loading(f: &mut Frame, app: &App, done: usize, total: usize, theme: &Theme, area: Rect) {
+    let t = app.lang.t();
     let w = area.width.saturating_sub(4) as usize;
     let filled = (w * done).checked_div(total).unwrap_or(0).min(w);
     let lines = vec![
         Line::raw(""),
         Line::styled(
-            format!("  正在建立索引 building the index: {done}/{total} files"),
+            format!(
+                "  {}",
+                crate::tui::i18n::fill(t.building, &[("done", &done), ("total", &total)])
+            ),
             theme.strong(),
         ),
         Line::raw(format!(
@@ -110,27 +119,23 @@ fn loading(f: &mut Frame, done: usize, total: usize, theme: &Theme, area: Rect) 
             "█".repeat(filled),
             "░".repeat(w - filled)
         )),
-        Line::styled(
-            "  You can type already; results appear when it is done.",
-            theme.dim(),
-        ),
+        Line::styled(format!("  {}", t.type_already), theme.dim()),
     ];
     f.render_widget(Paragraph::new(lines), area);
 }
 
-fn failure(f: &mut Frame, e: &str, theme: &Theme, area: Rect) {
+fn failure(f: &mut Frame, app: &App, e: &str, theme: &Theme, area: Rect) {
+    let t = app.lang.t();
     let w = area.width.saturating_sub(4) as usize;
     let mut lines = vec![
         Line::raw(""),
-        Line::styled("  无法打开索引 The index cannot be opened:", theme.error()),
+        Line::styled(format!("  {}", t.cannot_open), theme.error()),
     ];
     for l in layout::wrap(e, w) {
         lines.push(Line::raw(format!("  {}", &e[l])));
     }
     lines.push(Line::raw(""));
-    let hint = "What to do: --corpus DIR (or NIANBAO_CORPUS) must be a folder of reports and \
-                --index DIR (or NIANBAO_INDEX) a folder you can write; a damaged index is \
-                rebuilt by `nianbao index --rebuild`. Ctrl-C quits.";
+    let hint = t.what_to_do;
     for l in layout::wrap(hint, w) {
         lines.push(Line::styled(format!("  {}", &hint[l]), theme.dim()));
     }
@@ -151,13 +156,11 @@ fn hits(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     if r.hits.is_empty() {
         // No filter and no word, and still nothing: the folder itself is empty.
         let empty_corpus = app.search.input.text.trim().is_empty() && app.filters.is_empty();
+        let t = app.lang.t();
         let msg = if empty_corpus {
-            format!(
-                "这个文件夹里没有报告 This folder has no reports: {}. Put report files (.txt) in it, or pass --corpus DIR.",
-                app.corpus
-            )
+            crate::tui::i18n::fill(t.empty_corpus, &[("corpus", &app.corpus)])
         } else {
-            "没有结果 No report matches: remove a word or a filter chip (Ctrl-X).".to_string()
+            t.no_hits.to_string()
         };
         let w = area.width.saturating_sub(2) as usize;
         let lines: Vec<Line> = layout::wrap(&msg, w)
@@ -210,7 +213,8 @@ fn preview(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         return;
     };
     let title = format!(
-        " 预览 {} {} ",
+        " {} {} {} ",
+        app.lang.t().preview,
         h.agency,
         h.year.map_or(String::new(), |y| y.to_string())
     );

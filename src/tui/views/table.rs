@@ -3,6 +3,7 @@
 use super::{crumbs, status, Theme};
 use crate::output::export::cell_text;
 use crate::output::grid::{pad, truncate};
+use crate::report::CellStatus;
 use crate::tui::layout;
 use crate::tui::state::{App, TableState};
 use ratatui::buffer::Buffer;
@@ -16,7 +17,12 @@ pub fn draw(f: &mut Frame, app: &App, t: &TableState, theme: &Theme, area: Rect)
     let l = layout::table(area, t.failed_rules.len());
     let sel = t.selection();
     let sel_text = if t.anchor.is_some() {
-        format!("选区 {}×{} · ", sel.rows(), sel.cols())
+        format!(
+            "{} {}×{} · ",
+            app.lang.t().selection,
+            sel.rows(),
+            sel.cols()
+        )
     } else {
         String::new()
     };
@@ -47,22 +53,15 @@ pub fn draw(f: &mut Frame, app: &App, t: &TableState, theme: &Theme, area: Rect)
             {
                 let v = cell_text(row.values.get(t.cur.1).copied().flatten());
                 if v.is_empty() {
-                    "（空）".to_string()
+                    app.lang.t().empty_cell.to_string()
                 } else {
                     v
                 }
             }
         ),
-        None => "（空表）".into(),
+        None => app.lang.t().empty_table.into(),
     };
-    status(
-        f,
-        app,
-        theme,
-        l.status,
-        &here,
-        "y copy · Y table · v select · f format · ? help ",
-    );
+    status(f, app, theme, l.status, &here, app.lang.t().hint_table);
 }
 
 fn grid(buf: &mut Buffer, t: &TableState, theme: &Theme, area: Rect) {
@@ -118,12 +117,21 @@ fn grid(buf: &mut Buffer, t: &TableState, theme: &Theme, area: Rect) {
             let v = cell_text(row.values.get(c).copied().flatten());
             let v = if v.is_empty() { "·".to_string() } else { v };
             let failed = t.failed.contains(&(r, c));
-            // A failed cell carries a `!` in its own padding, so it shows without colour too.
-            let marked = failed && crate::output::grid::width(&v) < w as usize;
-            let text = if marked {
-                pad(&format!("!{v}"), w as usize, false)
+            // A cell's mark, in its own padding so it shows without colour too: `!` a failed
+            // check reads it, `~` inferred (or OCR), `?` doubtful.
+            let mark = if failed {
+                Some('!')
             } else {
-                pad(&v, w as usize, false)
+                match row.status.get(c) {
+                    Some(CellStatus::Inferred | CellStatus::Ocr) => Some('~'),
+                    Some(CellStatus::Doubtful) => Some('?'),
+                    _ => None,
+                }
+            };
+            let marked = mark.is_some() && crate::output::grid::width(&v) < w as usize;
+            let text = match mark {
+                Some(m) if marked => pad(&format!("{m}{v}"), w as usize, false),
+                _ => pad(&v, w as usize, false),
             };
             let mut style = Style::new();
             if t.is_selected(r, c) {
@@ -134,9 +142,14 @@ fn grid(buf: &mut Buffer, t: &TableState, theme: &Theme, area: Rect) {
             }
             if failed {
                 style = style.patch(theme.error());
-                if !marked {
-                    buf.set_stringn(x - 1, y, "!", 1, theme.error());
-                }
+            }
+            if let (Some(m), false) = (mark, marked) {
+                let ms = if failed {
+                    theme.error()
+                } else {
+                    theme.strong()
+                };
+                buf.set_stringn(x - 1, y, m.to_string(), 1, ms);
             }
             buf.set_stringn(x, y, text, w as usize, style);
         }
