@@ -58,6 +58,9 @@ fn start(env: &[(&str, &str)]) -> Session {
     cmd.arg("--index");
     cmd.arg(dir.path().join("index"));
     cmd.env("TERM", "xterm-256color");
+    // English screens unless a test asks otherwise; the history in the test's own folder.
+    cmd.env("LANG", "en_US.UTF-8");
+    cmd.env("NIANBAO_DATA", dir.path().join("data"));
     // No system clipboard tool and no tmux: OSC 52 is what we check.
     for k in [
         "DISPLAY",
@@ -65,6 +68,8 @@ fn start(env: &[(&str, &str)]) -> Session {
         "TMUX",
         "NO_COLOR",
         "NIANBAO_TEST_PANIC",
+        "LC_ALL",
+        "LC_MESSAGES",
     ] {
         cmd.env_remove(k);
     }
@@ -180,13 +185,13 @@ fn assert_restored(s: &Session) {
 #[test]
 fn search_open_table_select_copy_quit() {
     let mut s = start(&[]);
-    s.wait_for("筛选");
+    s.wait_for("filters");
     assert!(s.stty().contains("-icanon"), "raw mode while running");
     s.wait_for(" hits ·");
     s.send("生态环境");
     s.wait_for("某某市生态环境局  2022");
     s.send("\r");
-    s.wait_for("表格");
+    s.wait_for("tables");
     let report = nianbao::report::parse_file(Path::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/tests/fixtures/nonzero2021.txt"
@@ -204,7 +209,7 @@ fn search_open_table_select_copy_quit() {
     s.send("J");
     s.send("L");
     s.send("L");
-    s.wait_for("选区 3×3");
+    s.wait_for("selection 3×3");
     s.send("y");
     s.wait_for("copied 3×3 cells as TSV");
     let tsv = "44\t15\t3\n4\t1\t0\n15\t6\t2\n";
@@ -230,9 +235,9 @@ fn search_open_table_select_copy_quit() {
 #[test]
 fn ctrl_c_in_the_query_line_quits_with_status_0() {
     let mut s = start(&[]);
-    s.wait_for("筛选");
+    s.wait_for("filters");
     s.send("q公开");
-    s.wait_for("搜索› q公开");
+    s.wait_for("search› q公开");
     s.send("\x03");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s);
@@ -241,7 +246,7 @@ fn ctrl_c_in_the_query_line_quits_with_status_0() {
 #[test]
 fn sigterm_restores_the_terminal() {
     let mut s = start(&[]);
-    s.wait_for("筛选");
+    s.wait_for("filters");
     let pid = s.child.process_id().unwrap();
     let st = std::process::Command::new("kill")
         .args(["-TERM", &pid.to_string()])
@@ -255,7 +260,7 @@ fn sigterm_restores_the_terminal() {
 #[test]
 fn sighup_restores_the_terminal() {
     let mut s = start(&[]);
-    s.wait_for("筛选");
+    s.wait_for("filters");
     let pid = s.child.process_id().unwrap();
     std::process::Command::new("kill")
         .args(["-HUP", &pid.to_string()])
@@ -275,4 +280,37 @@ fn a_panic_restores_the_terminal_then_prints_the_message() {
     let left = rfind(&out, b"\x1b[?1049l").unwrap();
     let msg = find(&out, b"NIANBAO_TEST_PANIC=1: forced panic").expect("the panic message");
     assert!(msg > left, "the message comes after the restore");
+}
+
+#[test]
+fn a_bracketed_paste_is_text_and_the_query_is_recalled_next_time_in_chinese() {
+    let data = tempfile::tempdir().unwrap();
+    let data_dir = data.path().display().to_string();
+    let env = [("LANG", "zh_CN.UTF-8"), ("NIANBAO_DATA", data_dir.as_str())];
+    let mut s = start(&env);
+    s.wait_for("筛选");
+    s.wait_for(" 条 ·");
+    // The terminal is asked to bracket pastes (else a pasted newline arrives as Enter)…
+    assert!(find(&s.output(), b"\x1b[?2004h").is_some(), "bracketed paste not enabled");
+    // …and a paste ending in a newline is text in the query: no report opened.
+    s.send("\x1b[200~生态环境\n\x1b[201~");
+    s.wait_for("搜索› 生态环境");
+    s.wait_for("某某市生态环境局  2022");
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!s.text().contains("章节"), "the paste opened a report:\n{}", s.text());
+    s.send("\r");
+    s.wait_for("章节");
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s);
+    let out = s.output();
+    assert!(rfind(&out, b"\x1b[?2004l") > find(&out, b"\x1b[?2004h"), "bracketed paste left on");
+    // The next session recalls the query with ↑ in the empty query line.
+    let mut s = start(&env);
+    s.wait_for("筛选");
+    s.wait_for(" 条 ·");
+    s.send("\x1b[A");
+    s.wait_for("搜索› 生态环境");
+    s.send("\x03");
+    assert_eq!(s.wait_exit(), 0);
 }
