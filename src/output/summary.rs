@@ -31,6 +31,17 @@ pub fn report(r: &Report, with_sections: bool) -> String {
             .map_or(String::new(), |p| format!(", {p} pages"));
         let _ = writeln!(out, "  source:   {f}{pages}");
     }
+    // What the page it was scraped from says about it (FORMAT.md §7), when it says anything.
+    let src = &r.source;
+    for (name, v) in [
+        ("published", &src.published),
+        ("publisher", &src.publisher),
+        ("url", &src.url),
+    ] {
+        if let Some(v) = v {
+            let _ = writeln!(out, "  {:<10}{v}", format!("{name}:"));
+        }
+    }
     let secs: Vec<String> = r
         .sections
         .iter()

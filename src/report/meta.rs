@@ -1,5 +1,6 @@
 //! A report's identity: title, agency, the year its statistics cover, the format notice it cites.
 
+use super::header::Header;
 use super::keyed::Keyed;
 use super::model::Template;
 use super::normalize::key;
@@ -22,7 +23,13 @@ const SUFFIXES: &[&str] = &[
     "年度报告",
 ];
 
-pub fn read(text: &str, keyed: &Keyed, path: &str, warnings: &mut Vec<String>) -> Meta {
+pub fn read(
+    text: &str,
+    keyed: &Keyed,
+    path: &str,
+    head: &Header,
+    warnings: &mut Vec<String>,
+) -> Meta {
     let cites = if keyed.contains("国办公开办函2021") || keyed.contains("20213O号") {
         Some(Template::T2021)
     } else if keyed.contains("国办公开办函2019") {
@@ -31,7 +38,11 @@ pub fn read(text: &str, keyed: &Keyed, path: &str, warnings: &mut Vec<String>) -
         None
     };
 
-    let title = find_title(text);
+    // The page's own title (its header block) when the report's text has none.
+    let title = find_title(text).or_else(|| {
+        let t = compact(head.title.as_deref()?);
+        (t.contains("报告") && t.chars().count() >= 8).then_some(t)
+    });
     let (mut agency, title_year) = match &title {
         Some(t) => split_title(t),
         None => (None, None),
@@ -527,7 +538,7 @@ mod tests {
     fn title_split_over_lines() {
         let t = "中卫市工业和信息化局\n2024年政府信息公开工作年度报告\n本年度报告根据…\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
         assert_eq!(
             m.title.as_deref(),
             Some("中卫市工业和信息化局2024年政府信息公开工作年度报告")
@@ -552,7 +563,7 @@ mod tests {
     fn agency_from_body_when_title_lacks_place() {
         let t = "公共资源交易中心 2023 年政府信息公开工作\n年度报告\n一、总体情况\n通过“修武县公共资源交易中心”网站公开。\n2023年，修武县公共资源交易服务中心未收到申请。\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
         assert_eq!(
             m.title.as_deref(),
             Some("公共资源交易中心2023年政府信息公开工作年度报告")
@@ -569,23 +580,26 @@ mod tests {
         );
         let t = "首页 > 信息公开 > 年度报告\n附件\n中卫市审计局\n2023年政府信息公开工作年度报告\n一、总体情况\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
         assert_eq!(
             m.title.as_deref(),
             Some("中卫市审计局2023年政府信息公开工作年度报告")
         );
         let t = "某某市统计局政府信息公开工作年度报告\n本报告所列数据统计期限为2023年度。\n";
-        assert_eq!(read(t, &Keyed::new(t), "x.txt", &mut w).year, Some(2023));
+        assert_eq!(
+            read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w).year,
+            Some(2023)
+        );
     }
 
     #[test]
     fn site_name_above_a_complete_title_is_not_part_of_it() {
         let t = "中卫市人民政府\n中卫市民政局2024年政府信息公开工作年度报告\n一、总体情况\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
         assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
         let t = "中卫市民政局\n2024年度\n政府信息公开工作年度报告\n一、总体情况\n";
-        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
         assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
         assert_eq!(m.year, Some(2024));
     }
@@ -594,7 +608,13 @@ mod tests {
     fn year_from_the_file_name_when_the_text_gives_none() {
         let t = "一、总体情况\n本中心认真贯彻落实条例。\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "corpus/某县某局/2023.txt", &mut w);
+        let m = read(
+            t,
+            &Keyed::new(t),
+            "corpus/某县某局/2023.txt",
+            &Header::default(),
+            &mut w,
+        );
         assert_eq!(m.year, Some(2023));
         assert!(w.iter().any(|w| w.contains("file name")), "{w:?}");
         for (name, want) in [
@@ -633,13 +653,16 @@ mod tests {
             ),
         ] {
             let mut w = Vec::new();
-            let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+            let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
             assert_eq!(m.agency.as_deref(), Some(agency), "{t:?} {w:?}");
         }
         // Only the end of the title survives: no agency rather than 息公开.
         let t = "息公开工作年度报告\n一、总体情况\n";
         let mut w = Vec::new();
-        assert_eq!(read(t, &Keyed::new(t), "x.txt", &mut w).agency, None);
+        assert_eq!(
+            read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w).agency,
+            None
+        );
     }
 
     #[test]
@@ -675,7 +698,7 @@ mod tests {
     fn no_title_agency_from_the_text() {
         let t = "根据条例编制本报告。\n一、总体情况\n2024年，中卫市民政局认真贯彻落实条例。\n中卫市民政局将继续推进公开。\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
         assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
         assert!(w.iter().any(|w| w.contains("no title")), "{w:?}");
     }
@@ -684,14 +707,17 @@ mod tests {
     fn year_from_statistics_period_when_title_has_none() {
         let t = "某某市统计局政府信息公开工作年度报告\n本报告统计期限自2021年1月1日起至2021年12月31日止。\n";
         let mut w = Vec::new();
-        assert_eq!(read(t, &Keyed::new(t), "x.txt", &mut w).year, Some(2021));
+        assert_eq!(
+            read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w).year,
+            Some(2021)
+        );
     }
 
     #[test]
     fn breadcrumbs_and_flattened_line() {
         let t = "首页 > 政务公开 > 年报 中卫市审计局2022年政府信息公开工作年度报告 发布时间：2023-01-20。一、总体情况 …\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &mut w);
+        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
         assert_eq!(m.agency.as_deref(), Some("中卫市审计局"));
         assert_eq!(m.year, Some(2022));
     }

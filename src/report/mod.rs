@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod decode;
 mod grids;
+mod header;
 mod keyed;
 mod meta;
 pub mod metrics;
@@ -105,10 +106,13 @@ pub fn restore(mut stored: Report, text: String) -> Report {
 
 /// Parses decoded text. Never panics, whatever the text.
 pub fn parse_text(path: &str, text: &str) -> Report {
-    let clean = normalize::clean(text);
+    let cleaned = normalize::clean(text);
+    // A scraped page's header block is metadata, never text of the report.
+    let (head, body) = header::split(&cleaned);
+    let clean = body.to_string();
     let mut warnings = Vec::new();
     let keyed = keyed::Keyed::new(&clean);
-    let meta = meta::read(&clean, &keyed, path, &mut warnings);
+    let meta = meta::read(&clean, &keyed, path, &head, &mut warnings);
     let secs = sections::split(&clean);
     let (template, tables) = tables::read(&clean, &keyed, meta.year, meta.cites, &mut warnings);
     let checks = checks::run(template, &tables);
@@ -118,7 +122,12 @@ pub fn parse_text(path: &str, text: &str) -> Report {
         year: meta.year,
         title: meta.title,
         template,
-        source: Source::default(),
+        source: Source {
+            published: head.published,
+            url: head.url,
+            publisher: head.publisher,
+            ..Source::default()
+        },
         sections: secs,
         tables,
         checks,

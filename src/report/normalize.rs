@@ -10,7 +10,7 @@ pub fn clean(text: &str) -> String {
     let text = strip_markup(text);
     let mut out = String::with_capacity(text.len());
     for raw in text.split(['\n', '\r']) {
-        let line = fold_width(raw);
+        let line = strip_markdown(&fold_width(raw));
         let line = line.trim();
         if line.is_empty()
             || line.len() <= 40 && is_page_footer(line)
@@ -44,6 +44,24 @@ pub fn clean(text: &str) -> String {
         }
     }
     out
+}
+
+/// Markdown marks that are not wording: a heading's `#`s, `**bold**` and `__bold__`.
+fn strip_markdown(line: &str) -> String {
+    let t = line.trim_start();
+    let hashes = t.len() - t.trim_start_matches('#').len();
+    let t = if (1..=6).contains(&hashes)
+        && t[hashes..].starts_with(|c: char| c.is_whitespace() || !c.is_ascii())
+    {
+        &t[hashes..]
+    } else {
+        line
+    };
+    if t.contains("**") || t.contains("__") {
+        t.replace("**", "").replace("__", "")
+    } else {
+        t.to_string()
+    }
 }
 
 /// Full-width ASCII digits, letters and a few signs to half-width; the ideographic space to a
@@ -304,6 +322,14 @@ mod tests {
     fn drops_footers_urls_blank_lines_and_comments() {
         let t = "标题\n\n- 5 -\n\nhttp://www.nxzw.gov.cn/a/b.html\n<!--[if !supportLists]-->一、总体情况<br/>正文&nbsp;内容\n第 3 页\n";
         assert_eq!(clean(t), "标题\n一、总体情况\n正文 内容\n");
+    }
+
+    #[test]
+    fn markdown_marks_are_not_wording() {
+        assert_eq!(
+            clean("# 某某市民政局2022年政府信息公开工作年度报告\n## **一、总体情况**\n全年**公开**信息 5条\n#12 号\n"),
+            "某某市民政局2022年政府信息公开工作年度报告\n一、总体情况\n全年公开信息 5条\n#12 号\n"
+        );
     }
 
     #[test]

@@ -170,10 +170,21 @@ fn text(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
         .title
         .clone()
         .unwrap_or_else(|| r.report.path.clone());
+    // Which file this is (two files may give the same agency and year) and, for a scraped
+    // page, when and where it was published.
+    let src = &r.report.source;
+    let mut foot = r.report.path.clone();
+    if let Some(d) = &src.published {
+        foot.push_str(&format!(" · 发布 {d}"));
+    }
+    if let Some(u) = &src.url {
+        foot.push_str(&format!(" · {u}"));
+    }
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.dim())
-        .title(truncate(&title, area.width.saturating_sub(2) as usize));
+        .title(truncate(&title, area.width.saturating_sub(2) as usize))
+        .title_bottom(truncate(&foot, area.width.saturating_sub(2) as usize));
     let inner = block.inner(area);
     f.render_widget(block, area);
     let body = section_text(&r.report, r.section);
