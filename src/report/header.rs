@@ -169,8 +169,9 @@ fn pairs(line: &str) -> Vec<(Field, &str)> {
         let before = &line[..i];
         let word_start = before
             .trim_end()
-            .rfind(char::is_whitespace)
-            .map_or(0, |p| p + 1);
+            .char_indices()
+            .rfind(|&(_, c)| c.is_whitespace())
+            .map_or(0, |(p, c)| p + c.len_utf8());
         let word: String = before[word_start..]
             .chars()
             .filter(|c| !c.is_whitespace())
