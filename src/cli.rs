@@ -53,6 +53,10 @@ pub enum Command {
         table: Option<String>,
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
+        /// With --format tsv|csv|md: a status column after each column of figures (read,
+        /// inferred, blank, na, doubtful). JSON always carries the statuses.
+        #[arg(long)]
+        status: bool,
     },
     /// Every agency with the years it has reports for.
     Agencies {

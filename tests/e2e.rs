@@ -291,20 +291,30 @@ fn a_bracketed_paste_is_text_and_the_query_is_recalled_next_time_in_chinese() {
     s.wait_for("筛选");
     s.wait_for(" 条 ·");
     // The terminal is asked to bracket pastes (else a pasted newline arrives as Enter)…
-    assert!(find(&s.output(), b"\x1b[?2004h").is_some(), "bracketed paste not enabled");
+    assert!(
+        find(&s.output(), b"\x1b[?2004h").is_some(),
+        "bracketed paste not enabled"
+    );
     // …and a paste ending in a newline is text in the query: no report opened.
     s.send("\x1b[200~生态环境\n\x1b[201~");
     s.wait_for("搜索› 生态环境");
     s.wait_for("某某市生态环境局  2022");
     std::thread::sleep(Duration::from_millis(300));
-    assert!(!s.text().contains("章节"), "the paste opened a report:\n{}", s.text());
+    assert!(
+        !s.text().contains("章节"),
+        "the paste opened a report:\n{}",
+        s.text()
+    );
     s.send("\r");
     s.wait_for("章节");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s);
     let out = s.output();
-    assert!(rfind(&out, b"\x1b[?2004l") > find(&out, b"\x1b[?2004h"), "bracketed paste left on");
+    assert!(
+        rfind(&out, b"\x1b[?2004l") > find(&out, b"\x1b[?2004h"),
+        "bracketed paste left on"
+    );
     // The next session recalls the query with ↑ in the empty query line.
     let mut s = start(&env);
     s.wait_for("筛选");

@@ -83,3 +83,175 @@ fn markdown_marks_never_enter_names() {
         Some("某某县民政局2022年政府信息公开工作年度报告")
     );
 }
+
+/// A short 2021-format report: table 2-1 with a blank mark, 不适用 and a 0; table 3 with one
+/// row written as a run of digits (`1000001`: 1 0 0 0 0 0 1 is the only reading whose total
+/// adds up) and one row that breaks its own total on a clean line.
+const CELLS: &str = "某某县民政局2022年政府信息公开工作年度报告
+本报告统计数据从2022年1月1日至12月31日。
+二、主动公开政府信息情况
+第二十条第（一）项
+信息内容 本年制发件数 本年废止件数 现行有效件数
+规章 / 不适用 0
+行政规范性文件 2 — 5
+三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 1000001
+二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0
+三、本年度办理结果
+（一）予以公开 2 0 0 0 0 0 1
+五、存在的主要问题及改进情况
+无。
+";
+
+#[test]
+fn every_cell_has_a_status_and_zero_blank_na_stay_apart() {
+    use nianbao::report::{CellStatus::*, Value};
+    let r = parse_text("x.txt", CELLS);
+    let t21 = r.table("2-1").unwrap();
+    assert_eq!(t21.rows[0].values, vec![None, None, Some(Value::Int(0))]);
+    assert_eq!(t21.rows[0].status, vec![Blank, Na, Read]);
+    assert_eq!(t21.rows[1].status, vec![Read, Blank, Read]);
+    let t3 = r.table("3").unwrap();
+    assert_eq!(
+        t3.rows[0].values,
+        [1, 0, 0, 0, 0, 0, 1].map(|v| Some(Value::Int(v))).to_vec()
+    );
+    assert_eq!(t3.rows[0].status, vec![Inferred; 7]);
+    assert_eq!(t3.rows[1].status, vec![Read; 7]);
+    // Rows not in the text are not read: null and marked so, never blank or 0.
+    let missing = t3.row("1.属于国家秘密").unwrap();
+    assert_eq!(missing.values, vec![None; 7]);
+    assert_eq!(missing.status, vec![Doubtful; 7]);
+    // Every row of every table has one status per cell.
+    for t in &r.tables {
+        for row in &t.rows {
+            assert_eq!(row.status.len(), row.values.len(), "{} {}", t.id, row.label);
+        }
+    }
+    // The contract carries them.
+    let json = serde_json::to_value(&r).unwrap();
+    assert_eq!(
+        json["tables"][0]["rows"][0]["status"],
+        serde_json::json!(["blank", "na", "read"])
+    );
+}
+
+#[test]
+fn a_failed_rule_says_whose_it_probably_is() {
+    use nianbao::report::Blame;
+    let r = parse_text("x.txt", CELLS);
+    // （一）予以公开 2 0 0 0 0 0 1 is on one line, read as written: the report's own error.
+    let own = r
+        .failed_checks()
+        .find(|c| c.rule.contains("总计 = 自然人") && c.rule.contains("予以公开"))
+        .expect("the row rule of （一） fails");
+    assert_eq!(own.blame, Some(Blame::Report));
+    let json = serde_json::to_value(own).unwrap();
+    assert_eq!(json["blame"], "report");
+    // The same report flattened onto one long line: the column order is the scraper's, so
+    // the rows a failed rule reads are doubtful and the failure is blamed on our reading.
+    let filler = "全年工作有序开展。".repeat(30);
+    let flat = format!(
+        "{filler} {}",
+        CELLS.split_whitespace().collect::<Vec<_>>().join(" ")
+    );
+    let r = parse_text("x.txt", &flat);
+    let c = r
+        .failed_checks()
+        .find(|c| c.rule.contains("总计 = 自然人") && c.rule.contains("予以公开"))
+        .expect("still fails");
+    assert_eq!(c.blame, Some(Blame::Reading));
+    let row = r.table("3").unwrap().row("（一）予以公开").unwrap();
+    assert!(row
+        .status
+        .iter()
+        .all(|s| *s == nianbao::report::CellStatus::Doubtful));
+}
+
+/// A corpus of short texts in a temporary folder, and the binary run on it.
+struct Corpus {
+    dir: tempfile::TempDir,
+}
+
+impl Corpus {
+    fn new(files: &[(&str, &str)]) -> Corpus {
+        let dir = tempfile::tempdir().unwrap();
+        let c = Corpus { dir };
+        for (rel, text) in files {
+            c.write(rel, text);
+        }
+        c
+    }
+    fn root(&self) -> std::path::PathBuf {
+        self.dir.path().join("corpus")
+    }
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    fn run(&self, args: &[&str]) -> (bool, String, String) {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_nianbao"))
+            .arg("--corpus")
+            .arg(self.root())
+            .arg("--index")
+            .arg(self.dir.path().join("index"))
+            .args(args)
+            .env_remove("NIANBAO_CORPUS")
+            .env_remove("NIANBAO_INDEX")
+            .output()
+            .unwrap();
+        (
+            o.status.success(),
+            String::from_utf8_lossy(&o.stdout).into_owned(),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    }
+}
+
+#[test]
+fn show_marks_cells_lists_warnings_explains_marks_and_exports_statuses() {
+    let c = Corpus::new(&[("某某县民政局/2022.txt", CELLS)]);
+    let path = c.root().join("某某县民政局/2022.txt");
+    let path = path.to_str().unwrap();
+    let (_, out, _) = c.run(&["show", path]);
+    assert!(out.contains("~1"), "{out}");
+    assert!(
+        out.contains("n/a") && out.contains("—") && out.contains("·"),
+        "{out}"
+    );
+    assert!(
+        out.contains("⚠ table 3 row 一、本年新收政府信息公开申请数量: figures written together"),
+        "{out}"
+    );
+    for mark in ["!", "~", "?", "—", "n/a", "·"] {
+        assert!(
+            out.lines()
+                .skip_while(|l| *l != "marks:")
+                .any(|l| l.trim_start().starts_with(mark)),
+            "{mark} is not explained:\n{out}"
+        );
+    }
+    assert!(out.contains("the report's own figures"), "{out}");
+    let (_, tsv, _) = c.run(&[
+        "show", path, "--table", "2-1", "--format", "tsv", "--status",
+    ]);
+    let lines: Vec<&str> = tsv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "\t本年制发件数\t本年制发件数 status\t本年废止件数\t本年废止件数 status\t现行有效件数\t现行有效件数 status"
+    );
+    assert_eq!(lines[1], "规章\t\tblank\t\tna\t0\tread");
+    let (_, csv, _) = c.run(&["show", path, "--table", "2-1", "--format", "csv"]);
+    assert_eq!(
+        csv.lines().nth(1),
+        Some("规章,,,0"),
+        "no status unless asked"
+    );
+    let (_, json, _) = c.run(&["show", path, "--table", "2-1", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["rows"][0]["status"],
+        serde_json::json!(["blank", "na", "read"])
+    );
+}

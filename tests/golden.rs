@@ -33,6 +33,18 @@ fn compare(golden_file: &Path) {
     let path = expected["path"].as_str().unwrap();
     let got = parse_json(path);
     let name = golden_file.display();
+    // The contract gives every cell a status beside its value (FORMAT.md §7).
+    for t in expected["tables"].as_array().unwrap() {
+        for r in t["rows"].as_array().unwrap() {
+            assert_eq!(
+                r["status"].as_array().map(Vec::len),
+                r["values"].as_array().map(Vec::len),
+                "{name}: table {} row {}: a status per cell",
+                t["id"],
+                r["label"]
+            );
+        }
+    }
     for field in [
         "path", "agency", "year", "title", "template", "tables", "checks", "warnings",
     ] {

@@ -2,7 +2,7 @@
 //! read by hand (tests/golden/fixtures_nonzero2021.json), or to `null` where the layout leaves
 //! a figure unreadable — never to a wrong figure.
 
-use nianbao::report::{parse_text, Report, Template, Value};
+use nianbao::report::{parse_text, Blame, CellStatus, Report, Template, Value};
 use serde_json::Value as Json;
 
 const SOURCE: &str = include_str!("fixtures/nonzero2021.txt");
@@ -48,6 +48,51 @@ fn no_wrong_figure(r: &Report) -> usize {
         }
     }
     nulls
+}
+
+/// The figures of the golden contract, whatever the cells' statuses.
+fn assert_same_figures(text: &str) -> Report {
+    let r = parse(text);
+    let strip = |mut v: Json| {
+        for t in v.as_array_mut().unwrap() {
+            for row in t["rows"].as_array_mut().unwrap() {
+                row.as_object_mut().unwrap().remove("status");
+            }
+        }
+        v
+    };
+    assert_eq!(strip(tables_json(&r)), strip(golden_tables()));
+    assert_eq!(r.template, Template::T2021);
+    r
+}
+
+/// In a layout whose column order is not sure, the rows a failed rule reads are doubtful
+/// (every figure), the others read, and every failed rule is blamed on our reading.
+fn assert_doubtful_where_rules_fail(r: &Report) {
+    let failed: Vec<_> = r.failed_checks().collect();
+    assert!(!failed.is_empty());
+    for c in &failed {
+        assert_eq!(c.blame, Some(Blame::Reading), "{}", c.rule);
+    }
+    for t in &r.tables {
+        for (i, row) in t.rows.iter().enumerate() {
+            let touched = failed
+                .iter()
+                .any(|c| c.cells.iter().any(|x| x.table == t.id && x.row == i));
+            let want = if touched {
+                CellStatus::Doubtful
+            } else {
+                CellStatus::Read
+            };
+            assert!(
+                row.status.iter().all(|s| *s == want),
+                "table {} row {}: {:?}",
+                t.id,
+                row.label,
+                row.status
+            );
+        }
+    }
 }
 
 fn assert_same_tables(text: &str) -> Report {
@@ -135,7 +180,8 @@ fn markdown_pipe_tables() {
 fn flattened_web_page_with_breadcrumbs_and_html_comments() {
     let flat: String = SOURCE.split_whitespace().collect::<Vec<_>>().join(" ");
     let page = format!("首页 > 政务公开 > 政府信息公开年报 <!--[if !supportLists]--> {flat} <!--[endif]--> 打印本页 关闭窗口");
-    let r = assert_same_tables(&page);
+    let r = assert_same_figures(&page);
+    assert_doubtful_where_rules_fail(&r);
     assert_eq!(r.agency.as_deref(), Some("某某市生态环境局"));
     assert_eq!(r.year, Some(2022));
     let numbers: Vec<&str> = r.sections.iter().map(|s| s.number.as_str()).collect();
@@ -164,7 +210,11 @@ fn cells_run_together_are_split_only_when_the_arithmetic_allows_one_reading() {
     // 1.属于国家秘密 0000000 has one reading; 4415334271 has two (44 15 3 3 4 2 71 and
     // 4 4 15 3 3 42 71), so it stays empty.
     assert_eq!(t3.rows[4].values, vec![Some(Value::Int(0)); 7]);
+    // Split by arithmetic: inferred, never shown or copied as read.
+    assert_eq!(t3.rows[4].status, vec![CellStatus::Inferred; 7]);
     assert_eq!(t3.rows[0].values, vec![None; 7]);
+    // Not read at all: neither blank (the report left it empty) nor 0.
+    assert_eq!(t3.rows[0].status, vec![CellStatus::Doubtful; 7]);
     assert!(
         r.warnings.iter().any(|w| w.contains("written together")),
         "{:?}",
@@ -198,7 +248,8 @@ fn labels_in_one_block_and_numbers_in_another() {
         }
     }
     let text = format!("{}{labels}{figures}\n{}", &SOURCE[..start], &SOURCE[end..]);
-    assert_same_tables(&text);
+    let r = assert_same_figures(&text);
+    assert_doubtful_where_rules_fail(&r);
 }
 
 #[test]
@@ -336,7 +387,8 @@ fn figures_before_their_labels() {
         .collect();
     let text = format!("{}{body}\n{}", &SOURCE[..start], &SOURCE[end..]);
     assert!(text.contains("44 15 3 3 4 2 71\n一、本年新收"), "{body}");
-    assert_same_tables(&text);
+    let r = assert_same_figures(&text);
+    assert_doubtful_where_rules_fail(&r);
 }
 
 #[test]
@@ -461,7 +513,24 @@ fn ocr_slips_in_row_labels() {
         .replace("行政强制 3", "行政强刺 3")
         .replace("2.重复申请", "2.重复申淸")
         .replace("（一）予以公开", "（一）予以公升");
-    let r = assert_same_tables(&slipped);
+    let r = assert_same_figures(&slipped);
     let misread = r.warnings.iter().filter(|w| w.contains("misread")).count();
     assert_eq!(misread, 4, "{:?}", r.warnings);
+    // A row found despite a slip has inferred figures; the others were read.
+    for t in &r.tables {
+        for row in &t.rows {
+            let slipped = ["1.属于国家秘密", "行政强制", "2.重复申请", "（一）予以公开"]
+                .contains(&row.label.as_str());
+            let want = if slipped {
+                CellStatus::Inferred
+            } else {
+                CellStatus::Read
+            };
+            assert!(row.status.iter().all(|s| *s == want), "{}", row.label);
+        }
+    }
+    // The rules (一) breaks are blamed on our reading: its label was read with a slip.
+    for c in r.failed_checks() {
+        assert_eq!(c.blame, Some(Blame::Reading), "{}", c.rule);
+    }
 }

@@ -6,7 +6,7 @@
 
 use super::{agencies_for, open_index};
 use crate::cli::{parse_years, Config};
-use crate::report::{checks, Report, Value};
+use crate::report::{checks, Blame, Report, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -21,6 +21,10 @@ pub struct Finding {
     pub ok: Option<bool>,
     pub left: Option<Value>,
     pub right: Option<Value>,
+    /// Whose a failed rule probably is: `report` (its figures were all read cleanly) or
+    /// `reading` (a cell was inferred or is doubtful).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub blame: Option<Blame>,
 }
 
 /// The cross-year findings (failed or not assessable) for two reports of one agency, `last`
@@ -44,6 +48,7 @@ pub fn across_years(agency: &str, last: &Report, this: &Report) -> Vec<Finding> 
             ok: x.ok,
             left: x.this,
             right: x.last,
+            blame: None,
         })
         .collect()
 }
@@ -93,6 +98,7 @@ pub fn run(
                     ok: c.ok,
                     left: c.left,
                     right: c.right,
+                    blame: c.blame,
                 });
             }
         }
@@ -121,8 +127,11 @@ pub fn run(
     } else {
         for f in &findings {
             let year = f.year.map_or("?".into(), |y| y.to_string());
+            let whose = f
+                .blame
+                .map_or(String::new(), |b| format!(" — {}", b.explain()));
             let what = match (f.ok, f.left, f.right) {
-                (Some(false), Some(l), Some(r)) => format!("FAILED: {l} ≠ {r}"),
+                (Some(false), Some(l), Some(r)) => format!("FAILED: {l} ≠ {r}{whose}"),
                 (Some(false), _, _) => "FAILED".to_string(),
                 _ => "not assessable (a cell it needs is empty)".to_string(),
             };

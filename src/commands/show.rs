@@ -68,7 +68,7 @@ pub fn run(
     target: &str,
     year: Option<i32>,
     table: Option<&str>,
-    format: ShowFormat,
+    (format, status): (ShowFormat, bool),
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<bool> {
@@ -90,8 +90,13 @@ pub fn run(
             );
         };
         match fmt {
-            None => write!(out, "{}", summary::table(t))?,
-            Some(f) => writeln!(out, "{}", export::table(t, f).trim_end())?,
+            None => write!(
+                out,
+                "{}\nmarks:\n{}",
+                summary::table(&r, t),
+                crate::output::marks::legend_lines("  ")
+            )?,
+            Some(f) => writeln!(out, "{}", export::table_with(t, f, status).trim_end())?,
         }
         return Ok(true);
     }
@@ -108,7 +113,7 @@ pub fn run(
                 } else {
                     writeln!(out, "{} {}", t.id, t.title)?;
                 }
-                writeln!(out, "{}", export::table(t, f).trim_end())?;
+                writeln!(out, "{}", export::table_with(t, f, status).trim_end())?;
             }
         }
     }

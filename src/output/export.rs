@@ -1,6 +1,6 @@
 //! A table, or a rectangle of its cells, as TSV, CSV, Markdown or JSON, ready to paste.
 
-use crate::report::{Table, Value};
+use crate::report::{CellStatus, Table, Value};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
@@ -74,28 +74,55 @@ pub fn cells(t: &Table, sel: Selection, fmt: Format) -> String {
         .collect();
     match fmt {
         Format::Json => {
-            let vals: Vec<Vec<Option<Value>>> = (sel.r0..=sel.r1)
-                .filter_map(|r| t.rows.get(r))
+            let rows: Vec<&crate::report::Row> =
+                (sel.r0..=sel.r1).filter_map(|r| t.rows.get(r)).collect();
+            let vals: Vec<Vec<Option<Value>>> = rows
+                .iter()
                 .map(|row| {
                     (sel.c0..=sel.c1)
                         .map(|c| row.values.get(c).copied().flatten())
                         .collect()
                 })
                 .collect();
+            // A copy carries how each figure was obtained, so an inferred or doubtful one is
+            // never pasted as if it had been read.
+            if rows.iter().any(|r| !r.status.is_empty()) {
+                let status: Vec<Vec<Option<CellStatus>>> = rows
+                    .iter()
+                    .map(|row| {
+                        (sel.c0..=sel.c1)
+                            .map(|c| row.status.get(c).copied())
+                            .collect()
+                    })
+                    .collect();
+                let obj = serde_json::json!({"values": vals, "status": status});
+                return serde_json::to_string(&obj).unwrap_or_default();
+            }
             serde_json::to_string(&vals).unwrap_or_default()
         }
         _ => join(&grid, fmt, false),
     }
 }
 
-/// The whole table with its header row and row labels.
+/// The whole table with its header row and row labels (JSON: with each cell's status).
 pub fn table(t: &Table, fmt: Format) -> String {
+    table_with(t, fmt, false)
+}
+
+/// [`table`]; with `status`, each column of figures is followed by a column of their statuses
+/// (`read`, `inferred`, `blank`, `na`, `doubtful`) in TSV, CSV and Markdown.
+pub fn table_with(t: &Table, fmt: Format, status: bool) -> String {
     if fmt == Format::Json {
         return serde_json::to_string_pretty(t).unwrap_or_default();
     }
     let mut grid = Vec::with_capacity(t.rows.len() + 1);
     let mut header = vec![String::new()];
-    header.extend(t.columns.iter().cloned());
+    for c in &t.columns {
+        header.push(c.clone());
+        if status {
+            header.push(format!("{c} status"));
+        }
+    }
     grid.push(header);
     for row in &t.rows {
         // Pasted without its grid, `3.其他` means nothing: sub-rows carry their group.
@@ -104,7 +131,12 @@ pub fn table(t: &Table, fmt: Format) -> String {
             None => row.label.clone(),
         };
         let mut line = vec![label];
-        line.extend(row.values.iter().map(|v| cell_text(*v)));
+        for (c, v) in row.values.iter().enumerate() {
+            line.push(cell_text(*v));
+            if status {
+                line.push(row.status.get(c).map_or("", |s| s.as_str()).to_string());
+            }
+        }
         grid.push(line);
     }
     join(&grid, fmt, true)

@@ -4,6 +4,7 @@ pub mod across;
 pub mod dataset;
 pub mod export;
 pub mod grid;
+pub mod marks;
 pub mod sanitize;
 pub mod summary;
 pub mod turn;

@@ -1,7 +1,7 @@
 //! The readable summary of a report that `nianbao parse` and `nianbao show` print.
 
 use super::grid;
-use crate::output::export::cell_text;
+use super::marks;
 use crate::report::{Report, Table};
 use std::fmt::Write;
 
@@ -58,7 +58,10 @@ pub fn report(r: &Report, with_sections: bool) -> String {
     );
     for t in &r.tables {
         out.push('\n');
-        out.push_str(&table(t));
+        out.push_str(&table(r, t));
+    }
+    if !r.tables.is_empty() {
+        let _ = write!(out, "\nmarks:\n{}", marks::legend_lines("  "));
     }
     let failed: Vec<_> = r.failed_checks().collect();
     let unassessable = r.checks.iter().filter(|c| c.ok.is_none()).count();
@@ -71,9 +74,12 @@ pub fn report(r: &Report, with_sections: bool) -> String {
     );
     for c in failed {
         let side = |v: Option<crate::report::Value>| v.map_or("?".into(), |v| v.to_string());
+        let whose = c
+            .blame
+            .map_or(String::new(), |b| format!(" — {}", b.explain()));
         let _ = writeln!(
             out,
-            "  FAILED {}: {} ≠ {}",
+            "  FAILED {}: {} ≠ {}{whose}",
             c.rule,
             side(c.left),
             side(c.right)
@@ -93,8 +99,24 @@ pub fn report(r: &Report, with_sections: bool) -> String {
     out
 }
 
+/// The warnings the parser gave about one table (`table 3: …`).
+pub fn table_warnings<'a>(r: &'a Report, id: &str) -> impl Iterator<Item = &'a String> {
+    let (colon, space) = (format!("table {id}:"), format!("table {id} "));
+    r.warnings
+        .iter()
+        .filter(move |w| w.starts_with(&colon) || w.starts_with(&space))
+}
+
 /// A table as an aligned grid; long row labels are cut, column headers are numbered above.
-pub fn table(t: &Table) -> String {
+/// Cells carry their marks (see [`marks::LEGEND`]); the table's warnings follow it.
+pub fn table(r: &Report, t: &Table) -> String {
+    let failed = |row: usize, col: usize| {
+        r.failed_checks().any(|c| {
+            c.cells
+                .iter()
+                .any(|x| x.table == t.id && x.row == row && x.col == col)
+        })
+    };
     let mut out = String::new();
     let page = t.page.map_or(String::new(), |p| format!(" (page {p})"));
     let _ = writeln!(out, "table {} {}{page}", t.id, t.title);
@@ -116,28 +138,26 @@ pub fn table(t: &Table) -> String {
     }
     rows.push(head);
     let mut group: Option<&str> = None;
-    for r in &t.rows {
+    for (i, row) in t.rows.iter().enumerate() {
         // Sub-rows (`1.属于国家秘密`) are ambiguous alone: their group heads them.
-        if r.group.as_deref() != group {
-            group = r.group.as_deref();
+        if row.group.as_deref() != group {
+            group = row.group.as_deref();
             if let Some(g) = group {
                 rows.push(vec![g.to_string()]);
             }
         }
-        let label = if r.group.is_some() {
-            format!("  {}", r.label)
+        let label = if row.group.is_some() {
+            format!("  {}", row.label)
         } else {
-            r.label.clone()
+            row.label.clone()
         };
         let mut line = vec![label];
-        line.extend(r.values.iter().map(|v| {
-            let s = cell_text(*v);
-            if s.is_empty() {
-                "—".into()
-            } else {
-                s
-            }
-        }));
+        line.extend(
+            row.values
+                .iter()
+                .enumerate()
+                .map(|(c, v)| marks::shown(*v, row.status.get(c).copied(), failed(i, c))),
+        );
         rows.push(line);
     }
     for l in grid::render(&rows, 36) {
@@ -153,5 +173,8 @@ pub fn table(t: &Table) -> String {
         .map(|(i, c)| format!("[{}] {c}", i + 1))
         .collect();
     let _ = writeln!(out, "  {}", cols.join("  "));
+    for w in table_warnings(r, &t.id) {
+        let _ = writeln!(out, "  ⚠ {w}");
+    }
     out
 }

@@ -1,6 +1,6 @@
 //! The arithmetic the template itself states (FORMAT.md §4), evaluated on one report's tables.
 
-use super::model::{CellRef, Check, Table, Template, Value};
+use super::model::{Blame, CellRef, CellStatus, Check, Table, Template, Value};
 use super::template::{
     table3_total_rows, T3_COLUMNS, T3_FIRST_RESULT, T3_ROW_CARRIED_IN, T3_ROW_NEW,
 };
@@ -33,7 +33,7 @@ fn equation(
             .map(|&(r, c)| cell(table, r, c).map(Value::as_f64))
             .sum()
     };
-    let cells = left
+    let cells: Vec<CellRef> = left
         .iter()
         .chain(right)
         .map(|&(row, col)| CellRef {
@@ -45,11 +45,13 @@ fn equation(
     match (sum(left), sum(right)) {
         (Some(l), Some(r)) => {
             let ok = (l - r).abs() < 1e-6;
+            let blame = (!ok).then(|| blame(table, &cells));
             Check {
                 rule,
                 ok: Some(ok),
                 left: (!ok).then(|| as_value(l)),
                 right: (!ok).then(|| as_value(r)),
+                blame,
                 cells,
             }
         }
@@ -58,9 +60,67 @@ fn equation(
             ok: None,
             left: None,
             right: None,
+            blame: None,
             cells,
         },
     }
+}
+
+/// Whose a failed rule probably is, from the statuses of the cells it reads: any cell that was
+/// not read as written (inferred, OCR, doubtful) makes it our reading's.
+fn blame(table: &Table, cells: &[CellRef]) -> Blame {
+    let ours = cells.iter().any(|c| {
+        table
+            .rows
+            .get(c.row)
+            .and_then(|r| r.status.get(c.col))
+            .is_some_and(|s| {
+                matches!(
+                    s,
+                    CellStatus::Inferred | CellStatus::Ocr | CellStatus::Doubtful
+                )
+            })
+    });
+    if ours {
+        Blame::Reading
+    } else {
+        Blame::Report
+    }
+}
+
+/// Marks doubtful the figures of every row that a failed rule reads and whose column order
+/// was `uncertain` (FORMAT.md §7): a broken rule there is as likely our reading as the report.
+/// Returns whether anything changed (the checks' blame must then be worked out again).
+pub fn mark_doubtful(
+    tables: &mut [Table],
+    checks: &[Check],
+    uncertain: &[(String, usize)],
+) -> bool {
+    let mut changed = false;
+    for c in checks.iter().filter(|c| c.ok == Some(false)) {
+        for cell in &c.cells {
+            if !uncertain
+                .iter()
+                .any(|(t, r)| *t == cell.table && *r == cell.row)
+            {
+                continue;
+            }
+            let Some(row) = tables
+                .iter_mut()
+                .find(|t| t.id == cell.table)
+                .and_then(|t| t.rows.get_mut(cell.row))
+            else {
+                continue;
+            };
+            for s in &mut row.status {
+                if *s == CellStatus::Read {
+                    *s = CellStatus::Doubtful;
+                    changed = true;
+                }
+            }
+        }
+    }
+    changed
 }
 
 fn as_value(x: f64) -> Value {

@@ -15,7 +15,9 @@ mod tables;
 pub mod template;
 mod tokens;
 
-pub use model::{CellRef, CellStatus, Check, Report, Row, Section, Source, Table, Template, Value};
+pub use model::{
+    Blame, CellRef, CellStatus, Check, Report, Row, Section, Source, Table, Template, Value,
+};
 
 use std::path::Path;
 
@@ -114,8 +116,20 @@ pub fn parse_text(path: &str, text: &str) -> Report {
     let keyed = keyed::Keyed::new(&clean);
     let meta = meta::read(&clean, &keyed, path, &head, &mut warnings);
     let secs = sections::split(&clean);
-    let (template, tables) = tables::read(&clean, &keyed, meta.year, meta.cites, &mut warnings);
-    let checks = checks::run(template, &tables);
+    // A page whose tables were flattened onto long lines (not merely long paragraphs): its
+    // figures' column order is the scraper's.
+    let flat = text.split('\n').any(|l| {
+        l.len() >= normalize::FLAT_LINE
+            && !l.contains('\t')
+            && !l.contains("<td")
+            && (l.contains("本年新收") || l.contains("第二十条第"))
+    });
+    let (template, mut tables, uncertain) =
+        tables::read(&clean, &keyed, meta.year, meta.cites, flat, &mut warnings);
+    let mut checks = checks::run(template, &tables);
+    if checks::mark_doubtful(&mut tables, &checks, &uncertain) {
+        checks = checks::run(template, &tables);
+    }
     Report {
         path: path.to_string(),
         agency: meta.agency,

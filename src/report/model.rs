@@ -153,9 +153,42 @@ pub struct Check {
     pub left: Option<Value>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub right: Option<Value>,
+    /// Whose a failed rule probably is: the report's own figures, or our reading of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blame: Option<Blame>,
     /// The cells the rule reads, for marking them in a grid; not part of the JSON contract.
     #[serde(skip)]
     pub cells: Vec<CellRef>,
+}
+
+/// Whose a failed rule probably is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Blame {
+    /// Every cell the rule reads was read cleanly, in a layout whose column order is sure: the
+    /// report's own figures do not add up.
+    Report,
+    /// A cell the rule reads was inferred (split from a run of digits, a label read despite a
+    /// slip, OCR) or is doubtful (figures in an order that may not be the columns'): our
+    /// reading may be what is wrong.
+    Reading,
+}
+
+impl Blame {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Blame::Report => "report",
+            Blame::Reading => "reading",
+        }
+    }
+
+    /// For people: whose the failure probably is.
+    pub fn explain(self) -> &'static str {
+        match self {
+            Blame::Report => "the report's own figures (all read cleanly)",
+            Blame::Reading => "probably our reading (inferred or doubtful cells)",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 
 /// A line this long (bytes) is a whole report or page flattened by a web scraper; PDF text
 /// lines are far shorter.
-const FLAT_LINE: usize = 600;
+pub const FLAT_LINE: usize = 600;
 
 /// Normalises a whole report. The result keeps the source's wording; only noise is removed.
 pub fn clean(text: &str) -> String {

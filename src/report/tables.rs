@@ -2,9 +2,14 @@
 //! template from their shape.
 
 use super::keyed::Keyed;
-use super::model::{Row, Table, Template, Value};
+use super::model::{CellStatus, Row, Table, Template, Value};
 use super::template::{self, RowSpec, TableSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
 use super::tokens::{tokenize, Tok, Unit};
+
+/// Rows whose figures were read in an order that may not be their columns' (a flattened page,
+/// figures in reading order over several lines, labels and figures in separate blocks), as
+/// `(table id, row index)`: a broken rule on such a row is as likely our reading as the report.
+pub type Uncertain = Vec<(String, usize)>;
 
 /// The template and the standard tables found in `text` (already cleaned).
 pub fn read(
@@ -12,10 +17,12 @@ pub fn read(
     keyed: &Keyed,
     year: Option<i32>,
     cites: Option<Template>,
+    flat: bool,
     warnings: &mut Vec<String>,
-) -> (Template, Vec<Table>) {
+) -> (Template, Vec<Table>, Uncertain) {
+    let mut unc = Uncertain::new();
     let Some(template) = template_of(keyed, year, cites, warnings) else {
-        return (Template::Free, Vec::new());
+        return (Template::Free, Vec::new(), unc);
     };
     let mut tables = Vec::new();
 
@@ -27,7 +34,15 @@ pub fn read(
     });
     // Section 二's tables end where table 3's header begins.
     let s2_end = t3_head.unwrap_or(text.len());
-    read_section2(text, keyed, template, s2_end, &mut tables, warnings);
+    read_section2(
+        text,
+        keyed,
+        template,
+        s2_end,
+        &mut tables,
+        (flat, &mut unc),
+        warnings,
+    );
 
     let t3_end = match t3_start {
         Some((s, _)) => keyed
@@ -40,7 +55,7 @@ pub fn read(
     match t3_head {
         Some(head) => {
             let region = slice(text, head, t3_end);
-            tables.push(read_table3(template, region, warnings));
+            tables.push(read_table3(template, region, (flat, &mut unc), warnings));
         }
         None => warnings.push(
             "table 3 (收到和处理政府信息公开申请情况) was not found: its first row 本年新收政府信息公开申请数量 is not in the text".into(),
@@ -52,13 +67,17 @@ pub fn read(
         Some((s, _)) => {
             let start = line_start(text, s);
             let end = section_five(text, start).unwrap_or(text.len());
-            tables.push(read_table4(slice(text, start, end), warnings));
+            tables.push(read_table4(
+                slice(text, start, end),
+                (flat, &mut unc),
+                warnings,
+            ));
         }
         None => warnings.push(
             "table 4 (政府信息公开行政复议、行政诉讼情况) was not found: no 行政复议 heading after table 3".into(),
         ),
     }
-    (template, tables)
+    (template, tables, unc)
 }
 
 /// Inline page footers (`- 3 -`) of a report flattened onto one line, which would otherwise
@@ -169,12 +188,16 @@ fn anchor_of(id: &str) -> &'static str {
     }
 }
 
+/// Whether the text was a flattened page, and where uncertain rows are recorded.
+type Order<'a> = (bool, &'a mut Uncertain);
+
 fn read_section2(
     text: &str,
     keyed: &Keyed,
     template: Template,
     end: usize,
     tables: &mut Vec<Table>,
+    (flat, unc): Order,
     warnings: &mut Vec<String>,
 ) {
     let specs = template::section2_tables(template);
@@ -212,21 +235,29 @@ fn read_section2(
             .unwrap_or(end)
             .min(end);
         let region = slice(text, a_end, next);
-        tables.push(read_rows_table(spec, region, warnings));
+        tables.push(read_rows_table(spec, region, (flat, &mut *unc), warnings));
     }
 }
 
-fn read_rows_table(spec: &TableSpec, region: &str, warnings: &mut Vec<String>) -> Table {
+fn read_rows_table(
+    spec: &TableSpec,
+    region: &str,
+    (flat, unc): Order,
+    warnings: &mut Vec<String>,
+) -> Table {
     let toks = tokenize(region);
+    let mut uncertain = Vec::new();
     let rows = read_rows(
         spec.id,
         spec.rows,
         spec.columns.len(),
         spec.decimals,
-        &toks,
+        (&toks, flat),
         None,
+        &mut uncertain,
         warnings,
     );
+    unc.extend(uncertain.into_iter().map(|r| (spec.id.to_string(), r)));
     Table {
         id: spec.id.to_string(),
         title: spec.title.to_string(),
@@ -236,21 +267,29 @@ fn read_rows_table(spec: &TableSpec, region: &str, warnings: &mut Vec<String>) -
     }
 }
 
-fn read_table3(template: Template, region: &str, warnings: &mut Vec<String>) -> Table {
+fn read_table3(
+    template: Template,
+    region: &str,
+    (flat, unc): Order,
+    warnings: &mut Vec<String>,
+) -> Table {
     let specs = template::table3_rows(template);
     let toks = tokenize(region);
     // An eighth column (小计 of the 法人或其他组织 columns) is read and dropped.
     let head_end = Keyed::new(region).find("本年新收", 0).map_or(0, |(s, _)| s);
     let subtotal = region[..head_end].contains("小计");
+    let mut uncertain = Vec::new();
     let rows = read_rows(
         "3",
         &specs,
         T3_COLUMNS.len(),
         false,
-        &toks,
+        (&toks, flat),
         Some(subtotal),
+        &mut uncertain,
         warnings,
     );
+    unc.extend(uncertain.into_iter().map(|r| ("3".to_string(), r)));
     Table {
         id: "3".into(),
         title: T3_TITLE.into(),
@@ -260,16 +299,17 @@ fn read_table3(template: Template, region: &str, warnings: &mut Vec<String>) -> 
     }
 }
 
-fn read_table4(region: &str, warnings: &mut Vec<String>) -> Table {
+fn read_table4(region: &str, (flat, unc): Order, warnings: &mut Vec<String>) -> Table {
     let toks = tokenize(region);
     let n = T4_COLUMNS.len();
-    let cells: Vec<&Tok> = toks.iter().filter(|t| t.is_cell()).collect();
-    let chosen: Vec<&Tok> = if cells.len() > n {
+    let indexed: Vec<(usize, &Tok)> = toks.iter().enumerate().collect();
+    let cells: Vec<(usize, &Tok)> = indexed.iter().copied().filter(|t| t.1.is_cell()).collect();
+    let chosen: Vec<(usize, &Tok)> = if cells.len() > n {
         // More figures than cells: take the one run of exactly 15 that no text interrupts.
-        let runs: Vec<Vec<&Tok>> = toks
-            .split(|t| !t.is_cell())
+        let runs: Vec<Vec<(usize, &Tok)>> = indexed
+            .split(|t| !t.1.is_cell())
             .filter(|r| r.len() == n)
-            .map(|r| r.iter().collect())
+            .map(|r| r.to_vec())
             .collect();
         if runs.len() == 1 {
             runs.into_iter().next().unwrap_or_default()
@@ -283,13 +323,17 @@ fn read_table4(region: &str, warnings: &mut Vec<String>) -> Table {
     } else {
         cells
     };
-    let values = if chosen.is_empty() {
+    let (values, status) = if chosen.is_empty() {
         if !toks.iter().any(Tok::is_cell) {
             warnings.push("table 4: no figures found under the 行政复议/行政诉讼 headers; its cells are left empty".into());
         }
-        vec![None; n]
+        (vec![None; n], vec![CellStatus::Doubtful; n])
     } else {
-        cells_to_values("4", "", &chosen, (n, n), false, &table4_rule, warnings)
+        if flat {
+            unc.push(("4".to_string(), 0));
+        }
+        let cells: Vec<&Tok> = chosen.iter().map(|&(_, t)| t).collect();
+        cells_to_values("4", "", &cells, (n, n), false, &table4_rule, warnings)
     };
     Table {
         id: "4".into(),
@@ -299,7 +343,7 @@ fn read_table4(region: &str, warnings: &mut Vec<String>) -> Table {
             label: String::new(),
             group: None,
             values,
-            status: Vec::new(),
+            status,
         }],
         page: None,
     }
@@ -359,13 +403,16 @@ fn one_slip_match(window: &str, key: &str) -> Option<(usize, usize)> {
     hit
 }
 
+/// `uncertain` receives the rows whose figures' column order is not sure (see [`Uncertain`]).
+#[allow(clippy::too_many_arguments)]
 fn read_rows(
     id: &str,
     specs: &[RowSpec],
     ncols: usize,
     decimals: bool,
-    toks: &[Tok],
+    (toks, flat): (&[Tok], bool),
     subtotal: Option<bool>,
+    uncertain: &mut Vec<usize>,
     warnings: &mut Vec<String>,
 ) -> Vec<Row> {
     // The labels' text, keyed, with a '#' for each cell so that no label matches across a figure.
@@ -406,6 +453,7 @@ fn read_rows(
     }
     // A label no key finds may carry an OCR slip (行政法复议, 申淸): between the labels found
     // on either side, the row's full wording with one character different is taken for it.
+    let mut slipped = vec![false; specs.len()];
     for i in 0..specs.len() {
         if found[i].is_some() {
             continue;
@@ -426,6 +474,7 @@ fn read_rows(
         let window = hay.get(lo..hi).unwrap_or("");
         if let Some(at) = keys.iter().find_map(|k| one_slip_match(window, k)) {
             found[i] = Some((lo + at.0, lo + at.1));
+            slipped[i] = true;
             warnings.push(format!(
                 "table {id}: row {} found with one character misread",
                 specs[i].label
@@ -455,18 +504,18 @@ fn read_rows(
             label: s.label.to_string(),
             group: s.group.map(str::to_string),
             values: vec![None; ncols],
-            status: Vec::new(),
+            // Until a row's figures are read, its cells are unread.
+            status: vec![CellStatus::Doubtful; ncols],
         })
         .collect();
-    // The figures that belong to each row: normally those after its label, up to the next.
-    let cells_between = |from: usize, to: usize| -> Vec<&Tok> {
-        toks.get(from..to.max(from))
-            .unwrap_or(&[])
-            .iter()
-            .filter(|t| t.is_cell())
+    // The figures that belong to each row: normally those after its label, up to the next
+    // (as token indices).
+    let cells_between = |from: usize, to: usize| -> Vec<usize> {
+        (from..to.max(from).min(toks.len()))
+            .filter(|&i| toks[i].is_cell())
             .collect()
     };
-    let mut segments: Vec<Option<Vec<&Tok>>> = (0..specs.len())
+    let mut segments: Vec<Option<Vec<usize>>> = (0..specs.len())
         .map(|i| {
             let (_, last) = spans[i]?;
             let next_start = spans[i + 1..]
@@ -476,11 +525,13 @@ fn read_rows(
                 .next()
                 .unwrap_or(toks.len());
             Some(trim_word_marks(
+                toks,
                 cells_between(last + 1, next_start),
                 source_cols,
             ))
         })
         .collect();
+    let mut shifted = false;
     // Some converters put each row's figures before its label. Told by the shape: every label
     // found, a full row of figures just before the first label and none after the last.
     if spans.iter().all(Option::is_some) && specs.len() > 1 {
@@ -494,9 +545,10 @@ fn read_rows(
             .last()
             .is_some_and(|s| s.as_ref().is_some_and(Vec::is_empty));
         if lead.len() == source_cols && tail_empty {
-            let mut shifted = vec![Some(lead)];
-            shifted.extend(segments.iter().take(specs.len() - 1).cloned());
-            segments = shifted;
+            let mut moved = vec![Some(lead)];
+            moved.extend(segments.iter().take(specs.len() - 1).cloned());
+            segments = moved;
+            shifted = true;
         }
     }
 
@@ -519,15 +571,18 @@ fn read_rows(
         if !pending.is_empty() && cells.len() == source_cols * (pending.len() + 1) {
             pending.push(i);
             for (chunk, &r) in cells.chunks(source_cols).zip(&pending) {
-                rows[r].values = cells_to_values(
+                let chunk: Vec<&Tok> = chunk.iter().map(|&t| &toks[t]).collect();
+                (rows[r].values, rows[r].status) = cells_to_values(
                     id,
                     specs[r].label,
-                    chunk,
+                    &chunk,
                     (ncols, source_cols),
                     decimals,
                     rule,
                     warnings,
                 );
+                // Figures in a block of their own: their order is the converter's.
+                uncertain.push(r);
             }
             pending.clear();
             continue;
@@ -539,7 +594,13 @@ fn read_rows(
             ));
         }
         pending.clear();
-        rows[i].values = cells_to_values(
+        // Figures over several lines in reading order (a last one alone on a line) keep their
+        // columns' order; a flattened page or figures printed before their labels may not.
+        if flat || shifted {
+            uncertain.push(i);
+        }
+        let cells: Vec<&Tok> = cells.iter().map(|&t| &toks[t]).collect();
+        (rows[i].values, rows[i].status) = cells_to_values(
             id,
             specs[i].label,
             &cells,
@@ -548,6 +609,14 @@ fn read_rows(
             rule,
             warnings,
         );
+    }
+    // A row found by its label's wording with a slip: its figures are ours to doubt.
+    for (row, _) in rows.iter_mut().zip(&slipped).filter(|(_, &s)| s) {
+        for st in &mut row.status {
+            if *st == CellStatus::Read {
+                *st = CellStatus::Inferred;
+            }
+        }
     }
     for &r in &pending {
         warnings.push(format!(
@@ -558,8 +627,8 @@ fn read_rows(
     rows
 }
 
-/// Turns a row's cell tokens into `ncols` values. Figures written together (`640020470`) are
-/// split only where the row's arithmetic leaves exactly one reading.
+/// Turns a row's cell tokens into `ncols` values and their statuses. Figures written together
+/// (`640020470`) are split only where the row's arithmetic leaves exactly one reading.
 fn cells_to_values(
     id: &str,
     label: &str,
@@ -568,7 +637,7 @@ fn cells_to_values(
     decimals: bool,
     rule: &RowRule,
     warnings: &mut Vec<String>,
-) -> Vec<Option<Value>> {
+) -> (Vec<Option<Value>>, Vec<CellStatus>) {
     let row_name = if label.is_empty() {
         String::new()
     } else {
@@ -577,23 +646,31 @@ fn cells_to_values(
     let runs = cells
         .iter()
         .any(|t| matches!(t, Tok::Num { raw, .. } if raw.len() > 1 && raw.starts_with('0')));
-    let values: Vec<Option<Value>> = if cells.len() == source_cols && !runs {
+    let unread = vec![CellStatus::Doubtful; source_cols];
+    let (values, status): (Vec<Option<Value>>, Vec<CellStatus>) = if cells.len() == source_cols
+        && !runs
+    {
         let mut vs = Vec::with_capacity(source_cols);
+        let mut st = Vec::with_capacity(source_cols);
         for t in cells {
             match value_of(t, decimals) {
-                Ok(v) => vs.push(v),
+                Ok(v) => {
+                    vs.push(v);
+                    st.push(status_of(t));
+                }
                 Err(why) => {
                     warnings.push(format!(
                         "table {id}{row_name}: {why}; the cell is left empty"
                     ));
                     vs.push(None);
+                    st.push(CellStatus::Doubtful);
                 }
             }
         }
-        vs
+        (vs, st)
     } else if cells.len() < source_cols || runs {
         match split_runs(cells, source_cols, rule) {
-            Split::One(vs) => {
+            Split::One(vs, inferred) => {
                 let raw: Vec<String> = cells.iter().map(|t| raw_of(t)).collect();
                 let read: Vec<String> = vs
                     .iter()
@@ -604,7 +681,17 @@ fn cells_to_values(
                     raw.join(" "),
                     read.join(" ")
                 ));
-                vs.into_iter().map(|v| v.map(Value::Int)).collect()
+                let st = inferred
+                    .iter()
+                    .map(|&i| {
+                        if i {
+                            CellStatus::Inferred
+                        } else {
+                            CellStatus::Read
+                        }
+                    })
+                    .collect();
+                (vs.into_iter().map(|v| v.map(Value::Int)).collect(), st)
             }
             Split::None | Split::Many => {
                 warnings.push(format!(
@@ -613,7 +700,7 @@ fn cells_to_values(
                     cells.iter().map(|t| raw_of(t)).collect::<Vec<_>>().join(" "),
                     source_cols
                 ));
-                vec![None; source_cols]
+                (vec![None; source_cols], unread)
             }
         }
     } else {
@@ -627,28 +714,46 @@ fn cells_to_values(
                 .join(" "),
             source_cols
         ));
-        vec![None; source_cols]
+        (vec![None; source_cols], unread)
     };
     if source_cols == ncols + 1 {
         // Drop the 小计 column (the seventh of eight).
-        values
-            .into_iter()
-            .enumerate()
-            .filter(|&(i, _)| i != ncols - 1)
-            .map(|(_, v)| v)
-            .collect()
+        let keep = |i: &usize| *i != ncols - 1;
+        (
+            values
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| keep(i))
+                .map(|(_, v)| v)
+                .collect(),
+            status
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| keep(i))
+                .map(|(_, v)| v)
+                .collect(),
+        )
     } else {
-        values
+        (values, status)
+    }
+}
+
+/// The status of a cell read from one token: a figure as written, `不适用`, or a blank mark.
+fn status_of(t: &Tok) -> CellStatus {
+    match t {
+        Tok::Num { .. } => CellStatus::Read,
+        Tok::Blank(m) if m == "不适用" => CellStatus::Na,
+        _ => CellStatus::Blank,
     }
 }
 
 /// A Chinese mark at the edge of a row's figures when there are too many is a piece of the
 /// next or previous label broken by a space (`无 法提供`), not a cell.
-fn trim_word_marks(mut cells: Vec<&Tok>, n: usize) -> Vec<&Tok> {
-    while cells.len() > n && cells.last().is_some_and(|t| t.is_word_mark()) {
+fn trim_word_marks(toks: &[Tok], mut cells: Vec<usize>, n: usize) -> Vec<usize> {
+    while cells.len() > n && cells.last().is_some_and(|&t| toks[t].is_word_mark()) {
         cells.pop();
     }
-    while cells.len() > n && cells.first().is_some_and(|t| t.is_word_mark()) {
+    while cells.len() > n && cells.first().is_some_and(|&t| toks[t].is_word_mark()) {
         cells.remove(0);
     }
     cells
@@ -692,7 +797,8 @@ pub(super) fn value_of(t: &Tok, decimals: bool) -> Result<Option<Value>, String>
 
 enum Split {
     None,
-    One(Vec<Option<i64>>),
+    /// The figures, and for each whether it was cut out of a longer run of digits.
+    One(Vec<Option<i64>>, Vec<bool>),
     Many,
 }
 
@@ -718,11 +824,19 @@ fn split_runs(cells: &[&Tok], n: usize, rule: &RowRule) -> Split {
         count: 0,
         budget: 200_000,
         cur: Vec::with_capacity(n),
+        owner: Vec::with_capacity(n),
+        runs: digit_runs.len(),
     };
     search.walk(&digit_runs, 0);
     let (count, found, budget) = (search.count, search.found, search.budget);
     match (count, found) {
-        (1, Some(v)) if budget > 0 => Split::One(v.into_iter().map(Some).collect()),
+        (1, Some((v, owner))) if budget > 0 => {
+            let cut = owner
+                .iter()
+                .map(|o| owner.iter().filter(|x| *x == o).count() > 1)
+                .collect();
+            Split::One(v.into_iter().map(Some).collect(), cut)
+        }
         (0, _) => Split::None,
         _ => Split::Many,
     }
@@ -731,11 +845,14 @@ fn split_runs(cells: &[&Tok], n: usize, rule: &RowRule) -> Split {
 struct SplitSearch<'a> {
     n: usize,
     rule: &'a RowRule,
-    found: Option<Vec<i64>>,
+    found: Option<(Vec<i64>, Vec<usize>)>,
     count: usize,
     /// Steps left; a search that runs out is ambiguous, never a guess.
     budget: usize,
     cur: Vec<i64>,
+    /// For each figure of `cur`, the run of digits it was cut from.
+    owner: Vec<usize>,
+    runs: usize,
 }
 
 impl SplitSearch<'_> {
@@ -747,7 +864,7 @@ impl SplitSearch<'_> {
         let Some(run) = runs.first() else {
             if self.cur.len() == self.n && (self.rule)(&self.cur) {
                 self.count += 1;
-                self.found = Some(self.cur.clone());
+                self.found = Some((self.cur.clone(), self.owner.clone()));
             }
             return;
         };
@@ -775,8 +892,10 @@ impl SplitSearch<'_> {
                 continue;
             };
             self.cur.push(v);
+            self.owner.push(self.runs - runs.len());
             self.walk(runs, pos + len);
             self.cur.pop();
+            self.owner.pop();
         }
     }
 }
@@ -828,7 +947,8 @@ mod tests {
         let t = tokenize("640020470");
         let cells: Vec<&Tok> = t.iter().collect();
         let mut w = Vec::new();
-        let v = cells_to_values("3", "x", &cells, (7, 7), false, &table3_row_rule, &mut w);
+        let (v, st) = cells_to_values("3", "x", &cells, (7, 7), false, &table3_row_rule, &mut w);
+        assert_eq!(st, vec![CellStatus::Inferred; 7]);
         assert_eq!(
             ints(&v),
             vec![
@@ -845,8 +965,16 @@ mod tests {
         // "1111" for 3 count columns without arithmetic: 1|1|11, 1|11|1, 11|1|1: ambiguous.
         let t = tokenize("1111");
         let cells: Vec<&Tok> = t.iter().collect();
-        let v = cells_to_values("2-1", "规章", &cells, (3, 3), false, &no_rule, &mut w);
+        let (v, st) = cells_to_values("2-1", "规章", &cells, (3, 3), false, &no_rule, &mut w);
         assert_eq!(v, vec![None, None, None]);
+        assert_eq!(st, vec![CellStatus::Doubtful; 3], "not read, not blank");
+        // Only the figures cut out of a longer run are inferred; `64` stood alone.
+        let t = tokenize("64 0020470");
+        let cells: Vec<&Tok> = t.iter().collect();
+        let (v, st) = cells_to_values("3", "x", &cells, (7, 7), false, &table3_row_rule, &mut w);
+        assert_eq!(ints(&v)[0], Some(64));
+        assert_eq!(st[0], CellStatus::Read);
+        assert!(st[1..].iter().all(|s| *s == CellStatus::Inferred));
     }
 
     #[test]
@@ -854,7 +982,7 @@ mod tests {
         let t = tokenize("000000000000000");
         let cells: Vec<&Tok> = t.iter().collect();
         let mut w = Vec::new();
-        let v = cells_to_values("4", "", &cells, (15, 15), false, &table4_rule, &mut w);
+        let (v, _) = cells_to_values("4", "", &cells, (15, 15), false, &table4_rule, &mut w);
         assert_eq!(ints(&v), vec![Some(0); 15]);
     }
 }

@@ -915,7 +915,7 @@ impl App {
 
     fn grid_area(&self) -> Rect {
         match self.screens.last() {
-            Some(Screen::Table(t)) => layout::table(self.area(), t.failed_rules.len()).grid,
+            Some(Screen::Table(t)) => layout::table(self.area(), t.notes()).grid,
             _ => Rect::default(),
         }
     }
@@ -933,7 +933,7 @@ impl App {
         let area = self.area();
         for s in &mut self.screens {
             if let Screen::Table(t) = s {
-                let grid = layout::table(area, t.failed_rules.len()).grid;
+                let grid = layout::table(area, t.notes()).grid;
                 t.offsets = layout::fit_offsets(&t.table, grid, t.cur, t.offsets);
             }
         }
@@ -1085,7 +1085,7 @@ impl App {
                 }
             }
             Some(Screen::Table(t)) => {
-                let grid = layout::table(area, t.failed_rules.len()).grid;
+                let grid = layout::table(area, t.notes()).grid;
                 let g = layout::grid(&t.table, grid, t.offsets.0, t.offsets.1);
                 let col = g
                     .cols

@@ -98,9 +98,10 @@ pub struct TableLayout {
     pub status: Rect,
 }
 
-pub fn table(area: Rect, failed_rules: usize) -> TableLayout {
+/// `notes`: lines wanted under the grid (failed rules, warnings, the legend).
+pub fn table(area: Rect, notes: usize) -> TableLayout {
     let b = body(area, 1);
-    let fh = (failed_rules.min(3) as u16).min(b.height / 3);
+    let fh = (notes.min(4) as u16).min(b.height / 3);
     TableLayout {
         crumbs: row(area, 0, 1.min(area.height)),
         grid: Rect::new(b.x, b.y, b.width, b.height - fh),

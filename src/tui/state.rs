@@ -338,8 +338,10 @@ pub struct TableState {
     pub report_label: String,
     /// Cells read by a failed check: (row, col).
     pub failed: HashSet<(usize, usize)>,
-    /// Rules that failed on this table, for the footer.
+    /// Rules that failed on this table, with whose the failure probably is, for the footer.
     pub failed_rules: Vec<String>,
+    /// What the parser said about this table (a row split by arithmetic, not found…).
+    pub warnings: Vec<String>,
     /// (row, col) of the cell cursor.
     pub cur: (usize, usize),
     /// The other corner of the selection while one is being made.
@@ -358,7 +360,10 @@ impl TableState {
         let mut failed_rules = Vec::new();
         for c in report.failed_checks() {
             if c.cells.iter().any(|r| r.table == table.id) {
-                failed_rules.push(c.rule.clone());
+                failed_rules.push(match c.blame {
+                    Some(b) => format!("{} — {}", c.rule, b.explain()),
+                    None => c.rule.clone(),
+                });
                 failed.extend(c.cells.iter().filter(|r| r.table == table.id).map(|r| {
                     if turn {
                         (r.col, r.row)
@@ -378,11 +383,19 @@ impl TableState {
             report_label: report_label(report),
             failed,
             failed_rules,
+            warnings: crate::output::summary::table_warnings(report, &table.id)
+                .cloned()
+                .collect(),
             cur: (0, 0),
             anchor: None,
             offsets: (0, 0),
             dragging: false,
         }
+    }
+
+    /// Lines under the grid: failed rules, warnings and the legend of the marks.
+    pub fn notes(&self) -> usize {
+        self.failed_rules.len() + self.warnings.len() + 1
     }
 
     /// The selected rectangle, or the cursor's cell when nothing is selected.

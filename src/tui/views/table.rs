@@ -13,8 +13,12 @@ use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
+/// The marks of the grid in one line.
+const LEGEND_LINE: &str =
+    "! rule fails · ~ inferred · ? doubtful · — none given · n/a 不适用 · · not read";
+
 pub fn draw(f: &mut Frame, app: &App, t: &TableState, theme: &Theme, area: Rect) {
-    let l = layout::table(area, t.failed_rules.len());
+    let l = layout::table(area, t.notes());
     let sel = t.selection();
     let sel_text = if t.anchor.is_some() {
         format!(
@@ -34,12 +38,23 @@ pub fn draw(f: &mut Frame, app: &App, t: &TableState, theme: &Theme, area: Rect)
         &format!("{sel_text}{} ", app.copy_format.name()),
     );
     grid(f.buffer_mut(), t, theme, l.grid);
-    let footer: Vec<Line> = t
+    // Failed rules, then the parser's warnings about this table; the legend of the marks
+    // always on the last line (`?` explains them in full).
+    let room = (l.footer.height as usize).saturating_sub(1);
+    let mut footer: Vec<Line> = t
         .failed_rules
         .iter()
-        .take(l.footer.height as usize)
         .map(|r| Line::styled(format!("✗ {r}"), theme.error()))
+        .chain(
+            t.warnings
+                .iter()
+                .map(|w| Line::styled(format!("⚠ {w}"), theme.dim())),
+        )
+        .take(room)
         .collect();
+    if l.footer.height > 0 {
+        footer.push(Line::styled(LEGEND_LINE, theme.dim()));
+    }
     f.render_widget(Paragraph::new(footer), l.footer);
     // Where the cursor is, in full: row label, column name, value.
     let here = match t.table.rows.get(t.cur.0) {
@@ -115,7 +130,12 @@ fn grid(buf: &mut Buffer, t: &TableState, theme: &Theme, area: Rect) {
         buf.set_stringn(area.x, y, label, lw, ls);
         for &(c, x, w) in &g.cols {
             let v = cell_text(row.values.get(c).copied().flatten());
-            let v = if v.is_empty() { "·".to_string() } else { v };
+            // An empty cell says why: `—` none in the report, `n/a` 不适用, `·` not read.
+            let v = if v.is_empty() {
+                crate::output::marks::shown(None, row.status.get(c).copied(), false)
+            } else {
+                v
+            };
             let failed = t.failed.contains(&(r, c));
             // A cell's mark, in its own padding so it shows without colour too: `!` a failed
             // check reads it, `~` inferred (or OCR), `?` doubtful.
