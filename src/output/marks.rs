@@ -33,18 +33,12 @@ pub fn shown(value: Option<Value>, status: Option<CellStatus>, failed: bool) -> 
 
 /// Every mark [`shown`] can put in a cell, and what it means.
 pub const LEGEND: &[(&str, &str)] = &[
-    ("!", "a rule of the template that reads this cell fails"),
-    (
-        "~",
-        "inferred: split from figures written together, or a row label read despite a slip",
-    ),
-    (
-        "?",
-        "doubtful: the row breaks the arithmetic where the column order is uncertain",
-    ),
+    ("!", "a rule of the template that reads it fails"),
+    ("~", "inferred: split from digits run together, or slip"),
+    ("?", "doubtful: breaks a rule, column order uncertain"),
     ("—", "no figure in the report (empty, / - — 无)"),
     ("n/a", "不适用 (not applicable)"),
-    ("·", "not read: the cell could not be told from the text"),
+    ("·", "not read: could not be told from the text"),
 ];
 
 /// The legend on one line per mark, indented.
