@@ -417,7 +417,11 @@ fn table_view_grid_selection_copy_and_failed_cells() {
         t.keys("c").keys("y");
         assert_eq!(t.copies.last().unwrap(), "44,15,3\n4,1,0\n15,6,2\n");
         t.keys("cc").keys("y");
-        assert_eq!(t.copies.last().unwrap(), "[[44,15,3],[4,1,0],[15,6,2]]");
+        // JSON copies carry each figure's status beside it.
+        assert_eq!(
+            t.copies.last().unwrap(),
+            r#"{"status":[["read","read","read"],["read","read","read"],["read","read","read"]],"values":[[44,15,3],[4,1,0],[15,6,2]]}"#
+        );
         t.keys("cY");
         assert!(t.copies.last().unwrap().starts_with("\t自然人\t商业企业"));
         // Esc clears the selection first, then goes back to the report.
