@@ -307,6 +307,15 @@ fn a_bracketed_paste_is_text_and_the_query_is_recalled_next_time_in_chinese() {
     );
     s.send("\r");
     s.wait_for("章节");
+    // `/` finds inside the open report; `n` moves on once the prompt is closed.
+    s.send("/");
+    s.send("行政复议");
+    s.wait_for("/行政复议");
+    s.wait_for("第 1 处，共 2 处");
+    s.send("\r");
+    s.send("n");
+    s.wait_for("第 2 处，共 2 处");
+    assert!(s.text().contains("章节"), "still in the report");
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s);

@@ -919,3 +919,37 @@ fn queries_are_recalled_with_ctrl_p_and_up_in_an_empty_query() {
     let last = t.app.history.reports.last().unwrap().agency.clone();
     assert_eq!(cands[0], last);
 }
+
+#[test]
+fn slash_finds_inside_the_open_report_without_leaving_it() {
+    let mut t = H::new(80, 24);
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+        .keys("生态环境 2022")
+        .key(KeyCode::Enter);
+    let report = |t: &H| match t.app.screens.last() {
+        Some(Screen::Report(r)) => (r.matches.len(), r.current_match, r.section),
+        _ => panic!("left the report"),
+    };
+    assert_eq!(report(&t).0, 0, "opened by go-to: nothing to find yet");
+    t.keys("/行政复议");
+    let (n, cur, section) = report(&t);
+    assert!(n >= 2, "{n}");
+    assert_eq!(cur, Some(0));
+    let s = t.screen();
+    assert!(s.contains("/行政复议") && s.contains(&format!("match 1 of {n}")), "{s}");
+    insta::assert_snapshot!("report_find_80x24", s);
+    // `n` typed in the prompt is text; after Enter it is the next match.
+    t.key(KeyCode::Enter).keys("n");
+    assert_eq!(report(&t).1, Some(1));
+    assert!(matches!(t.app.screens.last(), Some(Screen::Report(_))));
+    // Esc in a new search puts the old matches and place back.
+    t.keys("/xyz");
+    assert_eq!(report(&t).0, 0);
+    t.key(KeyCode::Esc);
+    assert_eq!(report(&t).0, n);
+    assert_eq!(report(&t).1, Some(1));
+    let _ = section;
+    // A second Esc leaves the report.
+    t.key(KeyCode::Esc);
+    assert!(t.app.screens.is_empty());
+}

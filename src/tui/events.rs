@@ -96,6 +96,10 @@ impl App {
                 Some(Overlay::Goto(g)) => Some(&mut g.input),
                 _ => None,
             },
+            Ctx::ReportFind => match self.screens.last_mut() {
+                Some(Screen::Report(r)) => r.find.as_mut().map(|f| &mut f.input),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -160,6 +164,10 @@ impl App {
     }
 
     fn after_edit(&mut self) {
+        if self.ctx() == Ctx::ReportFind {
+            self.find_in_report();
+            return;
+        }
         match &mut self.overlay {
             Some(Overlay::Filters(p)) => p.agency_cursor = 0,
             Some(Overlay::Goto(g)) => {
@@ -383,6 +391,7 @@ impl App {
                 Ctx::FilterInput | Ctx::FilterList => self.act_filters(a),
                 Ctx::Goto => self.act_goto(a),
                 Ctx::Report => self.act_report(a),
+                Ctx::ReportFind => self.act_find(a),
                 Ctx::Table => self.act_table(a),
                 Ctx::Help => {
                     let area = self.area();
@@ -414,6 +423,11 @@ impl App {
             if t.anchor.take().is_some() {
                 return;
             }
+        }
+        // Esc in the `/` prompt cancels the search, not the report.
+        if self.ctx() == Ctx::ReportFind {
+            self.act_find(Action::Back);
+            return;
         }
         self.screens.pop();
     }
@@ -857,6 +871,18 @@ impl App {
                     r.focus = ReportFocus::Tables;
                 }
             }
+            Action::Find => {
+                r.find = Some(FindPrompt {
+                    input: TextInput::default(),
+                    saved: (
+                        r.matches.clone(),
+                        r.current_match,
+                        r.has_terms,
+                        r.section,
+                        r.scroll,
+                    ),
+                });
+            }
             Action::NextMatch | Action::PrevMatch => {
                 let n = r.matches.len();
                 if n == 0 {
@@ -908,6 +934,63 @@ impl App {
                     text: out,
                     what: format!("section {heading} as {fmt}"),
                 });
+            }
+            _ => {}
+        }
+    }
+
+    /// `/` typed so far: the matches in the report, the view on the first one from where the
+    /// reader is (the current section), as a pager's incremental search does.
+    fn find_in_report(&mut self) {
+        let Some(Screen::Report(r)) = self.screens.last_mut() else {
+            return;
+        };
+        let Some(f) = &r.find else {
+            return;
+        };
+        let (matches, has_terms) = find_matches(&r.report, &f.input.text);
+        let from = f.saved.3;
+        r.current_match = matches
+            .iter()
+            .position(|m| m.0 >= from)
+            .or(if matches.is_empty() { None } else { Some(0) });
+        r.matches = matches;
+        r.has_terms = has_terms;
+        if let Some(i) = r.current_match {
+            let sec = r.matches[i].0;
+            if r.section != sec {
+                r.section = sec;
+                r.scroll = 0;
+            }
+        }
+        let n = r.matches.len();
+        let t = self.lang.t();
+        self.status = Some(match r.current_match {
+            Some(i) => crate::tui::i18n::fill(t.match_of, &[("i", &(i + 1)), ("n", &n)]),
+            None if has_terms => t.no_matches.to_string(),
+            None => String::new(),
+        });
+        self.fit_report();
+    }
+
+    fn act_find(&mut self, a: Action) {
+        let Some(Screen::Report(r)) = self.screens.last_mut() else {
+            return;
+        };
+        match a {
+            // Enter keeps the matches; n/N then move between them.
+            Action::Open => r.find = None,
+            // Esc puts back the matches and the place the reader had.
+            Action::Back => {
+                if let Some(f) = r.find.take() {
+                    let (m, cur, terms, section, scroll) = f.saved;
+                    r.matches = m;
+                    r.current_match = cur;
+                    r.has_terms = terms;
+                    r.section = section;
+                    r.scroll = scroll;
+                    self.status = None;
+                }
             }
             _ => {}
         }

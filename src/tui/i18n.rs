@@ -57,6 +57,7 @@ impl Lang {
                 Ctx::FilterList => "筛选：年份和模板列表",
                 Ctx::Goto => "跳转框",
                 Ctx::Report => "报告",
+                Ctx::ReportFind => "报告内搜索",
                 Ctx::Table => "表格",
                 Ctx::Help => "帮助",
                 Ctx::TextBox => "任何输入框",
@@ -376,6 +377,9 @@ static KEY_HELP_ZH: &[(&str, &str)] = &[
         "years: extend the range to this year",
         "年份：把范围扩展到这一年",
     ),
+    ("find in this report (n/N: next/previous)", "在本报告内搜索（n/N：下一处/上一处）"),
+    ("keep the matches (n/N move between them)", "保留匹配（n/N 在其间移动）"),
+    ("cancel the search", "取消搜索"),
 ];
 
 #[cfg(test)]

@@ -18,6 +18,8 @@ pub enum Ctx {
     /// The go-to prompt: printable keys type.
     Goto,
     Report,
+    /// The `/` prompt at the foot of a report: printable keys type.
+    ReportFind,
     Table,
     Help,
     /// Editing keys of every text box (query, agency box, go-to), after the box's own keys.
@@ -34,6 +36,7 @@ impl Ctx {
             Ctx::FilterList => "filters: year and template lists",
             Ctx::Goto => "go-to prompt",
             Ctx::Report => "report",
+            Ctx::ReportFind => "find in the report",
             Ctx::Table => "table",
             Ctx::Help => "help",
             Ctx::TextBox => "any text box",
@@ -42,7 +45,10 @@ impl Ctx {
 
     /// Whether printable keys are text here (so `q` and friends must not be commands).
     pub fn types_text(self) -> bool {
-        matches!(self, Ctx::Query | Ctx::FilterInput | Ctx::Goto)
+        matches!(
+            self,
+            Ctx::Query | Ctx::FilterInput | Ctx::Goto | Ctx::ReportFind
+        )
     }
 }
 
@@ -85,6 +91,7 @@ pub enum Action {
     CycleFormat,
     HistoryPrev,
     HistoryNext,
+    Find,
     LineStart,
     LineEnd,
     KillStart,
@@ -303,6 +310,12 @@ pub static BINDINGS: &[Binding] = &[
         PageUp,
         "scroll the text up"
     ),
+    b!(
+        Report,
+        [ch('/')],
+        Find,
+        "find in this report (n/N: next/previous)"
+    ),
     b!(Report, [ch('n')], NextMatch, "next match"),
     b!(Report, [ch('N')], PrevMatch, "previous match"),
     b!(Report, [ch('y')], CopySection, "copy this section's text"),
@@ -361,6 +374,13 @@ pub static BINDINGS: &[Binding] = &[
         CycleFormat,
         "copy format: TSV → CSV → Markdown → JSON"
     ),
+    b!(
+        ReportFind,
+        [(K::Enter, N)],
+        Open,
+        "keep the matches (n/N move between them)"
+    ),
+    b!(ReportFind, [(K::Esc, N)], Back, "cancel the search"),
     b!(Help, [ch('j'), (K::Down, N)], Down, "scroll down"),
     b!(Help, [ch('k'), (K::Up, N)], Up, "scroll up"),
     b!(Help, [(K::PageDown, N), ch(' ')], PageDown, "page down"),
@@ -558,6 +578,7 @@ pub fn markdown() -> String {
         Ctx::FilterList,
         Ctx::Goto,
         Ctx::Report,
+        Ctx::ReportFind,
         Ctx::Table,
         Ctx::Help,
         Ctx::TextBox,

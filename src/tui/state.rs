@@ -196,35 +196,30 @@ pub struct ReportState {
     /// Every match: (section, byte range in the section's display text).
     pub matches: Vec<(usize, Range<usize>)>,
     pub current_match: Option<usize>,
+    /// The `/` prompt while it is open, with the matches and position it replaced (restored
+    /// by Esc).
+    pub find: Option<FindPrompt>,
+}
+
+pub struct FindPrompt {
+    pub input: TextInput,
+    pub saved: (Vec<(usize, Range<usize>)>, Option<usize>, bool, usize, usize),
 }
 
 impl ReportState {
     pub fn new(report: Report, query: &str) -> ReportState {
-        // The index's own matching, so the report marks what the search found.
-        let clauses = parse_query(query);
-        let mut matches: Vec<(usize, Range<usize>)> = Vec::new();
-        for (i, _) in report.sections.iter().enumerate() {
-            let text = section_text(&report, i);
-            for (r, _) in match_ranges(&text, &clauses) {
-                match matches.last_mut() {
-                    // Clauses may overlap (行政 and 行政复议): one mark, not two.
-                    Some((s, last)) if *s == i && r.start <= last.end => {
-                        last.end = last.end.max(r.end)
-                    }
-                    _ => matches.push((i, r)),
-                }
-            }
-        }
+        let (matches, has_terms) = find_matches(&report, query);
         let section = matches.first().map_or(0, |m| m.0);
         ReportState {
             report,
-            has_terms: clauses.iter().any(|c| !c.exclude),
+            has_terms,
             section,
             focus: ReportFocus::Sections,
             table: 0,
             scroll: 0,
             matches,
             current_match: None,
+            find: None,
         }
     }
 
@@ -235,6 +230,25 @@ impl ReportState {
             .filter(|c| c.cells.first().is_some_and(|r| r.table == table_id))
             .count()
     }
+}
+
+/// Every match of `query` in the report's sections, as (section, byte range in the section's
+/// display text), and whether the query has words to find. The index's own matching, so the
+/// report marks what the search found, and `/` finds what a search would.
+pub fn find_matches(report: &Report, query: &str) -> (Vec<(usize, Range<usize>)>, bool) {
+    let clauses = parse_query(query);
+    let mut matches: Vec<(usize, Range<usize>)> = Vec::new();
+    for (i, _) in report.sections.iter().enumerate() {
+        let text = section_text(report, i);
+        for (r, _) in match_ranges(&text, &clauses) {
+            match matches.last_mut() {
+                // Clauses may overlap (行政 and 行政复议): one mark, not two.
+                Some((s, last)) if *s == i && r.start <= last.end => last.end = last.end.max(r.end),
+                _ => matches.push((i, r)),
+            }
+        }
+    }
+    (matches, clauses.iter().any(|c| !c.exclude))
 }
 
 /// A section as shown and copied: its heading line, then its text reflowed.
@@ -547,6 +561,7 @@ impl App {
             None => {}
         }
         match self.screens.last() {
+            Some(Screen::Report(r)) if r.find.is_some() => Ctx::ReportFind,
             Some(Screen::Report(_)) => Ctx::Report,
             Some(Screen::Table(_)) => Ctx::Table,
             None => match self.search.focus {

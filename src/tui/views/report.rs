@@ -32,7 +32,29 @@ pub fn draw(f: &mut Frame, app: &App, r: &ReportState, theme: &Theme, area: Rect
         (Some(i), n) => format!("match {}/{n} · {} ", i + 1, app.copy_format.name()),
         (None, n) => format!("{n} matches · {} ", app.copy_format.name()),
     };
-    status(f, app, theme, l.status, app.lang.t().hint_report, &right);
+    match &r.find {
+        None => status(f, app, theme, l.status, app.lang.t().hint_report, &right),
+        Some(fp) => {
+            // The `/` prompt on the foot line, what it found on the right, the real cursor in
+            // the prompt (for an input method).
+            use crate::output::grid::width;
+            let found = app.status.clone().unwrap_or_default();
+            let w = l.status.width as usize;
+            let prompt = truncate(&format!("/{}", fp.input.text), w.saturating_sub(width(&found) + 2));
+            let pad = w.saturating_sub(width(&prompt) + width(&found));
+            let line = Line::from(vec![
+                Span::styled(prompt, theme.strong()),
+                Span::raw(" ".repeat(pad)),
+                Span::raw(found),
+            ]);
+            f.render_widget(Paragraph::new(line), l.status);
+            let x = l.status.x + 1 + fp.input.cursor_width() as u16;
+            f.set_cursor_position(ratatui::layout::Position::new(
+                x.min(l.status.right().saturating_sub(1)),
+                l.status.y,
+            ));
+        }
+    }
 }
 
 /// Where a published document came from (` · pdf 5页`); nothing for a text file, the usual case.
