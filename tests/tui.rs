@@ -936,7 +936,10 @@ fn slash_finds_inside_the_open_report_without_leaving_it() {
     assert!(n >= 2, "{n}");
     assert_eq!(cur, Some(0));
     let s = t.screen();
-    assert!(s.contains("/行政复议") && s.contains(&format!("match 1 of {n}")), "{s}");
+    assert!(
+        s.contains("/行政复议") && s.contains(&format!("match 1 of {n}")),
+        "{s}"
+    );
     insta::assert_snapshot!("report_find_80x24", s);
     // `n` typed in the prompt is text; after Enter it is the next match.
     t.key(KeyCode::Enter).keys("n");

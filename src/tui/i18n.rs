@@ -377,8 +377,14 @@ static KEY_HELP_ZH: &[(&str, &str)] = &[
         "years: extend the range to this year",
         "年份：把范围扩展到这一年",
     ),
-    ("find in this report (n/N: next/previous)", "在本报告内搜索（n/N：下一处/上一处）"),
-    ("keep the matches (n/N move between them)", "保留匹配（n/N 在其间移动）"),
+    (
+        "find in this report (n/N: next/previous)",
+        "在本报告内搜索（n/N：下一处/上一处）",
+    ),
+    (
+        "keep the matches (n/N move between them)",
+        "保留匹配（n/N 在其间移动）",
+    ),
     ("cancel the search", "取消搜索"),
 ];
 

@@ -201,9 +201,12 @@ pub struct ReportState {
     pub find: Option<FindPrompt>,
 }
 
+/// What `/` replaced: matches, current match, whether there were terms, section, scroll.
+pub type SavedFind = (Vec<(usize, Range<usize>)>, Option<usize>, bool, usize, usize);
+
 pub struct FindPrompt {
     pub input: TextInput,
-    pub saved: (Vec<(usize, Range<usize>)>, Option<usize>, bool, usize, usize),
+    pub saved: SavedFind,
 }
 
 impl ReportState {

@@ -40,7 +40,10 @@ pub fn draw(f: &mut Frame, app: &App, r: &ReportState, theme: &Theme, area: Rect
             use crate::output::grid::width;
             let found = app.status.clone().unwrap_or_default();
             let w = l.status.width as usize;
-            let prompt = truncate(&format!("/{}", fp.input.text), w.saturating_sub(width(&found) + 2));
+            let prompt = truncate(
+                &format!("/{}", fp.input.text),
+                w.saturating_sub(width(&found) + 2),
+            );
             let pad = w.saturating_sub(width(&prompt) + width(&found));
             let line = Line::from(vec![
                 Span::styled(prompt, theme.strong()),
