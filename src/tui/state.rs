@@ -202,7 +202,13 @@ pub struct ReportState {
 }
 
 /// What `/` replaced: matches, current match, whether there were terms, section, scroll.
-pub type SavedFind = (Vec<(usize, Range<usize>)>, Option<usize>, bool, usize, usize);
+pub type SavedFind = (
+    Vec<(usize, Range<usize>)>,
+    Option<usize>,
+    bool,
+    usize,
+    usize,
+);
 
 pub struct FindPrompt {
     pub input: TextInput,
