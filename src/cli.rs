@@ -45,9 +45,13 @@ pub enum Command {
     Search(SearchArgs),
     /// Show one report (AGENCY YEAR, or a path), or one of its tables.
     Show {
-        /// The agency (Chinese, part of the name, pinyin or initials), or a report's path.
-        target: String,
-        year: Option<i32>,
+        /// The agency (Chinese, parts of the name as several words, pinyin or initials) and
+        /// optionally the year as the last word (`中卫 交易 2024`), or a report's path.
+        #[arg(required = true, num_args = 1.., value_name = "AGENCY [YEAR] | PATH")]
+        target: Vec<String>,
+        /// Two reports of the same agency and year: which one (as listed, from 1).
+        #[arg(long, value_name = "N")]
+        pick: Option<usize>,
         /// Only this table (2-1, 2-5, 2-6, 2-8, 2-9, 3, 4).
         #[arg(long)]
         table: Option<String>,
@@ -73,7 +77,11 @@ pub enum Command {
         json: bool,
     },
     /// Open the browser directly on one agency's report for a year.
-    Open { agency: String, year: Option<i32> },
+    Open {
+        /// The agency (as for `show`), optionally followed by the year.
+        #[arg(required = true, num_args = 1.., value_name = "AGENCY [YEAR]")]
+        agency: Vec<String>,
+    },
     /// One table of one agency across its years, side by side, differences marked.
     Compare(CompareArgs),
     /// The sum of a table over the selected reports, by year (and place or kind), with metrics.
@@ -196,6 +204,7 @@ pub struct ExportArgs {
 /// `nianbao search`'s arguments, handed to the command as they are.
 #[derive(Debug, clap::Args)]
 pub struct SearchArgs {
+    /// Words, "phrases" and -exclusions (`行政复议 -中卫`; see [`exclusions_last`]).
     #[arg(required = true, num_args = 1.., value_name = "QUERY")]
     pub query: Vec<String>,
     /// Only this agency (Chinese, part of the name, or pinyin).
@@ -219,6 +228,56 @@ pub enum ShowFormat {
     Csv,
     Md,
     Json,
+}
+
+/// Words of an agency, the last one the year when it is one: `中卫 交易 2024` →
+/// (`中卫 交易`, 2024); `2024` alone is a name (or a path), not a year.
+pub fn agency_and_year(words: &[String]) -> (String, Option<i32>) {
+    if let [rest @ .., last] = words {
+        if !rest.is_empty() && last.len() == 4 {
+            if let Ok(y) = last.parse::<i32>() {
+                return (rest.join(" "), Some(y));
+            }
+        }
+    }
+    (words.join(" "), None)
+}
+
+/// Lets `nianbao search 行政复议 -中卫` mean what it says. clap would take `-中卫` for short
+/// flags (and letting the query take hyphen values would swallow the flags after it), so the
+/// search's exclusions (`-word`: one dash, not `-h`) move behind a `--`, after the flags;
+/// the order of a query's terms does not change its meaning. Other commands are untouched.
+pub fn exclusions_last(args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let Some(at) = args.iter().position(|a| a == "search") else {
+        return args;
+    };
+    // Global flags before the subcommand may take values that are not the subcommand.
+    if args[..at].iter().any(|a| a == "--") {
+        return args;
+    }
+    let mut head: Vec<std::ffi::OsString> = args[..=at].to_vec();
+    let mut moved = Vec::new();
+    let mut rest = args[at + 1..].iter();
+    let mut after_dashes = Vec::new();
+    while let Some(a) = rest.next() {
+        if a == "--" {
+            after_dashes.extend(rest.by_ref().cloned());
+            break;
+        }
+        let s = a.to_string_lossy();
+        if s.starts_with('-') && !s.starts_with("--") && s.len() > 1 && s != "-h" {
+            moved.push(a.clone());
+        } else {
+            head.push(a.clone());
+        }
+    }
+    if moved.is_empty() && after_dashes.is_empty() {
+        return head;
+    }
+    head.push("--".into());
+    head.extend(after_dashes);
+    head.extend(moved);
+    head
 }
 
 /// Paths every command works on, resolved once.
@@ -258,6 +317,43 @@ pub fn parse_years(s: &str) -> Result<(i32, i32), String> {
     };
     let (a, b) = (p(parts[0])?, p(parts[1])?);
     Ok((a.min(b), a.max(b)))
+}
+
+#[cfg(test)]
+mod exclusion_tests {
+    use super::*;
+
+    fn parse(args: &[&str]) -> SearchArgs {
+        let args = exclusions_last(args.iter().map(|a| a.into()).collect());
+        match Cli::try_parse_from(args).expect("parses").command {
+            Some(Command::Search(s)) => s,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_query_may_exclude_words_with_a_dash_and_keep_its_flags() {
+        let s = parse(&[
+            "nianbao",
+            "search",
+            "行政复议",
+            "-中卫",
+            "--json",
+            "--limit",
+            "3",
+        ]);
+        assert_eq!(s.query, ["行政复议", "-中卫"]);
+        assert!(s.json);
+        assert_eq!(s.limit, 3);
+        let s = parse(&["nianbao", "search", "-中卫", "行政复议", "--agency", "中卫"]);
+        assert_eq!(s.query, ["行政复议", "-中卫"]);
+        assert_eq!(s.agency.as_deref(), Some("中卫"));
+        // `--` as documented still works, and pinyin exclusions too.
+        let s = parse(&["nianbao", "search", "--json", "--", "-zhongwei", "交易"]);
+        assert_eq!(s.query, ["-zhongwei", "交易"]);
+        let s = parse(&["nianbao", "search", "交易", "-zhongwei"]);
+        assert_eq!(s.query, ["交易", "-zhongwei"]);
+    }
 }
 
 #[cfg(test)]

@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_from(nianbao::cli::exclusions_last(std::env::args_os().collect()));
     let config = Config::from_cli(&cli);
     match run(cli, &config) {
         Ok(true) => ExitCode::SUCCESS,
@@ -63,19 +63,22 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
         Some(Command::Search(args)) => commands::search::run(config, &args, &mut out, &mut err),
         Some(Command::Show {
             target,
-            year,
+            pick,
             table,
             format,
             status,
-        }) => commands::show::run(
-            config,
-            &target,
-            year,
-            table.as_deref(),
-            (format, status),
-            &mut out,
-            &mut err,
-        ),
+        }) => {
+            let (target, year) = nianbao::cli::agency_and_year(&target);
+            commands::show::run(
+                config,
+                &target,
+                (year, pick),
+                table.as_deref(),
+                (format, status),
+                &mut out,
+                &mut err,
+            )
+        }
         Some(Command::Agencies { json }) => {
             commands::agencies::run(config, json, &mut out, &mut err)
         }
@@ -93,7 +96,8 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
         Some(Command::Export(args)) => commands::export::run(config, &args, &mut out, &mut err),
         Some(Command::Metrics { json }) => commands::metrics::run(json, &mut out),
         None => browse(config, None),
-        Some(Command::Open { agency, year }) => {
+        Some(Command::Open { agency }) => {
+            let (agency, year) = nianbao::cli::agency_and_year(&agency);
             // An ambiguous name is settled here, on the command line, not in the browser.
             match commands::open::resolve(config, &agency, year, &mut err)? {
                 Some(name) => browse(config, Some((name, year))),

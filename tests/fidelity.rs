@@ -255,3 +255,64 @@ fn show_marks_cells_lists_warnings_explains_marks_and_exports_statuses() {
         serde_json::json!(["blank", "na", "read"])
     );
 }
+
+#[test]
+fn the_same_agency_and_year_twice_is_listed_and_chosen_never_picked_silently() {
+    let second = CELLS.replace("行政规范性文件 2 — 5", "行政规范性文件 3 — 5");
+    let c = Corpus::new(&[
+        ("某某县民政局/2022.txt", CELLS),
+        ("下载/某某县民政局2022年报.txt", &second),
+    ]);
+    let (ok, out, _) = c.run(&["show", "某某县民政局", "2022"]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("has 2 reports for 2022"), "{out}");
+    assert!(out.contains("1. ") && out.contains("2. "), "{out}");
+    assert!(out.contains("某某县民政局/2022.txt") && out.contains("某某县民政局2022年报.txt"));
+    // Without a year: the latest year, and still both.
+    let (ok, _, _) = c.run(&["show", "某某县民政局"]);
+    assert!(!ok);
+    // --pick N chooses as listed; the path is printed with the report.
+    let listed: Vec<String> = out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("2. ").map(str::to_string))
+        .collect();
+    let (ok, shown, err) = c.run(&["show", "某某县民政局", "2022", "--pick", "2"]);
+    assert!(ok, "{err}");
+    assert!(shown.starts_with(&listed[0]), "{shown}");
+    let figure = if listed[0].contains("年报") {
+        "3"
+    } else {
+        "2"
+    };
+    assert!(
+        shown
+            .lines()
+            .any(|l| l.contains("行政规范性文件") && l.contains(figure)),
+        "{shown}"
+    );
+}
+
+#[test]
+fn readme_forms_of_the_command_line_work() {
+    let c = Corpus::new(&[("某某县民政局/2022.txt", CELLS)]);
+    // An exclusion is a query word, not a flag, wherever the flags stand.
+    for args in [
+        &["search", "年度报告", "-民政局"][..],
+        &["search", "年度报告", "-民政局", "--json"],
+        &["search", "--json", "年度报告", "-卫生"],
+    ] {
+        let (ok, out, err) = c.run(args);
+        assert!(ok, "{args:?}: {err}");
+        let want = if args.contains(&"-民政局") { 0 } else { 1 };
+        if args.contains(&"--json") {
+            let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+            assert_eq!(v["total"], want, "{args:?}");
+        } else {
+            assert!(out.contains(&format!("{want} report")), "{args:?}: {out}");
+        }
+    }
+    // An agency as parts of its name, the year last.
+    let (ok, out, err) = c.run(&["show", "某某县", "民政", "2022"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("agency:   某某县民政局"), "{out}");
+}

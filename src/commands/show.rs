@@ -22,7 +22,7 @@ fn export_format(f: ShowFormat) -> Option<export::Format> {
 fn find(
     config: &Config,
     target: &str,
-    year: Option<i32>,
+    (year, pick): (Option<i32>, Option<usize>),
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<Option<Report>> {
@@ -58,15 +58,32 @@ fn find(
         );
     }
     // Without a year, the latest report.
-    reports.sort_by_key(|r| r.year);
-    let chosen = reports.last().map(|r| r.path.clone()).unwrap_or_default();
+    let latest = reports.iter().filter_map(|r| r.year).max();
+    if year.is_none() {
+        reports.retain(|r| r.year == latest);
+    }
+    reports.sort_by(|a, b| a.path.cmp(&b.path));
+    // Two files of one agency and year: never one picked silently.
+    let chosen = match (reports.len(), pick) {
+        (1, None | Some(1)) => reports[0].path.clone(),
+        (n, Some(k)) if (1..=n).contains(&k) => reports[k - 1].path.clone(),
+        (n, _) => {
+            let y = reports[0].year.map_or("?".into(), |y| y.to_string());
+            writeln!(out, "{agency} has {n} reports for {y}:")?;
+            for (i, r) in reports.iter().enumerate() {
+                writeln!(out, "  {}. {}", i + 1, r.path)?;
+            }
+            writeln!(out, "choose one with --pick N, or give its path")?;
+            return Ok(None);
+        }
+    };
     Ok(Some(index.report(&chosen)?))
 }
 
 pub fn run(
     config: &Config,
     target: &str,
-    year: Option<i32>,
+    year: (Option<i32>, Option<usize>),
     table: Option<&str>,
     (format, status): (ShowFormat, bool),
     out: &mut dyn Write,
