@@ -159,14 +159,21 @@ fn one_mixed_corpus_indexes_every_format_and_names_each_bad_file() {
     );
     // Both documents are searchable and show their figures.
     assert_eq!(e.total(&["示例县统计局"]), 2);
-    let shown = e.ok(&[
-        "show",
-        "示例县统计局",
-        "2023",
-        "--table",
-        "2-5",
-        "--format",
-        "tsv",
-    ]);
-    assert!(shown.contains("1520"), "{shown}");
+    // Two reports of one agency and year: listed until one is picked (issue 11).
+    let listed = e.run(&["show", "示例县统计局", "2023"]);
+    assert!(!listed.status.success());
+    for pick in ["1", "2"] {
+        let shown = e.ok(&[
+            "show",
+            "示例县统计局",
+            "2023",
+            "--pick",
+            pick,
+            "--table",
+            "2-5",
+            "--format",
+            "tsv",
+        ]);
+        assert!(shown.contains("1520"), "{shown}");
+    }
 }
