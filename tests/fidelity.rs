@@ -316,3 +316,62 @@ fn readme_forms_of_the_command_line_work() {
     assert!(ok, "{err}");
     assert!(out.contains("agency:   某某县民政局"), "{out}");
 }
+
+#[test]
+fn the_tables_shape_decides_the_template_over_a_cited_notice() {
+    // A 2019-format table 3 (（六）其他处理 one row) in a report that cites the 2021 notice.
+    let text = "某某县水务局2021年政府信息公开工作年度报告
+根据《国务院办公厅政府信息与政务公开办公室关于印发〈中华人民共和国政府信息公开工作年度报告格式〉的通知》（国办公开办函〔2021〕30号）要求编制。
+三、收到和处理政府信息公开申请情况
+一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3
+二、上年结转政府信息公开申请数量 0 0 0 0 0 0 0
+三、本年度办理结果
+（一）予以公开 2 0 0 0 0 0 2
+（二）部分公开（区分处理的，只计这一情形，不计其他情形） 0 0 0 0 0 0 0
+（三）不予公开
+1.属于国家秘密 0 0 0 0 0 0 0
+2.其他法律行政法规禁止公开 0 0 0 0 0 0 0
+3.危及“三安全一稳定” 0 0 0 0 0 0 0
+4.保护第三方合法权益 0 0 0 0 0 0 0
+5.属于三类内部事务信息 0 0 0 0 0 0 0
+6.属于四类过程性信息 0 0 0 0 0 0 0
+7.属于行政执法案卷 0 0 0 0 0 0 0
+8.属于行政查询事项 0 0 0 0 0 0 0
+（四）无法提供
+1.本机关不掌握相关政府信息 0 0 0 0 0 0 0
+2.没有现成信息需要另行制作 0 0 0 0 0 0 0
+3.补正后申请内容仍不明确 0 0 0 0 0 0 0
+（五）不予处理
+1.信访举报投诉类申请 0 0 0 0 0 0 0
+2.重复申请 0 0 0 0 0 0 0
+3.要求提供公开出版物 0 0 0 0 0 0 0
+4.无正当理由大量反复申请 0 0 0 0 0 0 0
+5.要求行政机关确认或重新出具已获取信息 0 0 0 0 0 0 0
+（六）其他处理 1 0 0 0 0 0 1
+（七）总计 3 0 0 0 0 0 3
+四、结转下年度继续办理 0 0 0 0 0 0 0
+四、政府信息公开行政复议、行政诉讼情况
+0 0 0 0 0 0 0 0 0 0 0 0 0 0 0
+五、存在的主要问题及改进情况
+无。
+";
+    let r = parse_text("x.txt", text);
+    assert_eq!(r.template, nianbao::report::Template::T2019);
+    let t3 = r.table("3").unwrap();
+    let other = t3.row("（六）其他处理").expect("the 2019 row");
+    assert_eq!(other.values[0], Some(nianbao::report::Value::Int(1)));
+    assert!(
+        r.checks.iter().all(|c| c.ok == Some(true)),
+        "{:?}",
+        r.failed_checks().collect::<Vec<_>>()
+    );
+    // The same table in the 2021 shape is read as 2021.
+    let t2021 = text.replace(
+        "（六）其他处理 1 0 0 0 0 0 1",
+        "（六）其他处理\n1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0\n2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请 0 0 0 0 0 0 0\n3.其他 1 0 0 0 0 0 1",
+    );
+    assert_eq!(
+        parse_text("x.txt", &t2021).template,
+        nianbao::report::Template::T2021
+    );
+}

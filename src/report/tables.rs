@@ -157,7 +157,12 @@ fn template_of(
         "采购总金额",
     ];
     let score = |marks: &[&str]| marks.iter().filter(|m| k.contains(m)).count();
-    let (s21, s19) = (score(&marks_2021), score(&marks_2019));
+    let (s21, mut s19) = (score(&marks_2021), score(&marks_2019));
+    // Table 3's shape: in 2019 （六）其他处理 is one row of figures; in 2021 it heads three
+    // sub-rows (逾期不补正, 缴纳费用, 其他). A single row outweighs any notice the text cites.
+    if has_t3 && k.contains("其他处理") && s21 == 0 {
+        s19 += 1;
+    }
     if s21 > s19 {
         return Some(Template::T2021);
     }
