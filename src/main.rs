@@ -36,8 +36,12 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
         Some(Command::Parse { json, .. })
         | Some(Command::Index { json, .. })
         | Some(Command::Agencies { json })
-        | Some(Command::Check { json, .. }) => *json,
+        | Some(Command::Check { json, .. })
+        | Some(Command::Metrics { json }) => *json,
         Some(Command::Search(a)) => a.json,
+        Some(Command::Compare(a)) => a.json,
+        Some(Command::Totals(a)) => a.json,
+        Some(Command::Rank(a)) => a.json,
         Some(Command::Show { format, .. }) => *format == nianbao::cli::ShowFormat::Json,
         _ => false,
     };

@@ -278,6 +278,12 @@ fn no_control_sequence_of_a_report_reaches_the_terminal_from_any_command() {
         vec!["parse", "--sections", p],
         vec!["parse", &missing],
         vec!["show", &missing],
+        vec!["compare", "恶意"],
+        vec!["compare", "恶意", "--json"],
+        vec!["totals"],
+        vec!["totals", "--json"],
+        vec!["rank", "--by", "disclosed"],
+        vec!["rank", "--by", "disclosed", "--json"],
     ];
     let mut saw_payload_text = false;
     for args in runs {
