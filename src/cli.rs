@@ -16,6 +16,9 @@ pub struct Cli {
     /// Where the index lives (default: one per corpus in the user's cache folder).
     #[arg(long, global = true, env = "NIANBAO_INDEX", value_name = "DIR")]
     pub index: Option<PathBuf>,
+    /// Follow symbolic links inside the corpus when indexing (never to files outside it).
+    #[arg(long, global = true, env = "NIANBAO_FOLLOW_LINKS")]
+    pub follow_links: bool,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -286,6 +289,8 @@ pub struct Config {
     pub corpus: PathBuf,
     /// `None`: the default, one index per corpus in the cache folder.
     pub index: Option<PathBuf>,
+    /// Follow symbolic links inside the corpus (`--follow-links`).
+    pub follow_links: bool,
 }
 
 impl Config {
@@ -296,6 +301,7 @@ impl Config {
                 .clone()
                 .unwrap_or_else(|| PathBuf::from("corpus")),
             index: cli.index.clone(),
+            follow_links: cli.follow_links,
         }
     }
 }

@@ -122,6 +122,7 @@ fn browse(config: &Config, open: Option<(String, Option<i32>)>) -> anyhow::Resul
     nianbao::tui::run(nianbao::tui::Options {
         corpus: config.corpus.clone(),
         index: config.index.clone(),
+        follow_links: config.follow_links,
         open,
     })
 }

@@ -437,3 +437,131 @@ fn random_bytes_in_any_segment_file_never_panic_and_index_rebuilds() {
         assert_eq!(e.total(&["行政复议"]), want);
     }
 }
+
+fn sample(rel: &str) -> String {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    std::fs::read_to_string(root.join("corpus").join(rel)).unwrap()
+}
+
+#[test]
+fn utf16_with_a_bom_and_big5_are_indexed_as_text() {
+    let e = Env::new();
+    let text = sample("中卫市工业和信息化局/2024.txt");
+    let mut le = vec![0xFF, 0xFE];
+    for u in text.replace("中卫市", "甲乙市").encode_utf16() {
+        le.extend_from_slice(&u.to_le_bytes());
+    }
+    e.write("甲乙市工业和信息化局/2024.txt", &le);
+    let mut be = vec![0xFE, 0xFF];
+    for u in text.replace("中卫市", "丙丁市").encode_utf16() {
+        be.extend_from_slice(&u.to_be_bytes());
+    }
+    e.write("丙丁市工业和信息化局/2024.txt", &be);
+    // A traditional-Chinese report in Big5: found by its own characters, not as mojibake.
+    let trad = "戊己市工業和信息化局2024年政府信息公開工作年度報告\n一、總體情況\n本年度戊己市工業和信息化局共收到政府信息公開申請12件，辦結11件，結轉1件。\n";
+    let (b5, _, unmappable) = encoding_rs::BIG5.encode(trad);
+    assert!(!unmappable);
+    e.write("戊己市工業和信息化局/2024.txt", &b5);
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(v["failed"].as_array().unwrap().len(), 0, "{v}");
+    assert_eq!(e.total(&["甲乙市工业和信息化局"]), 1);
+    assert_eq!(e.total(&["丙丁市工业和信息化局"]), 1);
+    assert_eq!(e.total(&["政府信息公開申請"]), 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_never_collide() {
+    use std::os::unix::ffi::OsStrExt;
+    let e = Env::new();
+    let dir = e.corpus().join("某某县统计局");
+    std::fs::create_dir_all(&dir).unwrap();
+    let text = sample("中卫市工业和信息化局/2024.txt");
+    // Two GBK names that both read as "\u{FFFD}\u{FFFD}.txt" once made readable.
+    for (name, marker) in [
+        (&b"\xb6\xfe.txt"[..], "壹号"),
+        (&b"\xc8\xfd.txt"[..], "贰号"),
+    ] {
+        let p = dir.join(std::ffi::OsStr::from_bytes(name));
+        std::fs::write(p, format!("{text}\n附注：{marker}样本\n")).unwrap();
+    }
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(v["failed"].as_array().unwrap().len(), 0, "{v}");
+    assert_eq!(e.total(&["壹号样本"]), 1);
+    assert_eq!(e.total(&["贰号样本"]), 1);
+    // Both reachable by their shown path, and a second run sees nothing changed.
+    let hits = e.json(&["search", "--json", "号样本"]);
+    let paths: Vec<&str> = hits["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 2);
+    assert_ne!(paths[0], paths[1]);
+    for p in paths {
+        // Looked up by that path (the name's bytes are part of it), not a namesake.
+        let hex = p
+            .rsplit("name bytes ")
+            .next()
+            .unwrap()
+            .trim_end_matches(']');
+        assert!(e.ok(&["show", p]).contains(hex), "{p}");
+    }
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(
+        (v["added"].as_u64(), v["updated"].as_u64()),
+        (Some(0), Some(0)),
+        "{v}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn links_are_not_followed_unless_asked_and_never_out_of_the_corpus() {
+    let e = Env::new();
+    // Outside the corpus: a folder of reports a link points to.
+    let outside = e.dir.path().join("elsewhere/外部局");
+    std::fs::create_dir_all(&outside).unwrap();
+    let text = sample("中卫市工业和信息化局/2024.txt");
+    std::fs::write(outside.join("2024.txt"), format!("{text}\n外部链接样本\n")).unwrap();
+    std::os::unix::fs::symlink(&outside, e.corpus().join("外部局")).unwrap();
+    std::os::unix::fs::symlink(outside.join("2024.txt"), e.corpus().join("外部.txt")).unwrap();
+    // Inside the corpus: a link to a folder of the corpus itself.
+    let inside = e.corpus().join("内部局");
+    std::fs::create_dir_all(&inside).unwrap();
+    std::fs::write(inside.join("2024.txt"), format!("{text}\n内部链接样本\n")).unwrap();
+    std::os::unix::fs::symlink(&inside, e.corpus().join("链接局")).unwrap();
+
+    e.ok(&["index"]);
+    assert_eq!(e.total(&["外部链接样本"]), 0);
+    assert_eq!(
+        e.total(&["内部链接样本"]),
+        1,
+        "the real folder only, not the link"
+    );
+
+    let o = e.run(&["--follow-links", "index", "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(
+        e.total(&["外部链接样本"]),
+        0,
+        "a link led out of the corpus"
+    );
+    assert_eq!(
+        e.total(&["内部链接样本"]),
+        2,
+        "the folder and the link to it"
+    );
+}
+
+#[test]
+fn a_failed_file_is_named_once_with_its_reason() {
+    let e = Env::new();
+    e.write("坏文件局/2024.txt", b"abc\x01\x02\x03\x04\x05\x06\x07\x08");
+    let o = e.run(&["index"]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    let line = out.lines().find(|l| l.contains("坏文件局")).unwrap();
+    assert_eq!(line.matches("2024.txt").count(), 1, "{line}");
+    assert!(line.contains("binary"), "{line}");
+}

@@ -63,8 +63,15 @@ pub fn run(
         None
     };
     let mut messages = Vec::new();
-    let result = idx::build(&config.corpus, &dir, &BuildOptions { rebuild }, &mut |p| {
-        match p {
+    let result = idx::build(
+        &config.corpus,
+        &dir,
+        &BuildOptions {
+            rebuild,
+            follow_links: config.follow_links,
+        },
+        &mut |p| {
+            match p {
             Progress::Rebuilding { reason } => messages.push(format!(
                 "nianbao: the index at {} is damaged or out of date ({reason}); rebuilding it from the corpus",
                 dir.display()
@@ -84,7 +91,8 @@ pub fn run(
             }
             Progress::Scanning { .. } => {}
         }
-    });
+        },
+    );
     if let Some(b) = &bar {
         b.finish_and_clear();
     }

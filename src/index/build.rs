@@ -42,12 +42,22 @@ pub fn ensure(
     index_dir: &Path,
     progress: &mut dyn FnMut(&Progress),
 ) -> Result<(Index, Option<BuildStats>), IndexError> {
+    ensure_with(corpus, index_dir, &BuildOptions::default(), progress)
+}
+
+/// [`ensure`], building with `opts` when a build is needed.
+pub fn ensure_with(
+    corpus: &Path,
+    index_dir: &Path,
+    opts: &BuildOptions,
+    progress: &mut dyn FnMut(&Progress),
+) -> Result<(Index, Option<BuildStats>), IndexError> {
     match Index::open(index_dir) {
         Ok(i) => Ok((i, None)),
         Err(IndexError::NoIndex(_))
         | Err(IndexError::Incomplete(_))
         | Err(IndexError::Damaged { .. }) => {
-            let stats = build(corpus, index_dir, &BuildOptions::default(), progress)?;
+            let stats = build(corpus, index_dir, opts, progress)?;
             Ok((Index::open(index_dir)?, Some(stats)))
         }
         Err(e) => Err(e),
@@ -290,10 +300,34 @@ fn not_a_report(path: &Path, bytes: &[u8]) -> Option<&'static str> {
             .and_then(crate::source::format_of_extension),
         Some(crate::source::Format::Txt | crate::source::Format::Md) | None
     );
-    if text_format && bytes.iter().take(8192).any(|&b| b == 0) {
+    // UTF-16 is half NUL bytes: with its byte-order mark, the decoder judges it.
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
+    if text_format && !utf16 && bytes.iter().take(8192).any(|&b| b == 0) {
         return Some("binary file, not a text report");
     }
     None
+}
+
+/// A path as text, one to one: a name that is not UTF-8 (an old GBK archive) is shown made
+/// readable and followed by its bytes in hex, so that two such names that read the same once
+/// made readable (`\u{FFFD}`) never share a key or a shown path.
+pub(crate) fn readable(p: &Path) -> String {
+    let shown = p.to_string_lossy();
+    if p.to_str().is_some() {
+        return shown.into_owned();
+    }
+    let hex: String = p
+        .as_os_str()
+        .as_encoded_bytes()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    format!("{shown} [name bytes {hex}]")
+}
+
+/// A file's key in the index: its path below the corpus folder.
+pub(crate) fn key_of(corpus: &Path, p: &Path) -> String {
+    readable(p.strip_prefix(corpus).unwrap_or(p)).replace('\\', "/")
 }
 
 /// What a worker found for one file.
@@ -326,7 +360,7 @@ fn examine(path: &Path, old: Option<&Known>) -> Outcome {
     if let Some(why) = not_a_report(path, &bytes) {
         return Outcome::Failed(why.to_string());
     }
-    let shown = path.display().to_string();
+    let shown = readable(path);
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         report::parse_bytes(&shown, &bytes)
     })) {
@@ -335,6 +369,14 @@ fn examine(path: &Path, old: Option<&Known>) -> Outcome {
         Ok(Err(e)) => Outcome::Failed(e.reason()),
         Err(_) => Outcome::Failed("the parser crashed on this file".into()),
     }
+}
+
+/// After a failed operation (a full disk, most likely): drops it and deletes the files it had
+/// written, so they do not fill the disk until the next good run. Best effort: the index
+/// stays at its last commit either way.
+fn discard(writer: &mut IndexWriter) {
+    let _ = writer.rollback();
+    let _ = writer.garbage_collect_files().wait();
 }
 
 /// The environment variable naming a file for [`pause_after_walk_for_tests`].
@@ -417,9 +459,26 @@ pub fn build(
 
     // Walk first, so the progress bar knows the total.
     let mut files: Vec<(PathBuf, String)> = Vec::new();
+    let outside = std::cell::Cell::new(0usize);
+    // With links followed, whatever a link leads to must lie inside the corpus folder.
+    let root = corpus.canonicalize().map_err(io_err(corpus))?;
+    let inside = |e: &walkdir::DirEntry| {
+        !e.path_is_symlink()
+            || e.path()
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&root))
+    };
     let walker = walkdir::WalkDir::new(corpus)
-        .follow_links(true)
-        .sort_by_file_name();
+        .follow_links(opts.follow_links)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            let ok = !opts.follow_links || inside(e);
+            if !ok {
+                outside.set(outside.get() + 1);
+            }
+            ok
+        });
     for entry in walker {
         match entry {
             Ok(e) if e.file_type().is_file() => {
@@ -428,30 +487,29 @@ pub fn build(
                     stats.skipped += 1;
                     continue;
                 }
-                let key = p
-                    .strip_prefix(corpus)
-                    .unwrap_or(p)
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.push((p.to_path_buf(), key));
+                files.push((p.to_path_buf(), key_of(corpus, p)));
                 if files.len() % 1000 == 0 {
                     progress(&Progress::Scanning { found: files.len() });
                     pause_after_walk_for_tests();
                 }
             }
+            // A link not followed (the default): counted, never read.
+            Ok(e) if e.path_is_symlink() => stats.skipped += 1,
             Ok(_) => {}
             Err(e) => {
-                // A folder that vanished or cannot be read: name it and go on.
+                // A folder that vanished or cannot be read: name it and go on (the reason
+                // without the path, which the list gives).
                 let path = e
                     .path()
                     .map_or_else(|| corpus.display().to_string(), |p| p.display().to_string());
-                stats.failed.push(FailedFile {
-                    path,
-                    reason: e.to_string(),
-                });
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), |io| format!("cannot read: {io}"));
+                stats.failed.push(FailedFile { path, reason });
             }
         }
     }
+    stats.skipped += outside.get();
     progress(&Progress::Scanning { found: files.len() });
     pause_after_walk_for_tests();
 
@@ -463,7 +521,7 @@ pub fn build(
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Outcome)>(256);
     let rebuild = opts.rebuild;
-    std::thread::scope(|scope| -> Result<(), IndexError> {
+    let added = std::thread::scope(|scope| -> Result<(), IndexError> {
         for _ in 0..workers {
             let tx = tx.clone();
             let (files, known, next) = (&files, &known, &next);
@@ -528,7 +586,11 @@ pub fn build(
             }
         }
         Ok(())
-    })?;
+    });
+    if let Err(e) = added {
+        discard(&mut writer);
+        return Err(e);
+    }
     for key in known.keys() {
         if !seen.contains(key) {
             writer.delete_term(Term::from_field_text(fields.key, key));
@@ -545,7 +607,10 @@ pub fn build(
         || !complete;
     if changed {
         progress(&Progress::Committing);
-        writer.commit()?;
+        if let Err(e) = writer.commit() {
+            discard(&mut writer);
+            return Err(e.into());
+        }
     }
     // Merges started by the commit: finish them rather than leave many small segments.
     writer.wait_merging_threads()?;

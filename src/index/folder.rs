@@ -215,8 +215,12 @@ pub fn wipe(dir: &Path) -> Result<(), IndexError> {
 /// tantivy's reader lock file, which it cannot create there. Nobody can delete files from such
 /// a folder, so the lock has nothing to protect.
 pub fn read_directory(dir: &Path) -> Result<Box<dyn Directory>, IndexError> {
+    read_directory_as(dir, !writable(dir))
+}
+
+fn read_directory_as(dir: &Path, read_only: bool) -> Result<Box<dyn Directory>, IndexError> {
     let mdir = MmapDirectory::open(dir).map_err(|e| IndexError::Tantivy(e.to_string()))?;
-    if writable(dir) {
+    if !read_only {
         Ok(Box::new(mdir))
     } else {
         Ok(Box::new(ReadOnly(mdir)))
@@ -305,6 +309,36 @@ mod tests {
         assert!(is_tantivy_temp(".tmpAb12Cd"));
         assert!(!is_tantivy_temp("report.tmp"));
         assert!(!is_tantivy_temp(".tmp"));
+    }
+
+    #[test]
+    fn a_read_only_folder_is_searched_without_writing_a_lock_file() {
+        use tantivy::collector::Count;
+        let (_t, index) = crate::index::testing::sample_index();
+        let dir = index.dir().to_path_buf();
+        drop(index);
+        let lock = dir.join(".tantivy-meta.lock");
+        let _ = std::fs::remove_file(&lock);
+        let before: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        let ro = tantivy::Index::open(read_directory_as(&dir, true).unwrap()).unwrap();
+        crate::index::schema::register(&ro);
+        let n = ro
+            .reader()
+            .unwrap()
+            .searcher()
+            .search(&tantivy::query::AllQuery, &Count)
+            .unwrap();
+        assert_eq!(n, 40);
+        let after: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        assert_eq!(before, after, "a file was written");
     }
 
     #[test]

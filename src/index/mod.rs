@@ -255,6 +255,9 @@ pub struct FailedFile {
 pub struct BuildOptions {
     /// Re-read every file, replacing the whole index in one commit.
     pub rebuild: bool,
+    /// Follow symbolic links in the corpus (never to anything outside the corpus folder).
+    /// Off by default: a link to `/etc` or a home folder would index files nobody chose.
+    pub follow_links: bool,
 }
 
 /// An open index: cheap to clone, safe to share between threads. A snapshot: it sees the

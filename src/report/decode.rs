@@ -1,6 +1,6 @@
 //! Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, GBK/GB18030; everything else is refused.
 
-use encoding_rs::{Encoding, GB18030, UTF_16BE, UTF_16LE};
+use encoding_rs::{Encoding, BIG5, GB18030, UTF_16BE, UTF_16LE};
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum DecodeError {
@@ -44,7 +44,35 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             }
         }
     }
+    if let Some(d) = big5(bytes) {
+        return d;
+    }
     decode_strict(bytes).map(|text| Decoded { text, note: None })
+}
+
+/// A Big5 (traditional Chinese) file, told from GBK by chardetng (Firefox's detector): both
+/// are double-byte encodings over the same byte ranges, so Big5 read as GB18030 is mojibake
+/// without a single decoding error. `None`: not Big5, decode as usual.
+fn big5(bytes: &[u8]) -> Option<Result<Decoded, DecodeError>> {
+    if std::str::from_utf8(bytes).is_ok()
+        || Encoding::for_bom(bytes).is_some()
+        || bytes.contains(&0)
+    {
+        return None;
+    }
+    let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    det.feed(bytes, true);
+    if det.guess(None, chardetng::Utf8Detection::Deny) != BIG5 {
+        return None;
+    }
+    let (text, had_errors) = BIG5.decode_without_bom_handling(bytes);
+    if had_errors {
+        return Some(Err(DecodeError::UnknownEncoding));
+    }
+    Some(check_text(text.into_owned()).map(|text| Decoded {
+        text,
+        note: Some("the file is Big5 (traditional Chinese) and was decoded as such".into()),
+    }))
 }
 
 fn decode_strict(bytes: &[u8]) -> Result<String, DecodeError> {
@@ -123,6 +151,31 @@ mod tests {
         let (gbk, _, _) = encoding_rs::GBK.encode(&text);
         let d = decode(&gbk).unwrap();
         assert!(d.text.starts_with("年度报告") && d.note.is_none());
+    }
+
+    #[test]
+    fn big5_is_decoded_as_big5_and_gbk_stays_gbk() {
+        let text = "中衛市工業和信息化局2024年政府信息公開工作年度報告\n一、總體情況\n本年度共收到政府信息公開申請12件，辦結11件。\n";
+        let (b5, _, unmappable) = BIG5.encode(text);
+        assert!(!unmappable);
+        let d = decode(&b5).unwrap();
+        assert_eq!(d.text, text);
+        assert!(d.note.unwrap().contains("Big5"));
+        let simplified = "中卫市工业和信息化局2024年政府信息公开工作年度报告\n一、总体情况\n本年度共收到政府信息公开申请12件，办结11件。\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(simplified);
+        let d = decode(&gbk).unwrap();
+        assert_eq!((d.text.as_str(), d.note), (simplified, None));
+        // Every shipped report, saved as GBK, is still read as GBK.
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        for e in walkdir::WalkDir::new(root).into_iter().flatten() {
+            if e.path().extension().is_some_and(|x| x == "txt") {
+                let t = std::fs::read_to_string(e.path()).unwrap();
+                let (gbk, _, unmappable) = encoding_rs::GBK.encode(&t);
+                if !unmappable {
+                    assert_eq!(decode(&gbk).unwrap().text, t, "{}", e.path().display());
+                }
+            }
+        }
     }
 
     #[test]

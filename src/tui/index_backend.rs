@@ -55,7 +55,11 @@ fn counts(p: &Progress) -> Option<(usize, usize)> {
 
 /// Opens the index of `corpus` (building it when missing or damaged, with progress); when an
 /// index was already there, brings it up to date afterwards while the user works.
-pub fn loader(corpus: PathBuf, dir: Option<PathBuf>) -> Loader {
+pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, follow_links: bool) -> Loader {
+    let opts = index::BuildOptions {
+        follow_links,
+        ..Default::default()
+    };
     Box::new(move |progress| {
         if !corpus.is_dir() {
             anyhow::bail!(
@@ -72,7 +76,7 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>) -> Loader {
                 progress(d, t);
             }
         };
-        let (idx, built) = index::build::ensure(&corpus, &dir, &mut cb)?;
+        let (idx, built) = index::build::ensure_with(&corpus, &dir, &opts, &mut cb)?;
         let updater: Option<Updater> = if built.is_some() {
             None
         } else {
@@ -82,8 +86,7 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>) -> Loader {
                         progress(d, t);
                     }
                 };
-                let stats =
-                    index::build::build(&corpus, &dir, &index::BuildOptions::default(), &mut cb)?;
+                let stats = index::build::build(&corpus, &dir, &opts, &mut cb)?;
                 if stats.added + stats.updated + stats.removed == 0 {
                     return Ok(None);
                 }

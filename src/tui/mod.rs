@@ -28,6 +28,8 @@ use worker::{EngineMsg, Loaded, Loader, Worker};
 pub struct Options {
     pub corpus: PathBuf,
     pub index: Option<PathBuf>,
+    /// Follow symbolic links inside the corpus when indexing (`--follow-links`).
+    pub follow_links: bool,
     /// Open this agency's report (for this year, or the latest) as soon as the engine is ready.
     pub open: Option<(String, Option<i32>)>,
 }
@@ -68,7 +70,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
         if std::env::var_os("NIANBAO_MEMORY").is_some_and(|v| v == "1") {
             memory_loader(opts.corpus.clone())
         } else {
-            index_backend::loader(opts.corpus.clone(), opts.index.clone())
+            index_backend::loader(opts.corpus.clone(), opts.index.clone(), opts.follow_links)
         },
         Box::new(move |m: EngineMsg| {
             let _ = etx.send(Msg::Event(AppEvent::Engine(m)));
