@@ -85,6 +85,13 @@ pub enum Command {
         #[arg(required = true, num_args = 1.., value_name = "AGENCY [YEAR]")]
         agency: Vec<String>,
     },
+    /// Print a shell completion script (e.g. `nianbao completions bash > ~/.local/share/bash-completion/completions/nianbao`).
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `nianbao man > ~/.local/share/man/man1/nianbao.1`.
+    Man,
     /// One table of one agency across its years, side by side, differences marked.
     Compare(CompareArgs),
     /// The sum of a table over the selected reports, by year (and place or kind), with metrics.

@@ -4,7 +4,7 @@ use clap::Parser;
 use nianbao::cli::{Cli, Command, Config};
 use nianbao::commands;
 use nianbao::output::sanitize::{self, Mode};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -100,6 +100,20 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
         Some(Command::Export(args)) => commands::export::run(config, &args, &mut out, &mut err),
         Some(Command::Metrics { json }) => commands::metrics::run(json, &mut out),
         None => browse(config, None),
+        // Both from the clap definition, so they never drift from the real flags.
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            // Into memory first: clap_complete panics on a write error (`| head`).
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "nianbao", &mut buf);
+            out.write_all(&buf)?;
+            Ok(true)
+        }
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+            Ok(true)
+        }
         Some(Command::Open { agency }) => {
             let (agency, year) = nianbao::cli::agency_and_year(&agency);
             // An ambiguous name is settled here, on the command line, not in the browser.

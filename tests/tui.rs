@@ -417,11 +417,13 @@ fn table_view_grid_selection_copy_and_failed_cells() {
         t.keys("c").keys("y");
         assert_eq!(t.copies.last().unwrap(), "44,15,3\n4,1,0\n15,6,2\n");
         t.keys("cc").keys("y");
-        // JSON copies carry each figure's status beside it.
-        assert_eq!(
-            t.copies.last().unwrap(),
-            r#"{"status":[["read","read","read"],["read","read","read"],["read","read","read"]],"values":[[44,15,3],[4,1,0],[15,6,2]]}"#
-        );
+        // JSON copies carry each figure's status beside it, and the labels of its rows and
+        // columns.
+        let json: serde_json::Value = serde_json::from_str(t.copies.last().unwrap()).unwrap();
+        assert_eq!(json["values"], serde_json::json!([[44, 15, 3], [4, 1, 0], [15, 6, 2]]));
+        assert_eq!(json["status"][0][0], "read");
+        assert_eq!(json["columns"][0], "自然人");
+        assert_eq!(json["rows"][0], "一、本年新收政府信息公开申请数量");
         t.keys("cY");
         assert!(t.copies.last().unwrap().starts_with("\t自然人\t商业企业"));
         // Esc clears the selection first, then goes back to the report.
@@ -955,4 +957,57 @@ fn slash_finds_inside_the_open_report_without_leaving_it() {
     // A second Esc leaves the report.
     t.key(KeyCode::Esc);
     assert!(t.app.screens.is_empty());
+}
+
+#[test]
+fn bookmarks_of_a_report_and_a_table_jump_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("history.json");
+    let mut t = H::new(80, 24);
+    t.app.history = nianbao::tui::history::History::load(Some(file.clone()));
+    open_table3(&mut t);
+    t.keys("m");
+    assert!(t.app.status.as_deref().unwrap().starts_with("bookmarked"));
+    t.key(KeyCode::Esc).key(KeyCode::Esc);
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+        .keys("zwsgyhxxhj 2024")
+        .key(KeyCode::Enter)
+        .keys("m");
+    while !t.app.screens.is_empty() {
+        t.key(KeyCode::Esc);
+    }
+    // Another session: the list, and Enter on the table's bookmark opens the table.
+    let mut t = H::new(80, 24);
+    t.app.history = nianbao::tui::history::History::load(Some(file));
+    t.key(KeyCode::Esc).keys("'");
+    let s = t.screen();
+    assert!(s.contains("某某市生态环境局 2022 · 表3"), "{s}");
+    assert!(s.contains("中卫市工业和信息化局 2024"), "{s}");
+    insta::assert_snapshot!("bookmarks_80x24", s);
+    t.key(KeyCode::Enter);
+    let Some(Screen::Table(ts)) = t.app.screens.last() else {
+        panic!("the bookmarked table is open")
+    };
+    assert_eq!(ts.table.id, "3");
+    // d removes one.
+    t.keys("'").keys("d");
+    assert_eq!(t.app.history.bookmarks.len(), 1);
+}
+
+#[test]
+fn copies_carry_headers_a_source_line_and_a_bom_when_asked() {
+    let mut t = H::new(80, 24);
+    open_table3(&mut t);
+    t.keys("JL").keys("cc").keys("y");
+    // Markdown: the table's own headers first, then labelled rows.
+    let md = t.copies.last().unwrap().clone();
+    assert!(md.starts_with("|  | 自然人 | 商业企业 |\n|---|---|---|\n| 一、本年新收"), "{md}");
+    t.app.copy_header = true;
+    t.app.csv_bom = true;
+    t.keys("ccc").keys("y");
+    let csv = t.copies.last().unwrap().clone();
+    assert_eq!(
+        csv,
+        "\u{feff}# 某某市生态环境局 2022 表3 收到和处理政府信息公开申请情况\n44,15\n4,1\n"
+    );
 }

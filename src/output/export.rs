@@ -62,20 +62,34 @@ pub fn cell_text(v: Option<Value>) -> String {
     v.map_or(String::new(), |v| v.to_string())
 }
 
-/// The cells of `sel` only, no labels or headers: what a spreadsheet user pastes into a range.
+/// The label a row is known by out of its grid: sub-rows (`3.其他`) carry their group.
+fn row_label(row: &crate::report::Row) -> String {
+    match &row.group {
+        Some(g) => format!("{g} {}", row.label),
+        None => row.label.clone(),
+    }
+}
+
+/// The cells of `sel`. TSV and CSV: the figures only, what a spreadsheet user pastes into a
+/// range. Markdown: a table with the selected columns' headers and the rows' labels (a
+/// Markdown table's first line is its header, so it must be the table's). JSON: the figures
+/// with their columns' and rows' labels, and each cell's status when it was recorded.
 pub fn cells(t: &Table, sel: Selection, fmt: Format) -> String {
-    let grid: Vec<Vec<String>> = (sel.r0..=sel.r1)
-        .filter_map(|r| t.rows.get(r))
+    let rows: Vec<&crate::report::Row> =
+        (sel.r0..=sel.r1).filter_map(|r| t.rows.get(r)).collect();
+    let grid: Vec<Vec<String>> = rows
+        .iter()
         .map(|row| {
             (sel.c0..=sel.c1)
                 .map(|c| cell_text(row.values.get(c).copied().flatten()))
                 .collect()
         })
         .collect();
+    let columns: Vec<String> = (sel.c0..=sel.c1)
+        .map(|c| t.columns.get(c).cloned().unwrap_or_default())
+        .collect();
     match fmt {
         Format::Json => {
-            let rows: Vec<&crate::report::Row> =
-                (sel.r0..=sel.r1).filter_map(|r| t.rows.get(r)).collect();
             let vals: Vec<Vec<Option<Value>>> = rows
                 .iter()
                 .map(|row| {
@@ -84,6 +98,13 @@ pub fn cells(t: &Table, sel: Selection, fmt: Format) -> String {
                         .collect()
                 })
                 .collect();
+            let labels: Vec<String> = rows.iter().map(|r| row_label(r)).collect();
+            let mut obj = serde_json::json!({
+                "table": t.id,
+                "columns": columns,
+                "rows": labels,
+                "values": vals,
+            });
             // A copy carries how each figure was obtained, so an inferred or doubtful one is
             // never pasted as if it had been read.
             if rows.iter().any(|r| !r.status.is_empty()) {
@@ -95,14 +116,40 @@ pub fn cells(t: &Table, sel: Selection, fmt: Format) -> String {
                             .collect()
                     })
                     .collect();
-                let obj = serde_json::json!({"values": vals, "status": status});
-                return serde_json::to_string(&obj).unwrap_or_default();
+                obj["status"] = serde_json::json!(status);
             }
-            serde_json::to_string(&vals).unwrap_or_default()
+            serde_json::to_string(&obj).unwrap_or_default()
+        }
+        Format::Markdown => {
+            let mut g = Vec::with_capacity(grid.len() + 1);
+            let mut head = vec![String::new()];
+            head.extend(columns);
+            g.push(head);
+            for (row, line) in rows.iter().zip(grid) {
+                let mut l = vec![row_label(row)];
+                l.extend(line);
+                g.push(l);
+            }
+            join(&g, fmt, true)
         }
         _ => join(&grid, fmt, false),
     }
 }
+
+/// A copy's optional first line naming where the figures come from, e.g.
+/// `某某市生态环境局 2022 表3 收到和处理政府信息公开申请情况`, as a comment of the format
+/// (`#` in TSV and CSV, a paragraph before a Markdown table); none for JSON, which carries
+/// the table's id itself.
+pub fn source_line(fmt: Format, source: &str) -> String {
+    match fmt {
+        Format::Tsv | Format::Csv => format!("# {source}\n"),
+        Format::Markdown => format!("{source}\n\n"),
+        Format::Json => String::new(),
+    }
+}
+
+/// CSV for Excel: a UTF-8 byte-order mark first, so the Chinese is not read as GBK.
+pub const BOM: &str = "\u{feff}";
 
 /// The whole table with its header row and row labels (JSON: with each cell's status).
 pub fn table(t: &Table, fmt: Format) -> String {
@@ -235,7 +282,15 @@ mod tests {
         };
         assert_eq!(cells(&t(), sel, Format::Tsv), "\t3\n5\t6.5\n");
         assert_eq!(cells(&t(), sel, Format::Csv), ",3\n5,6.5\n");
-        assert_eq!(cells(&t(), sel, Format::Json), "[[null,3],[5,6.5]]");
+        assert_eq!(
+            cells(&t(), sel, Format::Json),
+            r#"{"columns":["本年废止件数","现行有效件数"],"rows":["规章","行政规范性文件"],"table":"2-1","values":[[null,3],[5,6.5]]}"#
+        );
+        // Markdown: the table's own headers, never the first row of figures.
+        assert_eq!(
+            cells(&t(), sel, Format::Markdown),
+            "|  | 本年废止件数 | 现行有效件数 |\n|---|---|---|\n| 规章 |  | 3 |\n| 行政规范性文件 | 5 | 6.5 |\n"
+        );
     }
 
     #[test]

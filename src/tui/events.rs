@@ -377,6 +377,8 @@ impl App {
                     error: None,
                 }))
             }
+            Action::Bookmarks => self.overlay = Some(Overlay::Bookmarks { cursor: 0 }),
+            Action::Bookmark => self.toggle_bookmark(),
             Action::RemoveChip => {
                 if let Some((chip, _, _)) = self.chips().last() {
                     self.remove_chip(*chip);
@@ -392,6 +394,7 @@ impl App {
                 Ctx::Goto => self.act_goto(a),
                 Ctx::Report => self.act_report(a),
                 Ctx::ReportFind => self.act_find(a),
+                Ctx::Bookmarks => self.act_bookmarks(a),
                 Ctx::Table => self.act_table(a),
                 Ctx::Help => {
                     let area = self.area();
@@ -939,6 +942,84 @@ impl App {
         }
     }
 
+    /// `m`: the report (or the table) shown now becomes a bookmark, or stops being one.
+    fn toggle_bookmark(&mut self) {
+        let place = match self.screens.last() {
+            Some(Screen::Report(r)) => Some(crate::tui::history::Place {
+                path: r.report.path.clone(),
+                agency: r.report.agency.clone().unwrap_or_default(),
+                year: r.report.year,
+                table: None,
+            }),
+            Some(Screen::Table(t)) => self.screens.iter().rev().find_map(|s| match s {
+                Screen::Report(r) => Some(crate::tui::history::Place {
+                    path: r.report.path.clone(),
+                    agency: r.report.agency.clone().unwrap_or_default(),
+                    year: r.report.year,
+                    table: Some(t.table.id.clone()),
+                }),
+                _ => None,
+            }),
+            None => None,
+        };
+        if let Some(p) = place {
+            let label = p.label();
+            let on = self.history.toggle_bookmark(p);
+            let t = self.lang.t();
+            self.status = Some(format!(
+                "{}: {label}",
+                if on { t.bookmarked } else { t.unbookmarked }
+            ));
+            self.save_history();
+        }
+    }
+
+    fn act_bookmarks(&mut self, a: Action) {
+        let Some(Overlay::Bookmarks { cursor }) = self.overlay else {
+            return;
+        };
+        let n = self.history.bookmarks.len();
+        match a {
+            Action::Down => {
+                self.overlay = Some(Overlay::Bookmarks {
+                    cursor: (cursor + 1).min(n.saturating_sub(1)),
+                })
+            }
+            Action::Up => {
+                self.overlay = Some(Overlay::Bookmarks {
+                    cursor: cursor.saturating_sub(1),
+                })
+            }
+            Action::Delete if cursor < n => {
+                self.history.bookmarks.remove(cursor);
+                self.save_history();
+                self.overlay = Some(Overlay::Bookmarks {
+                    cursor: cursor.min(n.saturating_sub(2)),
+                });
+            }
+            Action::Open => {
+                let Some(p) = self.history.bookmarks.get(cursor).cloned() else {
+                    return;
+                };
+                self.overlay = None;
+                // Above whatever is shown, as go-to does; Esc comes back here.
+                if let Err(e) = self.open_report(&p.path, "") {
+                    self.status = Some(e);
+                    return;
+                }
+                if let Some(id) = &p.table {
+                    if let Some(Screen::Report(r)) = self.screens.last() {
+                        if let Some(t) = r.report.tables.iter().find(|t| &t.id == id) {
+                            let ts = TableState::new(&r.report, t);
+                            self.screens.push(Screen::Table(Box::new(ts)));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// `/` typed so far: the matches in the report, the view on the first one from where the
     /// reader is (the current section), as a pager's incremental search does.
     fn find_in_report(&mut self) {
@@ -1068,7 +1149,13 @@ impl App {
             }
             Action::Copy => {
                 let sel = t.selection();
-                let text = export::cells(&t.table, sel, self.copy_format);
+                let text = dress(
+                    export::cells(&t.table, sel, self.copy_format),
+                    t,
+                    self.copy_format,
+                    self.copy_header,
+                    self.csv_bom,
+                );
                 let what = format!(
                     "{}×{} cells as {}",
                     sel.rows(),
@@ -1078,7 +1165,13 @@ impl App {
                 self.effects.push(Effect::Copy { text, what });
             }
             Action::CopyTable => {
-                let text = export::table(&t.table, self.copy_format);
+                let text = dress(
+                    export::table(&t.table, self.copy_format),
+                    t,
+                    self.copy_format,
+                    self.copy_header,
+                    self.csv_bom,
+                );
                 let what = format!("table {} as {}", t.table.id, self.copy_format.name());
                 self.effects.push(Effect::Copy { text, what });
             }
@@ -1197,4 +1290,19 @@ impl App {
             }
         }
     }
+}
+
+/// A table copy as configured: the source line first (`copy.header`), and for CSV the
+/// byte-order mark before everything (`copy.csv_bom`).
+fn dress(body: String, t: &TableState, fmt: export::Format, header: bool, bom: bool) -> String {
+    let mut out = String::new();
+    if bom && fmt == export::Format::Csv {
+        out.push_str(export::BOM);
+    }
+    if header {
+        let source = format!("{} 表{} {}", t.report_label, t.table.id, t.table.title);
+        out.push_str(&export::source_line(fmt, &source));
+    }
+    out.push_str(&body);
+    out
 }

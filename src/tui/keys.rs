@@ -22,6 +22,8 @@ pub enum Ctx {
     ReportFind,
     Table,
     Help,
+    /// The bookmarks list (`'`).
+    Bookmarks,
     /// Editing keys of every text box (query, agency box, go-to), after the box's own keys.
     TextBox,
 }
@@ -39,6 +41,7 @@ impl Ctx {
             Ctx::ReportFind => "find in the report",
             Ctx::Table => "table",
             Ctx::Help => "help",
+            Ctx::Bookmarks => "bookmarks",
             Ctx::TextBox => "any text box",
         }
     }
@@ -92,6 +95,9 @@ pub enum Action {
     HistoryPrev,
     HistoryNext,
     Find,
+    Bookmark,
+    Bookmarks,
+    Delete,
     LineStart,
     LineEnd,
     KillStart,
@@ -216,6 +222,7 @@ pub static BINDINGS: &[Binding] = &[
         RemoveChip,
         "remove the last filter chip"
     ),
+    b!(Results, [ch('\'')], Bookmarks, "bookmarks: jump back"),
     b!(Results, [ch('?')], Help, "this help"),
     b!(Results, [ch('q')], Quit, "quit"),
     b!(FilterInput, [(K::Down, N)], Down, "next agency"),
@@ -321,6 +328,8 @@ pub static BINDINGS: &[Binding] = &[
     b!(Report, [ch('y')], CopySection, "copy this section's text"),
     b!(Report, [ch('g')], Goto, "go to another report"),
     b!(Report, [(K::Esc, N), ch('h'), (K::Left, N)], Back, "back"),
+    b!(Report, [ch('m')], Bookmark, "bookmark this report (again: remove)"),
+    b!(Report, [ch('\'')], Bookmarks, "bookmarks: jump back"),
     b!(Report, [ch('?')], Help, "this help"),
     b!(Report, [ch('q')], Quit, "quit"),
     b!(Table, [ch('h'), (K::Left, N)], Left, "cell left"),
@@ -366,6 +375,8 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(Table, [ch('g')], Goto, "go to another report"),
     b!(Table, [(K::Esc, N)], Back, "clear the selection, then back"),
+    b!(Table, [ch('m')], Bookmark, "bookmark this table (again: remove)"),
+    b!(Table, [ch('\'')], Bookmarks, "bookmarks: jump back"),
     b!(Table, [ch('?')], Help, "this help"),
     b!(Table, [ch('q')], Quit, "quit"),
     b!(
@@ -381,6 +392,21 @@ pub static BINDINGS: &[Binding] = &[
         "keep the matches (n/N move between them)"
     ),
     b!(ReportFind, [(K::Esc, N)], Back, "cancel the search"),
+    b!(Bookmarks, [ch('j'), (K::Down, N)], Down, "next bookmark"),
+    b!(Bookmarks, [ch('k'), (K::Up, N)], Up, "previous bookmark"),
+    b!(Bookmarks, [(K::Enter, N)], Open, "open the bookmark"),
+    b!(
+        Bookmarks,
+        [ch('d'), (K::Delete, N)],
+        Delete,
+        "remove the bookmark"
+    ),
+    b!(
+        Bookmarks,
+        [(K::Esc, N), ch('q'), ch('\'')],
+        Back,
+        "close the bookmarks"
+    ),
     b!(Help, [ch('j'), (K::Down, N)], Down, "scroll down"),
     b!(Help, [ch('k'), (K::Up, N)], Up, "scroll up"),
     b!(Help, [(K::PageDown, N), ch(' ')], PageDown, "page down"),
@@ -581,6 +607,7 @@ pub fn markdown() -> String {
         Ctx::ReportFind,
         Ctx::Table,
         Ctx::Help,
+        Ctx::Bookmarks,
         Ctx::TextBox,
     ];
     let mut out = String::from("| where | keys | action |\n|---|---|---|\n");

@@ -5,6 +5,7 @@
 
 pub mod backend;
 pub mod clipboard;
+pub mod config;
 pub mod events;
 pub mod history;
 pub mod i18n;
@@ -81,6 +82,12 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     let mut app = App::new(size, no_color, &opts.corpus.display().to_string());
     app.lang = i18n::Lang::from_env();
     app.history = history::History::load(history::default_file());
+    let (settings, problem) = config::load(config::default_file());
+    app.copy_header = settings.copy.header;
+    app.csv_bom = settings.copy.csv_bom;
+    app.palette = settings.palette().unwrap_or_default();
+    // A typo in the settings is said, never fatal.
+    app.status = problem.map(|p| format!("settings ignored: {p}"));
     app.pending_open = opts.open;
     app.request_search();
     run_effects(&mut app, &worker);

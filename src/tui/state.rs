@@ -475,6 +475,7 @@ pub struct GotoPrompt {
 
 pub enum Overlay {
     Help { ctx: Ctx, scroll: usize },
+    Bookmarks { cursor: usize },
     Filters(FilterPanel),
     Goto(GotoPrompt),
 }
@@ -515,6 +516,11 @@ pub struct App {
     pub recall: Option<(usize, String)>,
     /// The language of the screens.
     pub lang: super::i18n::Lang,
+    /// Copies of tables start with a line naming agency, year and table (config `copy.header`).
+    pub copy_header: bool,
+    /// CSV copies start with a byte-order mark, for Excel (config `copy.csv_bom`).
+    pub csv_bom: bool,
+    pub palette: super::config::Palette,
 }
 
 /// The fewest hits a search asks for first. Building snippets is most of a
@@ -552,6 +558,9 @@ impl App {
             history: Default::default(),
             recall: None,
             lang: super::i18n::Lang::En,
+            copy_header: false,
+            csv_bom: false,
+            palette: Default::default(),
         }
     }
 
@@ -560,6 +569,7 @@ impl App {
         match &self.overlay {
             Some(Overlay::Help { .. }) => return Ctx::Help,
             Some(Overlay::Goto(_)) => return Ctx::Goto,
+            Some(Overlay::Bookmarks { .. }) => return Ctx::Bookmarks,
             Some(Overlay::Filters(p)) => {
                 return if p.pane == FilterPane::Agency {
                     Ctx::FilterInput

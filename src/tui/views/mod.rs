@@ -20,11 +20,15 @@ use std::ops::Range;
 /// Styles, with colour only when NO_COLOR is not set (then modifiers carry the meaning).
 pub struct Theme {
     color: bool,
+    p: crate::tui::config::Palette,
 }
 
 impl Theme {
-    pub fn new(no_color: bool) -> Theme {
-        Theme { color: !no_color }
+    pub fn new(no_color: bool, p: crate::tui::config::Palette) -> Theme {
+        Theme {
+            color: !no_color,
+            p,
+        }
     }
     fn pick(&self, colored: Style, plain: Style) -> Style {
         if self.color {
@@ -36,7 +40,7 @@ impl Theme {
     /// A query match in text.
     pub fn hl(&self) -> Style {
         self.pick(
-            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+            Style::new().fg(self.p.highlight).add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         )
     }
@@ -47,30 +51,31 @@ impl Theme {
         Style::new().add_modifier(Modifier::BOLD)
     }
     pub fn dim(&self) -> Style {
-        self.pick(Style::new().fg(Color::DarkGray), Style::new())
+        // Dimmed, in the terminal's own colour: colour 8 (dark grey) vanishes on dark themes.
+        self.pick(Style::new().add_modifier(Modifier::DIM), Style::new())
     }
     pub fn chip(&self) -> Style {
         self.pick(
-            Style::new().fg(Color::Cyan),
+            Style::new().fg(self.p.accent),
             Style::new().add_modifier(Modifier::BOLD),
         )
     }
     pub fn error(&self) -> Style {
         self.pick(
-            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            Style::new().fg(self.p.error).add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::BOLD),
         )
     }
     /// Cells in a selection (the cursor is `selected`).
     pub fn range(&self) -> Style {
         self.pick(
-            Style::new().bg(Color::Blue).fg(Color::White),
+            Style::new().bg(self.p.selection).fg(Color::White),
             Style::new().add_modifier(Modifier::UNDERLINED),
         )
     }
     pub fn focus_border(&self) -> Style {
         self.pick(
-            Style::new().fg(Color::Cyan),
+            Style::new().fg(self.p.accent),
             Style::new().add_modifier(Modifier::BOLD),
         )
     }
@@ -79,7 +84,7 @@ impl Theme {
 /// Draws the whole browser for the current state.
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
-    let theme = Theme::new(app.no_color);
+    let theme = Theme::new(app.no_color, app.palette);
     match app.screens.last() {
         None => search::draw(f, app, &theme, area),
         Some(Screen::Report(r)) => report::draw(f, app, r, &theme, area),
@@ -89,8 +94,46 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Overlay::Help { ctx, scroll }) => help::draw(f, *ctx, app.lang, *scroll, &theme, area),
         Some(Overlay::Filters(p)) => filters::draw(f, app, p, &theme, area),
         Some(Overlay::Goto(g)) => goto::draw(f, app, g, &theme, area),
+        Some(Overlay::Bookmarks { cursor }) => bookmarks(f, app, *cursor, &theme, area),
         None => {}
     }
+}
+
+/// The bookmarks list: reports and tables marked with `m`, to jump back to.
+fn bookmarks(f: &mut Frame, app: &App, cursor: usize, theme: &Theme, area: Rect) {
+    use ratatui::widgets::{Block, Borders};
+    let t = app.lang.t();
+    let marks = &app.history.bookmarks;
+    let r = layout::popup(area, 64, (marks.len() as u16 + 2).clamp(4, 20));
+    let block = Block::new()
+        .borders(Borders::ALL)
+        .border_style(theme.focus_border())
+        .title(t.bookmarks_title)
+        .title_bottom(t.bookmarks_keys);
+    let inner = block.inner(r);
+    clear_popup(f, r);
+    f.render_widget(block, r);
+    if marks.is_empty() {
+        f.render_widget(Paragraph::new(Line::styled(t.no_bookmarks, theme.dim())), inner);
+        return;
+    }
+    let h = inner.height.max(1) as usize;
+    let skip = cursor.saturating_sub(h - 1);
+    let lines: Vec<Line> = marks
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .take(h)
+        .map(|(i, p)| {
+            let style = if i == cursor {
+                theme.selected()
+            } else {
+                Style::new()
+            };
+            Line::styled(truncate(&format!(" {}", p.label()), inner.width as usize), style)
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), inner);
 }
 
 /// `text` as spans with `hl` on the highlighted byte ranges (ranges off char boundaries skipped).
