@@ -397,9 +397,17 @@ fn completions_and_the_man_page_come_from_the_command_line_definition() {
     let e = Env::new();
     let bash = e.ok(&["completions", "bash"]);
     for sub in ["search", "show", "agencies", "completions", "--corpus"] {
-        assert!(bash.contains(sub), "{sub} missing from the bash completions");
+        assert!(
+            bash.contains(sub),
+            "{sub} missing from the bash completions"
+        );
     }
-    assert!(e.ok(&["completions", "zsh"]).starts_with("#compdef nianbao"));
+    assert!(e
+        .ok(&["completions", "zsh"])
+        .starts_with("#compdef nianbao"));
     let man = e.ok(&["man"]);
-    assert!(man.contains(".TH nianbao 1") && man.contains("completions"), "{man}");
+    assert!(
+        man.contains(".TH nianbao 1") && man.contains("completions"),
+        "{man}"
+    );
 }

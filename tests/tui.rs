@@ -420,7 +420,10 @@ fn table_view_grid_selection_copy_and_failed_cells() {
         // JSON copies carry each figure's status beside it, and the labels of its rows and
         // columns.
         let json: serde_json::Value = serde_json::from_str(t.copies.last().unwrap()).unwrap();
-        assert_eq!(json["values"], serde_json::json!([[44, 15, 3], [4, 1, 0], [15, 6, 2]]));
+        assert_eq!(
+            json["values"],
+            serde_json::json!([[44, 15, 3], [4, 1, 0], [15, 6, 2]])
+        );
         assert_eq!(json["status"][0][0], "read");
         assert_eq!(json["columns"][0], "自然人");
         assert_eq!(json["rows"][0], "一、本年新收政府信息公开申请数量");
@@ -1001,7 +1004,10 @@ fn copies_carry_headers_a_source_line_and_a_bom_when_asked() {
     t.keys("JL").keys("cc").keys("y");
     // Markdown: the table's own headers first, then labelled rows.
     let md = t.copies.last().unwrap().clone();
-    assert!(md.starts_with("|  | 自然人 | 商业企业 |\n|---|---|---|\n| 一、本年新收"), "{md}");
+    assert!(
+        md.starts_with("|  | 自然人 | 商业企业 |\n|---|---|---|\n| 一、本年新收"),
+        "{md}"
+    );
     t.app.copy_header = true;
     t.app.csv_bom = true;
     t.keys("ccc").keys("y");

@@ -75,8 +75,7 @@ fn row_label(row: &crate::report::Row) -> String {
 /// Markdown table's first line is its header, so it must be the table's). JSON: the figures
 /// with their columns' and rows' labels, and each cell's status when it was recorded.
 pub fn cells(t: &Table, sel: Selection, fmt: Format) -> String {
-    let rows: Vec<&crate::report::Row> =
-        (sel.r0..=sel.r1).filter_map(|r| t.rows.get(r)).collect();
+    let rows: Vec<&crate::report::Row> = (sel.r0..=sel.r1).filter_map(|r| t.rows.get(r)).collect();
     let grid: Vec<Vec<String>> = rows
         .iter()
         .map(|row| {

@@ -139,6 +139,9 @@ mod tests {
         std::fs::write(&f, "[copy]\nheadr = true\n").unwrap();
         let (_, err) = load(Some(f));
         assert!(err.unwrap().contains("headr"));
-        assert_eq!(load(Some(dir.path().join("none.toml"))), (Config::default(), None));
+        assert_eq!(
+            load(Some(dir.path().join("none.toml"))),
+            (Config::default(), None)
+        );
     }
 }

@@ -403,8 +403,14 @@ static KEY_HELP_ZH: &[(&str, &str)] = &[
     ),
     ("cancel the search", "取消搜索"),
     ("bookmarks: jump back", "书签：跳回去"),
-    ("bookmark this report (again: remove)", "给本报告加书签（再按：去掉）"),
-    ("bookmark this table (again: remove)", "给本表加书签（再按：去掉）"),
+    (
+        "bookmark this report (again: remove)",
+        "给本报告加书签（再按：去掉）",
+    ),
+    (
+        "bookmark this table (again: remove)",
+        "给本表加书签（再按：去掉）",
+    ),
     ("next bookmark", "下一个书签"),
     ("previous bookmark", "上一个书签"),
     ("open the bookmark", "打开书签"),

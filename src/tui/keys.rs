@@ -328,7 +328,12 @@ pub static BINDINGS: &[Binding] = &[
     b!(Report, [ch('y')], CopySection, "copy this section's text"),
     b!(Report, [ch('g')], Goto, "go to another report"),
     b!(Report, [(K::Esc, N), ch('h'), (K::Left, N)], Back, "back"),
-    b!(Report, [ch('m')], Bookmark, "bookmark this report (again: remove)"),
+    b!(
+        Report,
+        [ch('m')],
+        Bookmark,
+        "bookmark this report (again: remove)"
+    ),
     b!(Report, [ch('\'')], Bookmarks, "bookmarks: jump back"),
     b!(Report, [ch('?')], Help, "this help"),
     b!(Report, [ch('q')], Quit, "quit"),
@@ -375,7 +380,12 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(Table, [ch('g')], Goto, "go to another report"),
     b!(Table, [(K::Esc, N)], Back, "clear the selection, then back"),
-    b!(Table, [ch('m')], Bookmark, "bookmark this table (again: remove)"),
+    b!(
+        Table,
+        [ch('m')],
+        Bookmark,
+        "bookmark this table (again: remove)"
+    ),
     b!(Table, [ch('\'')], Bookmarks, "bookmarks: jump back"),
     b!(Table, [ch('?')], Help, "this help"),
     b!(Table, [ch('q')], Quit, "quit"),

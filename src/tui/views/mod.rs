@@ -40,7 +40,9 @@ impl Theme {
     /// A query match in text.
     pub fn hl(&self) -> Style {
         self.pick(
-            Style::new().fg(self.p.highlight).add_modifier(Modifier::BOLD),
+            Style::new()
+                .fg(self.p.highlight)
+                .add_modifier(Modifier::BOLD),
             Style::new().add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
         )
     }
@@ -114,7 +116,10 @@ fn bookmarks(f: &mut Frame, app: &App, cursor: usize, theme: &Theme, area: Rect)
     clear_popup(f, r);
     f.render_widget(block, r);
     if marks.is_empty() {
-        f.render_widget(Paragraph::new(Line::styled(t.no_bookmarks, theme.dim())), inner);
+        f.render_widget(
+            Paragraph::new(Line::styled(t.no_bookmarks, theme.dim())),
+            inner,
+        );
         return;
     }
     let h = inner.height.max(1) as usize;
@@ -130,7 +135,10 @@ fn bookmarks(f: &mut Frame, app: &App, cursor: usize, theme: &Theme, area: Rect)
             } else {
                 Style::new()
             };
-            Line::styled(truncate(&format!(" {}", p.label()), inner.width as usize), style)
+            Line::styled(
+                truncate(&format!(" {}", p.label()), inner.width as usize),
+                style,
+            )
         })
         .collect();
     f.render_widget(Paragraph::new(lines), inner);
