@@ -141,7 +141,7 @@ fn main() -> anyhow::Result<()> {
     // 2. Keystroke to updated results, in process with the real worker and index.
     let (tx, rx) = mpsc::channel::<EngineMsg>();
     let worker = Worker::spawn(
-        index_backend::loader(corpus.clone(), Some(dir.clone()), false),
+        index_backend::loader(corpus.clone(), Some(dir.clone()), Default::default()),
         Box::new(move |m| {
             let _ = tx.send(m);
         }),

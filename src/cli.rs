@@ -19,6 +19,15 @@ pub struct Cli {
     /// Follow symbolic links inside the corpus when indexing (never to files outside it).
     #[arg(long, global = true, env = "NIANBAO_FOLLOW_LINKS")]
     pub follow_links: bool,
+    /// The size cap of one report in bytes (PDF/DOCX: 8 times it); larger files are named
+    /// failures, never read [default: 5242880, 5 MiB].
+    #[arg(
+        long,
+        global = true,
+        env = "NIANBAO_MAX_REPORT_SIZE",
+        value_name = "BYTES"
+    )]
+    pub max_report_size: Option<u64>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -298,9 +307,20 @@ pub struct Config {
     pub index: Option<PathBuf>,
     /// Follow symbolic links inside the corpus (`--follow-links`).
     pub follow_links: bool,
+    /// `--max-report-size`.
+    pub max_report_bytes: Option<u64>,
 }
 
 impl Config {
+    /// How a build triggered by this command line runs.
+    pub fn build_options(&self) -> crate::index::BuildOptions {
+        crate::index::BuildOptions {
+            rebuild: false,
+            follow_links: self.follow_links,
+            max_report_bytes: self.max_report_bytes,
+        }
+    }
+
     pub fn from_cli(cli: &Cli) -> Config {
         Config {
             corpus: cli
@@ -309,6 +329,7 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("corpus")),
             index: cli.index.clone(),
             follow_links: cli.follow_links,
+            max_report_bytes: cli.max_report_size,
         }
     }
 }

@@ -53,7 +53,9 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
             styles: stdout.is_terminal(),
         }
     };
-    let mut out = sanitize::Writer::new(std::io::BufWriter::new(stdout.lock()), mode);
+    // Not `stdout.lock()`: the browser's signal thread writes to the terminal while the loop
+    // runs (Ctrl-Z, SIGTSTP), and a lock held here for the whole session would block it.
+    let mut out = sanitize::Writer::new(std::io::BufWriter::new(stdout), mode);
     let mut err = sanitize::Writer::new(std::io::stderr(), Mode::Human { styles: false });
     match cli.command {
         Some(Command::Parse {
@@ -136,7 +138,7 @@ fn browse(config: &Config, open: Option<(String, Option<i32>)>) -> anyhow::Resul
     nianbao::tui::run(nianbao::tui::Options {
         corpus: config.corpus.clone(),
         index: config.index.clone(),
-        follow_links: config.follow_links,
+        build: config.build_options(),
         open,
     })
 }

@@ -333,3 +333,77 @@ fn a_bracketed_paste_is_text_and_the_query_is_recalled_next_time_in_chinese() {
     s.send("\x03");
     assert_eq!(s.wait_exit(), 0);
 }
+
+/// The process state letter of `/proc/PID/stat` (`T`: stopped).
+fn proc_state(pid: u32) -> char {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // The state follows the command name in parentheses.
+    stat.rsplit(')')
+        .next()
+        .and_then(|r| r.trim_start().chars().next())
+        .unwrap_or('?')
+}
+
+fn wait_state(pid: u32, want: char) {
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(20) {
+        if proc_state(pid) == want {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("process never reached state {want}: {}", proc_state(pid));
+}
+
+fn kill(sig: &str, pid: u32) {
+    let st = std::process::Command::new("kill")
+        .args([sig, &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(st.success());
+}
+
+#[test]
+fn sigquit_restores_the_terminal() {
+    let mut s = start(&[]);
+    s.wait_for("filters");
+    kill("-QUIT", s.child.process_id().unwrap());
+    assert_eq!(s.wait_exit(), 131);
+    assert_restored(&s);
+}
+
+/// Stopped (by Ctrl-Z in the browser, or SIGTSTP from outside): the terminal is the shell's
+/// again; continued: the browser's modes are back and the whole screen is drawn again.
+fn suspend_and_continue(s: &mut Session, stop: impl FnOnce(&mut Session)) {
+    s.wait_for("filters");
+    let pid = s.child.process_id().unwrap();
+    stop(s);
+    wait_state(pid, 'T');
+    std::thread::sleep(Duration::from_millis(200));
+    assert_restored(s);
+    assert!(!s.text().contains("filters"), "still drawn while stopped");
+    let before = s.output().len();
+    kill("-CONT", pid);
+    s.wait_for("filters");
+    let after = s.output()[before..].to_vec();
+    assert!(
+        find(&after, b"\x1b[?1049h").is_some(),
+        "alternate screen not re-entered"
+    );
+    assert!(s.stty().contains("-icanon"), "raw mode not back");
+    s.send("\x03");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(s);
+}
+
+#[test]
+fn ctrl_z_suspends_and_fg_redraws() {
+    let mut s = start(&[]);
+    suspend_and_continue(&mut s, |s| s.send("\x1a"));
+}
+
+#[test]
+fn sigtstp_suspends_and_sigcont_redraws() {
+    let mut s = start(&[]);
+    suspend_and_continue(&mut s, |s| kill("-TSTP", s.child.process_id().unwrap()));
+}

@@ -565,3 +565,33 @@ fn a_failed_file_is_named_once_with_its_reason() {
     assert_eq!(line.matches("2024.txt").count(), 1, "{line}");
     assert!(line.contains("binary"), "{line}");
 }
+
+#[test]
+fn a_report_over_the_size_cap_is_a_named_failure_and_the_rest_are_indexed() {
+    let e = Env::new();
+    let text = sample("中卫市工业和信息化局/2024.txt");
+    // 40 copies of a real report under one title: ~400 KB.
+    let big = format!("{text}\n超大样本\n").repeat(40);
+    e.write("超大局/2024.txt", big.as_bytes());
+    let cap = (big.len() / 2).to_string();
+    let o = e.run(&["--max-report-size", &cap, "index", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let failed = v["failed"].as_array().unwrap();
+    assert_eq!(failed.len(), 1, "{v}");
+    assert!(failed[0]["path"].as_str().unwrap().contains("超大局"));
+    assert!(
+        failed[0]["reason"].as_str().unwrap().contains("size cap"),
+        "{v}"
+    );
+    assert!(v["reports"].as_u64().unwrap() >= 5, "{v}");
+    assert_eq!(e.total(&["超大样本"]), 0);
+    // The cap is configurable (here through the environment); the default takes it.
+    let o = e
+        .cmd(&["index", "--json"])
+        .env("NIANBAO_MAX_REPORT_SIZE", (big.len() * 2).to_string())
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["failed"].as_array().unwrap().len(), 0, "{v}");
+    assert_eq!(e.total(&["超大样本"]), 1);
+}

@@ -68,7 +68,7 @@ pub fn run(
         &dir,
         &BuildOptions {
             rebuild,
-            follow_links: config.follow_links,
+            ..config.build_options()
         },
         &mut |p| {
             match p {

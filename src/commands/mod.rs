@@ -40,16 +40,9 @@ pub fn open_index(config: &Config, err: &mut dyn Write) -> anyhow::Result<Index>
             );
         }
     };
-    let (index, stats) = idx::build::ensure_with(
-        &config.corpus,
-        &dir,
-        &idx::BuildOptions {
-            follow_links: config.follow_links,
-            ..Default::default()
-        },
-        &mut note,
-    )
-    .with_context(|| format!("cannot open the index of {}", config.corpus.display()))?;
+    let (index, stats) =
+        idx::build::ensure_with(&config.corpus, &dir, &config.build_options(), &mut note)
+            .with_context(|| format!("cannot open the index of {}", config.corpus.display()))?;
     if let Some(s) = stats {
         writeln!(
             err,

@@ -340,7 +340,7 @@ enum Outcome {
 }
 
 /// Looks at one file: unchanged (size and mtime, then content hash), unreadable, or parsed.
-fn examine(path: &Path, old: Option<&Known>) -> Outcome {
+fn examine(path: &Path, old: Option<&Known>, cap: u64) -> Outcome {
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
         Err(e) => return Outcome::Failed(format!("cannot read: {e}")),
@@ -349,10 +349,37 @@ fn examine(path: &Path, old: Option<&Known>) -> Outcome {
     if old.is_some_and(|k| k.size == size && k.mtime == mtime) {
         return Outcome::Unchanged;
     }
-    let bytes = match std::fs::read(path) {
-        Ok(b) => b,
-        Err(e) => return Outcome::Failed(format!("cannot read: {e}")),
+    let text_format = matches!(
+        path.extension()
+            .and_then(|e| e.to_str())
+            .and_then(crate::source::format_of_extension),
+        Some(crate::source::Format::Txt | crate::source::Format::Md) | None
+    );
+    let file_cap = if text_format {
+        cap
+    } else {
+        cap.saturating_mul(super::DOCUMENT_CAP_FACTOR)
     };
+    let over = |n: u64| {
+        Outcome::Failed(format!(
+            "{n} bytes, over the size cap of {file_cap} bytes (--max-report-size); not read"
+        ))
+    };
+    if size > file_cap {
+        return over(size);
+    }
+    // Read no more than the cap, even if the file grew since it was looked at.
+    let mut bytes = Vec::with_capacity(size as usize);
+    let read = std::fs::File::open(path).and_then(|f| {
+        use std::io::Read;
+        f.take(file_cap + 1).read_to_end(&mut bytes)
+    });
+    if let Err(e) = read {
+        return Outcome::Failed(format!("cannot read: {e}"));
+    }
+    if bytes.len() as u64 > file_cap {
+        return over(bytes.len() as u64);
+    }
     let hash = blake3::hash(&bytes).to_hex().to_string();
     if old.is_some_and(|k| k.hash == hash) {
         return Outcome::Touched(size, mtime);
@@ -364,6 +391,10 @@ fn examine(path: &Path, old: Option<&Known>) -> Outcome {
     match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         report::parse_bytes(&shown, &bytes)
     })) {
+        Ok(Ok(r)) if r.text.len() as u64 > cap => Outcome::Failed(format!(
+            "its text is {} bytes, over the size cap of {cap} bytes (--max-report-size); not indexed",
+            r.text.len()
+        )),
         Ok(Ok(r)) => Outcome::Parsed(Box::new(r), size, mtime, hash),
         // The list of failures names the file: the reason alone (not `path: path: …`).
         Ok(Err(e)) => Outcome::Failed(e.reason()),
@@ -521,6 +552,9 @@ pub fn build(
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (tx, rx) = std::sync::mpsc::sync_channel::<(usize, Outcome)>(256);
     let rebuild = opts.rebuild;
+    let cap = opts
+        .max_report_bytes
+        .unwrap_or(super::DEFAULT_MAX_REPORT_BYTES);
     let added = std::thread::scope(|scope| -> Result<(), IndexError> {
         for _ in 0..workers {
             let tx = tx.clone();
@@ -531,7 +565,7 @@ pub fn build(
                     break;
                 };
                 let old = if rebuild { None } else { known.get(key) };
-                if tx.send((i, examine(path, old))).is_err() {
+                if tx.send((i, examine(path, old, cap))).is_err() {
                     break;
                 }
             });

@@ -258,7 +258,17 @@ pub struct BuildOptions {
     /// Follow symbolic links in the corpus (never to anything outside the corpus folder).
     /// Off by default: a link to `/etc` or a home folder would index files nobody chose.
     pub follow_links: bool,
+    /// The size cap of one report in bytes (`None`: [`DEFAULT_MAX_REPORT_BYTES`]): a larger
+    /// file is a named failure, never read; a report whose text is larger is not indexed.
+    pub max_report_bytes: Option<u64>,
 }
+
+/// The default size cap of a report: far above any real report (the largest text reports
+/// seen are under 200 KB), low enough that indexing one cannot exhaust memory.
+pub const DEFAULT_MAX_REPORT_BYTES: u64 = 5 * 1024 * 1024;
+
+/// PDF and DOCX files carry fonts and images: their cap is this many times the text cap.
+pub const DOCUMENT_CAP_FACTOR: u64 = 8;
 
 /// An open index: cheap to clone, safe to share between threads. A snapshot: it sees the
 /// index as it was when opened; open again (or [`Index::reload`]) after a build.

@@ -55,11 +55,7 @@ fn counts(p: &Progress) -> Option<(usize, usize)> {
 
 /// Opens the index of `corpus` (building it when missing or damaged, with progress); when an
 /// index was already there, brings it up to date afterwards while the user works.
-pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, follow_links: bool) -> Loader {
-    let opts = index::BuildOptions {
-        follow_links,
-        ..Default::default()
-    };
+pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) -> Loader {
     Box::new(move |progress| {
         if !corpus.is_dir() {
             anyhow::bail!(

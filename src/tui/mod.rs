@@ -29,8 +29,8 @@ use worker::{EngineMsg, Loaded, Loader, Worker};
 pub struct Options {
     pub corpus: PathBuf,
     pub index: Option<PathBuf>,
-    /// Follow symbolic links inside the corpus when indexing (`--follow-links`).
-    pub follow_links: bool,
+    /// How the index is built or updated (links, size cap).
+    pub build: crate::index::BuildOptions,
     /// Open this agency's report (for this year, or the latest) as soon as the engine is ready.
     pub open: Option<(String, Option<i32>)>,
 }
@@ -71,7 +71,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
         if std::env::var_os("NIANBAO_MEMORY").is_some_and(|v| v == "1") {
             memory_loader(opts.corpus.clone())
         } else {
-            index_backend::loader(opts.corpus.clone(), opts.index.clone(), opts.follow_links)
+            index_backend::loader(opts.corpus.clone(), opts.index.clone(), opts.build.clone())
         },
         Box::new(move |m: EngineMsg| {
             let _ = etx.send(Msg::Event(AppEvent::Engine(m)));
@@ -101,6 +101,19 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
         // Apply everything pending, then draw once: a burst of keys costs one frame.
         while let Some(m) = next.take() {
             match m {
+                // In raw mode Ctrl-Z is a key, not a signal: suspend as a shell would.
+                Msg::Event(AppEvent::Key(k))
+                    if k.code == crossterm::event::KeyCode::Char('z')
+                        && k.modifiers
+                            .contains(crossterm::event::KeyModifiers::CONTROL) =>
+                {
+                    terminal::suspend();
+                    term = terminal::fresh()?;
+                }
+                // Continued after a stop: everything on the screen is drawn again (a fresh
+                // terminal has no previous frame to diff against; `clear` would ask the
+                // terminal for the cursor position, an answer the input thread would take).
+                Msg::Signal(signal_hook::consts::SIGCONT) => term = terminal::fresh()?,
                 Msg::Event(e) => app.handle(e),
                 Msg::Signal(s) => {
                     signal = Some(s);

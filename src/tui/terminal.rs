@@ -57,6 +57,34 @@ pub fn enter() -> anyhow::Result<Term> {
     }
 }
 
+/// Ctrl-Z: the terminal put back as the shell expects it, the process stopped; on `fg`
+/// (SIGCONT) the browser's modes again. The caller redraws the whole screen.
+pub fn suspend() {
+    restore();
+    // SIGSTOP, not SIGTSTP: SIGTSTP is caught (by this program) and would not stop it.
+    let _ = signal_hook::low_level::raise(signal_hook::consts::SIGSTOP);
+    resume();
+}
+
+/// A terminal to draw on from scratch: its first frame is drawn whole.
+pub fn fresh() -> anyhow::Result<Term> {
+    Ok(Terminal::new(CrosstermBackend::new(std::io::stdout()))?)
+}
+
+/// Back into the browser's modes after a stop. Safe to call when already in them.
+pub fn resume() {
+    let _ = enable_raw_mode();
+    let mut out = std::io::stdout();
+    let _ = crossterm::execute!(
+        out,
+        EnterAlternateScreen,
+        crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+        EnableMouseCapture,
+        EnableBracketedPaste
+    );
+    let _ = out.flush();
+}
+
 /// Reads terminal events on a thread and sends them to the loop.
 pub fn spawn_input<M: Send + 'static>(
     tx: Sender<M>,
@@ -88,10 +116,24 @@ pub fn spawn_signals<M: Send + 'static>(
     tx: Sender<M>,
     wrap: impl Fn(i32) -> M + Send + 'static,
 ) -> anyhow::Result<()> {
-    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
-    let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT])?;
+    use signal_hook::consts::{SIGCONT, SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGTSTP};
+    let mut signals =
+        signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT, SIGTSTP, SIGCONT])?;
     std::thread::spawn(move || {
         for s in signals.forever() {
+            // Job control is handled here, not in the loop: the loop only redraws after it.
+            let s = match s {
+                SIGTSTP => {
+                    suspend();
+                    SIGCONT
+                }
+                SIGCONT => {
+                    // Stopped by someone else (SIGSTOP): the shell may have reset the terminal.
+                    resume();
+                    SIGCONT
+                }
+                s => s,
+            };
             if tx.send(wrap(s)).is_err() {
                 // The loop is gone (it is restoring or has restored): exit with the signal's status.
                 restore();
