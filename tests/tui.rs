@@ -78,6 +78,10 @@ impl H {
                         self.copies.push(text);
                         self.app.status = Some(copy_status(self.app.lang, &what, "OSC 52"));
                     }
+                    // Exports are tested in tests/tui_compare.rs; nothing is written here.
+                    Effect::Write { path, .. } => {
+                        self.app.status = Some(format!("written to {}", path.display()));
+                    }
                 }
             }
         }

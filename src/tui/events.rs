@@ -396,6 +396,7 @@ impl App {
                 Ctx::ReportFind => self.act_find(a),
                 Ctx::Bookmarks => self.act_bookmarks(a),
                 Ctx::Table => self.act_table(a),
+                Ctx::Compare => self.act_compare(a),
                 Ctx::Help => {
                     let area = self.area();
                     let lang = self.lang;
@@ -960,7 +961,7 @@ impl App {
                 }),
                 _ => None,
             }),
-            None => None,
+            Some(Screen::Compare(_)) | None => None,
         };
         if let Some(p) = place {
             let label = p.label();
@@ -1104,6 +1105,14 @@ impl App {
     }
 
     fn act_table(&mut self, a: Action) {
+        if matches!(
+            a,
+            Action::Compare | Action::PrevYear | Action::NextYear | Action::Export
+        ) {
+            self.act_table_across(a);
+            self.fit_table();
+            return;
+        }
         let page = self.grid_area().height.saturating_sub(1).max(1) as isize;
         let Some(Screen::Table(t)) = self.screens.last_mut() else {
             return;
@@ -1194,7 +1203,12 @@ impl App {
                 } else {
                     Action::PageUp
                 }),
-                Ctx::Help | Ctx::Results | Ctx::Query | Ctx::Table | Ctx::FilterList => self.act(a),
+                Ctx::Help
+                | Ctx::Results
+                | Ctx::Query
+                | Ctx::Table
+                | Ctx::Compare
+                | Ctx::FilterList => self.act(a),
                 _ => {}
             }
             return;
@@ -1260,6 +1274,8 @@ impl App {
                     }
                 }
             }
+            // The compare screen takes the wheel only.
+            Some(Screen::Compare(_)) => {}
             Some(Screen::Table(t)) => {
                 let grid = layout::table(area, t.notes()).grid;
                 let g = layout::grid(&t.table, grid, t.offsets.0, t.offsets.1);

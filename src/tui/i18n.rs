@@ -59,6 +59,7 @@ impl Lang {
                 Ctx::Report => "报告",
                 Ctx::ReportFind => "报告内搜索",
                 Ctx::Table => "表格",
+                Ctx::Compare => "逐年对比",
                 Ctx::Help => "帮助",
                 Ctx::Bookmarks => "书签",
                 Ctx::TextBox => "任何输入框",
@@ -302,6 +303,21 @@ pub static ZH: Texts = Texts {
 
 /// The key table's help texts in Chinese, by their English text.
 static KEY_HELP_ZH: &[(&str, &str)] = &[
+    ("back to the table", "返回表格"),
+    (
+        "compare this table across the agency's years",
+        "本机构各年份的这张表对比",
+    ),
+    ("next changed figure", "下一处有变化的数字"),
+    ("next column of the table", "表格的下一列"),
+    ("next row", "下一行"),
+    ("previous changed figure", "上一处有变化的数字"),
+    ("previous column of the table", "表格的上一列"),
+    ("previous row", "上一行"),
+    ("the same table, the year after", "后一年的同一张表"),
+    ("the same table, the year before", "前一年的同一张表"),
+    ("write the comparison to a CSV file", "把对比写入 CSV 文件"),
+    ("write the table to a CSV file", "把表格写入 CSV 文件"),
     ("add or remove the agency", "添加或去掉这个机构"),
     ("back", "返回"),
     ("back to the query line", "回到搜索框"),

@@ -21,6 +21,8 @@ pub enum Ctx {
     /// The `/` prompt at the foot of a report: printable keys type.
     ReportFind,
     Table,
+    /// One table of one agency across its years.
+    Compare,
     Help,
     /// The bookmarks list (`'`).
     Bookmarks,
@@ -40,6 +42,7 @@ impl Ctx {
             Ctx::Report => "report",
             Ctx::ReportFind => "find in the report",
             Ctx::Table => "table",
+            Ctx::Compare => "compare across years",
             Ctx::Help => "help",
             Ctx::Bookmarks => "bookmarks",
             Ctx::TextBox => "any text box",
@@ -109,6 +112,13 @@ pub enum Action {
     DeleteForward,
     CharLeft,
     CharRight,
+    /// Open the comparison of this table across the agency's years.
+    Compare,
+    /// The same table in the year before / after.
+    PrevYear,
+    NextYear,
+    /// Write what is shown to a file.
+    Export,
 }
 
 pub struct Binding {
@@ -379,6 +389,52 @@ pub static BINDINGS: &[Binding] = &[
         "copy format: TSV → CSV → Markdown → JSON"
     ),
     b!(Table, [ch('g')], Goto, "go to another report"),
+    b!(
+        Table,
+        [ch('C')],
+        Compare,
+        "compare this table across the agency's years"
+    ),
+    b!(
+        Table,
+        [ch('[')],
+        PrevYear,
+        "the same table, the year before"
+    ),
+    b!(Table, [ch(']')], NextYear, "the same table, the year after"),
+    b!(Table, [ch('w')], Export, "write the table to a CSV file"),
+    b!(Compare, [ch('j'), (K::Down, N)], Down, "next row"),
+    b!(Compare, [ch('k'), (K::Up, N)], Up, "previous row"),
+    b!(
+        Compare,
+        [ch('l'), (K::Right, N)],
+        Right,
+        "next column of the table"
+    ),
+    b!(
+        Compare,
+        [ch('h'), (K::Left, N)],
+        Left,
+        "previous column of the table"
+    ),
+    b!(
+        Compare,
+        [(K::PageDown, N), ctrl('d')],
+        PageDown,
+        "page down"
+    ),
+    b!(Compare, [(K::PageUp, N), ctrl('u')], PageUp, "page up"),
+    b!(Compare, [ch('n')], NextMatch, "next changed figure"),
+    b!(Compare, [ch('N')], PrevMatch, "previous changed figure"),
+    b!(
+        Compare,
+        [ch('w')],
+        Export,
+        "write the comparison to a CSV file"
+    ),
+    b!(Compare, [(K::Esc, N)], Back, "back to the table"),
+    b!(Compare, [ch('?')], Help, "this help"),
+    b!(Compare, [ch('q')], Quit, "quit"),
     b!(Table, [(K::Esc, N)], Back, "clear the selection, then back"),
     b!(
         Table,
@@ -616,6 +672,7 @@ pub fn markdown() -> String {
         Ctx::Report,
         Ctx::ReportFind,
         Ctx::Table,
+        Ctx::Compare,
         Ctx::Help,
         Ctx::Bookmarks,
         Ctx::TextBox,

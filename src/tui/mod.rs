@@ -5,6 +5,7 @@
 
 pub mod backend;
 pub mod clipboard;
+pub mod compare;
 pub mod config;
 pub mod events;
 pub mod history;
@@ -152,6 +153,7 @@ fn run_effects(app: &mut App, worker: &Worker) {
                 let via = clipboard::copy(&mut out, &text);
                 app.status = Some(state::copy_status(app.lang, &what, &via));
             }
+            Effect::Write { path, text } => app.status = Some(compare::write_export(&path, &text)),
         }
     }
 }

@@ -373,6 +373,9 @@ pub struct TableState {
     pub offsets: (usize, usize),
     /// A mouse drag is selecting.
     pub dragging: bool,
+    /// The report's agency and year, for stepping to other years and comparing.
+    pub agency: Option<String>,
+    pub year: Option<i32>,
 }
 
 impl TableState {
@@ -413,6 +416,8 @@ impl TableState {
             anchor: None,
             offsets: (0, 0),
             dragging: false,
+            agency: report.agency.clone(),
+            year: report.year,
         }
     }
 
@@ -450,6 +455,8 @@ pub fn report_label(r: &Report) -> String {
 pub enum Screen {
     Report(Box<ReportState>),
     Table(Box<TableState>),
+    /// One table of one agency across its years (src/tui/compare.rs).
+    Compare(Box<super::compare::CompareState>),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -488,6 +495,11 @@ pub enum Effect {
     Copy {
         text: String,
         what: String,
+    },
+    /// Write `text` to the file `path` (an export), saying where on the status line.
+    Write {
+        path: std::path::PathBuf,
+        text: String,
     },
 }
 
@@ -583,6 +595,7 @@ impl App {
             Some(Screen::Report(r)) if r.find.is_some() => Ctx::ReportFind,
             Some(Screen::Report(_)) => Ctx::Report,
             Some(Screen::Table(_)) => Ctx::Table,
+            Some(Screen::Compare(_)) => Ctx::Compare,
             None => match self.search.focus {
                 SearchFocus::Query => Ctx::Query,
                 SearchFocus::Results => Ctx::Results,
@@ -604,6 +617,7 @@ impl App {
             match s {
                 Screen::Report(r) => out.push(report_label(&r.report)),
                 Screen::Table(t) => out.push(format!("表{} {}", t.table.id, t.table.title)),
+                Screen::Compare(c) => out.push(format!("表{} 逐年对比", c.cmp.table)),
             }
         }
         out

@@ -1,5 +1,6 @@
 //! Drawing: small components that read the browser's state and never change it.
 
+mod compare;
 mod filters;
 mod goto;
 mod help;
@@ -91,6 +92,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         None => search::draw(f, app, &theme, area),
         Some(Screen::Report(r)) => report::draw(f, app, r, &theme, area),
         Some(Screen::Table(t)) => table::draw(f, app, t, &theme, area),
+        Some(Screen::Compare(c)) => compare::draw(f, app, c, &theme, area),
     }
     match &app.overlay {
         Some(Overlay::Help { ctx, scroll }) => help::draw(f, *ctx, app.lang, *scroll, &theme, area),
