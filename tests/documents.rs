@@ -46,13 +46,23 @@ fn compare_tables(path: &str, got: &Value, want: &Value) {
         );
         for (ri, (g, w)) in got_rows.iter().zip(want_rows).enumerate() {
             let label = g["label"].as_str().unwrap_or("");
-            let (gv, gs) = (g["values"].as_array().unwrap(), g["status"].as_array());
-            let gs = gs.unwrap_or_else(|| panic!("{path}: table {id} row {label}: no status"));
+            let gv = g["values"].as_array().unwrap();
+            let none = Vec::new();
+            let gs = g["status"].as_array().unwrap_or(&none);
             let w = w.as_array().unwrap();
             assert_eq!(gv.len(), w.len(), "{path}: table {id} row {ri} {label}");
             for (ci, want_cell) in w.iter().enumerate() {
                 let at = format!("{path}: table {id} row {ri} {label} column {ci}");
+                if let Some(v) = want_cell.get("inferred") {
+                    assert_eq!(gv[ci].as_f64(), v.as_f64(), "{at}: figure");
+                    assert_eq!(gs[ci], "inferred", "{at}");
+                    continue;
+                }
                 match want_cell.as_str() {
+                    Some("none") => {
+                        assert!(gv[ci].is_null(), "{at}: {} is not null", gv[ci]);
+                        assert!(gs.get(ci).is_none(), "{at}: no status expected");
+                    }
                     Some(status) => {
                         assert!(gv[ci].is_null(), "{at}: {} is not null", gv[ci]);
                         assert_eq!(gs[ci], status, "{at}");
@@ -131,6 +141,12 @@ fn one_mixed_corpus_indexes_every_format_and_names_each_bad_file() {
         "某某局2023年政府信息公开工作年度报告".as_bytes(),
     );
     e.write("坏文件/空的.html", b"");
+    e.write("洪泽区人民政府/2023.pdf", &doc("洪泽区人民政府-2023.pdf"));
+    e.write(
+        "坏文件/假的.pdf",
+        b"<!DOCTYPE html><html><body>404</body></html>",
+    );
+    e.write("坏文件/截断.pdf", &doc("洪泽区人民政府-2023.pdf")[..3000]);
     e.write("坏文件/截断.docx", &doc("示例县统计局-2023.docx")[..5000]);
     e.write("其他/说明.xlsx", b"PK\x03\x04");
     let o = e.run(&["index", "--json"]);
@@ -142,9 +158,11 @@ fn one_mixed_corpus_indexes_every_format_and_names_each_bad_file() {
         .iter()
         .map(|f| format!("{} {}", f["path"], f["reason"]))
         .collect();
-    assert_eq!(failed.len(), 3, "{failed:?}");
+    assert_eq!(failed.len(), 5, "{failed:?}");
     for (file, why) in [
         ("不是压缩包.docx", "plain text"),
+        ("假的.pdf", "is a web page"),
+        ("截断.pdf", "PDF"),
         ("空的.html", "empty"),
         ("截断.docx", "zip"),
     ] {
@@ -159,6 +177,7 @@ fn one_mixed_corpus_indexes_every_format_and_names_each_bad_file() {
     );
     // Both documents are searchable and show their figures.
     assert_eq!(e.total(&["示例县统计局"]), 2);
+    assert_eq!(e.total(&["洪泽区人民政府"]), 1, "the PDF is searchable");
     // Two reports of one agency and year: listed until one is picked (issue 11).
     let listed = e.run(&["show", "示例县统计局", "2023"]);
     assert!(!listed.status.success());
@@ -176,4 +195,51 @@ fn one_mixed_corpus_indexes_every_format_and_names_each_bad_file() {
         ]);
         assert!(shown.contains("1520"), "{shown}");
     }
+}
+
+#[test]
+fn libreoffice_pdf_of_the_docx() {
+    let want = expected("示例县统计局-2023.expected.json");
+    let got = compare("tests/documents/示例县统计局-2023.pdf", "pdf", &want);
+    assert_eq!(got["source"]["pages"], 3);
+    assert_eq!(got["warnings"], serde_json::json!([]));
+}
+
+/// The real WPS PDF (Identity-H CID fonts): every figure as read by hand from its pages.
+#[test]
+fn real_wps_pdf_tables_from_ruling_lines() {
+    let path = "tests/documents/洪泽区人民政府-2023.pdf";
+    let want = expected("洪泽区人民政府-2023.expected.json");
+    let got = parse_json(path);
+    for field in ["agency", "year", "title", "template"] {
+        assert_eq!(got[field], want[field], "{path}: {field}");
+    }
+    assert_eq!(got["source"]["format"], "pdf");
+    assert_eq!(got["source"]["pages"], want["pages"]);
+    compare_tables(path, &got, &want);
+    for t in got["tables"].as_array().unwrap() {
+        assert_eq!(
+            t["page"],
+            want["table_pages"][t["id"].as_str().unwrap()],
+            "page of {}",
+            t["id"]
+        );
+    }
+    // The document's own inconsistency is reported, not fixed.
+    let failed: Vec<&str> = got["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["ok"] == false)
+        .map(|c| c["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(failed.len(), 2, "{failed:?}");
+    assert!(failed.iter().all(|r| r.starts_with("4:")), "{failed:?}");
+    // Characters: the text reads as written (no stray spaces between Chinese characters).
+    let s1 = got["sections"][0]["text"].as_str().unwrap();
+    let s1: String = s1.chars().filter(|c| *c != '\n').collect();
+    assert!(
+        s1.contains("2023年，我区在政府网站平台主动公开政府信息1136条"),
+        "{s1}"
+    );
 }

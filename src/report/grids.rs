@@ -156,15 +156,23 @@ fn read_rows(
         notes: Vec::new(),
     };
     let mut cursor = 0;
+    let mut matched: Vec<Option<usize>> = vec![None; specs.len()];
     for (i, spec) in specs.iter().enumerate() {
         let keys: Vec<String> = spec.keys.iter().map(|k| key(k)).collect();
+        // A sub-row is never its group's heading (`（六）其他处理` is not `3.其他`): a
+        // document that gives the group as one row gives none of its sub-rows.
+        let group = spec.group.map(key);
+        let is_group = |l: &str| group.as_deref().is_some_and(|g| l == g);
         let hit = keys.iter().find_map(|k| {
             (cursor..rows.len()).find(|&r| {
                 rows[r].value_run() >= width
-                    && rows[r].label(width).is_some_and(|l| l.contains(k.as_str()))
+                    && rows[r]
+                        .label(width)
+                        .is_some_and(|l| l.contains(k.as_str()) && !is_group(&l))
             })
         });
         let Some(r) = hit else { continue };
+        matched[i] = Some(r);
         cursor = r + 1;
         let row = &rows[r];
         let cells = &row.cells[row.cells.len() - width..];
@@ -185,6 +193,58 @@ fn read_rows(
         }
         if ok {
             out.page = out.page.or(row.page);
+            out.rows[i] = Some((values, status));
+        }
+    }
+    // A row whose label is misprinted (`2.其他法律行政止公开`) is still its row when it stands
+    // alone between its two neighbours' rows, shares its list number and most of its
+    // characters: the figures are read, the row's identity inferred (with a warning).
+    for i in 1..specs.len().saturating_sub(1) {
+        let (Some(p), None, Some(n)) = (matched[i - 1], matched[i], matched[i + 1]) else {
+            continue;
+        };
+        if n != p + 2 || rows[p + 1].value_run() < width {
+            continue;
+        }
+        let Some(label) = rows[p + 1].label(width) else {
+            continue;
+        };
+        let want = key(specs[i].label);
+        let number = |s: &str| {
+            s.chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect::<String>()
+        };
+        let shared = label.chars().filter(|c| want.contains(*c)).count();
+        if number(&label) != number(&want) || shared * 3 < want.chars().count() * 2 {
+            continue;
+        }
+        let cells = &rows[p + 1].cells[rows[p + 1].cells.len() - width..];
+        let mut values = Vec::with_capacity(ncols);
+        let mut status = Vec::with_capacity(ncols);
+        let mut ok = true;
+        for (ci, c) in cells.iter().enumerate() {
+            if subtotal && ci == ncols - 1 {
+                continue;
+            }
+            match value_and_status(c, decimals, &mut out.notes) {
+                Some((v, s)) => {
+                    values.push(v);
+                    status.push(if s == CellStatus::Read {
+                        CellStatus::Inferred
+                    } else {
+                        s
+                    });
+                }
+                None => ok = false,
+            }
+        }
+        if ok {
+            out.notes.push(format!(
+                "the row printed as \"{}\" is taken for {} (it stands between that row's neighbours)",
+                rows[p + 1].texts[..rows[p + 1].cells.len() - width].last().map_or("", |t| t.as_str()),
+                specs[i].label
+            ));
             out.rows[i] = Some((values, status));
         }
     }
@@ -316,6 +376,25 @@ pub fn apply(
         let table = &mut tables[idx];
         table.page = got.page.or(table.page);
         let complete = got.rows.iter().all(Option::is_some);
+        // The document's table is the authority on its rows: where it holds most of the
+        // template's rows, a row it does not have is not read from the text either (the text
+        // reading would take a neighbour's figures for it).
+        let found = got.rows.iter().filter(|r| r.is_some()).count();
+        if !complete && found * 2 >= got.rows.len() {
+            for (ri, g) in got.rows.iter().enumerate() {
+                let Some(row) = table.rows.get_mut(ri) else {
+                    continue;
+                };
+                if g.is_none() && row.values.iter().any(Option::is_some) {
+                    warnings.push(format!(
+                        "table {id}: row {} is not in the document's table; its cells are left empty",
+                        row.label
+                    ));
+                    row.values = vec![None; row.values.len()];
+                    row.status = Vec::new();
+                }
+            }
+        }
         let mut differ = Vec::new();
         for (ri, g) in got.rows.into_iter().enumerate() {
             let Some((values, status)) = g else { continue };
@@ -349,7 +428,7 @@ pub fn apply(
             warnings.retain(|w| {
                 !(w.starts_with(&format!("table {id}"))
                     && (label.is_empty() || w.contains(&label))
-                    && !w.contains("(from the document's table)"))
+                    && !w.contains("the document's table"))
             });
             row.values = values;
             row.status = status;
@@ -357,8 +436,7 @@ pub fn apply(
         if complete {
             let (a, b) = (format!("table {id} "), format!("table {id}:"));
             warnings.retain(|w| {
-                !(w.starts_with(&a) || w.starts_with(&b))
-                    || w.contains("(from the document's table)")
+                !(w.starts_with(&a) || w.starts_with(&b)) || w.contains("the document's table")
             });
         }
         if !differ.is_empty() {

@@ -7,6 +7,7 @@
 mod docx;
 pub mod grid;
 mod html;
+mod pdf;
 mod sniff;
 mod text;
 
@@ -90,6 +91,7 @@ const FORMATS: &[(Format, &[&str], Reader)] = &[
     (Format::Md, &["md", "markdown"], text::read_md),
     (Format::Html, &["html", "htm", "shtml", "xhtml"], html::read),
     (Format::Docx, &["docx"], docx::read),
+    (Format::Pdf, &["pdf"], pdf::read),
 ];
 
 /// The format files with this extension are read as, if any (case ignored).
@@ -140,5 +142,14 @@ pub fn read(name: &str, bytes: &[u8]) -> Result<Document, SourceError> {
         .find(|(f, _, _)| *f == format)
         .map(|&(_, _, r)| r)
         .unwrap_or(text::read_txt);
-    reader(bytes)
+    let mut doc = reader(bytes)?;
+    // A scan has no text: it is known by its file name (the year and agency often stand there).
+    if doc.text.trim().is_empty() {
+        let stem = std::path::Path::new(name)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        doc.text = format!("{stem}\n");
+    }
+    Ok(doc)
 }
