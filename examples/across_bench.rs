@@ -47,7 +47,12 @@ fn main() -> anyhow::Result<()> {
         let t0 = Instant::now();
         let s = select(&index, &all)?;
         let t1 = Instant::now();
-        let t = totals(&s.entries, "3", Some(GroupBy::City), 30.0);
+        let t = totals(
+            &s.entries,
+            nianbao::report::TableId::T3,
+            Some(GroupBy::City),
+            30.0,
+        );
         let t2 = Instant::now();
         let r = rank(&s.entries, Measure::Metric(disclosed), true, 30.0);
         let t3 = Instant::now();
@@ -84,7 +89,7 @@ fn main() -> anyhow::Result<()> {
             ..Selection::default()
         };
         let s = select(&index, &sel)?;
-        let c = compare(&agency, &s.entries, "3", None);
+        let c = compare(&agency, &s.entries, nianbao::report::TableId::T3, None);
         cmp.push(t0.elapsed());
         years = c.years.len();
     }

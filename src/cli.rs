@@ -1,5 +1,6 @@
 //! The command line: clap definitions, turned once into a validated [`Config`].
 
+use crate::report::TableId;
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -66,7 +67,7 @@ pub enum Command {
         pick: Option<usize>,
         /// Only this table (2-1, 2-5, 2-6, 2-8, 2-9, 3, 4).
         #[arg(long)]
-        table: Option<String>,
+        table: Option<TableId>,
         #[arg(long, value_enum, default_value_t = ShowFormat::Text)]
         format: ShowFormat,
         /// With --format tsv|csv|md: a status column after each column of figures (read,
@@ -149,7 +150,7 @@ pub struct CompareArgs {
     pub agency: String,
     /// The table: 2-1, 2-5, 2-6, 2-8, 2-9, 3 or 4.
     #[arg(long, default_value = "3")]
-    pub table: String,
+    pub table: TableId,
     /// One year or a range (2019..2024).
     #[arg(long)]
     pub years: Option<String>,
@@ -169,7 +170,7 @@ pub struct TotalsArgs {
     pub select: SelectArgs,
     /// The table to sum: 2-1, 2-5, 2-6, 2-8, 2-9, 3 or 4.
     #[arg(long, default_value = "3")]
-    pub table: String,
+    pub table: TableId,
     /// Also group by place (province, city, county) or agency kind (kind).
     #[arg(long, value_name = "province|city|county|kind")]
     pub by: Option<String>,

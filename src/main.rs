@@ -79,7 +79,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
                 config,
                 &target,
                 (year, pick),
-                table.as_deref(),
+                table,
                 (format, status),
                 &mut out,
                 &mut err,

@@ -2,6 +2,7 @@
 //! a short text written for the test.
 
 use nianbao::report::parse_text;
+use nianbao::report::TableId;
 
 const HEADER: &str = "标题：某某区卫生健康委员会2023年政府信息公开工作年度报告
 发布时间：2024-01-20 15:22
@@ -107,11 +108,11 @@ const CELLS: &str = "某某县民政局2022年政府信息公开工作年度报�
 fn every_cell_has_a_status_and_zero_blank_na_stay_apart() {
     use nianbao::report::{CellStatus::*, Value};
     let r = parse_text("x.txt", CELLS);
-    let t21 = r.table("2-1").unwrap();
+    let t21 = r.table(TableId::T2_1).unwrap();
     assert_eq!(t21.rows[0].values, vec![None, None, Some(Value::Int(0))]);
     assert_eq!(t21.rows[0].status, vec![Blank, Na, Read]);
     assert_eq!(t21.rows[1].status, vec![Read, Blank, Read]);
-    let t3 = r.table("3").unwrap();
+    let t3 = r.table(TableId::T3).unwrap();
     assert_eq!(
         t3.rows[0].values,
         [1, 0, 0, 0, 0, 0, 1].map(|v| Some(Value::Int(v))).to_vec()
@@ -161,7 +162,7 @@ fn a_failed_rule_says_whose_it_probably_is() {
         .find(|c| c.rule.contains("总计 = 自然人") && c.rule.contains("予以公开"))
         .expect("still fails");
     assert_eq!(c.blame, Some(Blame::Reading));
-    let row = r.table("3").unwrap().row("（一）予以公开").unwrap();
+    let row = r.table(TableId::T3).unwrap().row("（一）予以公开").unwrap();
     assert!(row
         .status
         .iter()
@@ -357,7 +358,7 @@ fn the_tables_shape_decides_the_template_over_a_cited_notice() {
 ";
     let r = parse_text("x.txt", text);
     assert_eq!(r.template, nianbao::report::Template::T2019);
-    let t3 = r.table("3").unwrap();
+    let t3 = r.table(TableId::T3).unwrap();
     let other = t3.row("（六）其他处理").expect("the 2019 row");
     assert_eq!(other.values[0], Some(nianbao::report::Value::Int(1)));
     assert!(

@@ -2,7 +2,7 @@
 //! read by hand (tests/golden/fixtures_nonzero2021.json), or to `null` where the layout leaves
 //! a figure unreadable — never to a wrong figure.
 
-use nianbao::report::{parse_text, Blame, CellStatus, Report, Template, Value};
+use nianbao::report::{parse_text, Blame, CellStatus, Report, TableId, Template, Value};
 use serde_json::Value as Json;
 
 const SOURCE: &str = include_str!("fixtures/nonzero2021.txt");
@@ -206,7 +206,7 @@ fn cells_run_together_are_split_only_when_the_arithmetic_allows_one_reading() {
     assert!(runs.contains("一、本年新收政府信息公开申请数量4415334271"));
     let r = parse(&runs);
     let nulls = no_wrong_figure(&r);
-    let t3 = r.table("3").unwrap();
+    let t3 = r.table(TableId::T3).unwrap();
     // 1.属于国家秘密 0000000 has one reading; 4415334271 has two (44 15 3 3 4 2 71 and
     // 4 4 15 3 3 42 71), so it stays empty.
     assert_eq!(t3.rows[4].values, vec![Some(Value::Int(0)); 7]);
@@ -297,9 +297,9 @@ fn marks_are_null_not_zero() {
         .replace("规章 0 0 0", "规章 / — 无")
         .replace("行政强制 3", "行政强制 -");
     let r = parse(&t);
-    let t21 = r.table("2-1").unwrap();
+    let t21 = r.table(TableId::T2_1).unwrap();
     assert_eq!(t21.rows[0].values, vec![None, None, None]);
-    assert_eq!(r.table("2-6").unwrap().rows[1].values, vec![None]);
+    assert_eq!(r.table(TableId::T2_6).unwrap().rows[1].values, vec![None]);
     no_wrong_figure(&r);
 }
 
@@ -405,7 +405,7 @@ fn empty_cell_between_figures_in_a_pipe_table_is_null() {
     let t = SOURCE.replace("行政规范性文件 2 1 9", "| 行政规范性文件 | 2 |  | 9 |");
     let r = parse(&t);
     assert_eq!(
-        r.table("2-1").unwrap().rows[1].values,
+        r.table(TableId::T2_1).unwrap().rows[1].values,
         vec![Some(Value::Int(2)), None, Some(Value::Int(9))]
     );
 }

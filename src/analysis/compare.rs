@@ -3,7 +3,7 @@
 
 use super::Entry;
 use crate::report::checks::{self, CARRIED_IN};
-use crate::report::{CellStatus, Template, Value};
+use crate::report::{CellStatus, TableId, Template, Value};
 use serde::Serialize;
 
 /// The cross-year rule on one cell of `二、上年结转`: equal to last year's `四、结转下年度`?
@@ -42,7 +42,7 @@ impl CompareCell {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Comparison {
     pub agency: String,
-    pub table: String,
+    pub table: TableId,
     pub years: Vec<i32>,
     pub paths: Vec<String>,
     pub templates: Vec<Template>,
@@ -82,7 +82,7 @@ impl Comparison {
 pub fn compare(
     agency: &str,
     entries: &[Entry],
-    table: &str,
+    table: TableId,
     years: Option<(i32, i32)>,
 ) -> Comparison {
     let mut chosen: Vec<&Entry> = Vec::new();
@@ -186,7 +186,7 @@ pub fn compare(
             if last.year.map(|y| y + 1) != this.year {
                 continue;
             }
-            let (Some(tl), Some(tt)) = (last.table("3"), this.table("3")) else {
+            let (Some(tl), Some(tt)) = (last.table(TableId::T3), this.table(TableId::T3)) else {
                 continue;
             };
             for x in checks::across_years(tl, tt) {
@@ -216,7 +216,7 @@ pub fn compare(
     }
     Comparison {
         agency: agency.to_string(),
-        table: table.to_string(),
+        table,
         years: chosen.iter().filter_map(|e| e.year).collect(),
         paths: chosen.iter().map(|e| e.path.clone()).collect(),
         templates: chosen.iter().map(|e| e.template).collect(),

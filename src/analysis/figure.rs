@@ -4,12 +4,12 @@
 use super::{AnalysisError, Entry};
 use crate::report::metrics::{self, Metric};
 use crate::report::template::{section2_tables, table3_rows, T3_COLUMNS, T4_COLUMNS};
-use crate::report::{Table, Template};
+use crate::report::{Table, TableId, Template};
 
 /// One cell of a standard table, by its template wording.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct FigureRef {
-    pub table: String,
+    pub table: TableId,
     /// The row's label (empty for table 4's one row).
     pub row: String,
     pub column: String,
@@ -37,7 +37,7 @@ impl FigureRef {
     }
 
     pub fn value(&self, e: &Entry) -> Option<f64> {
-        self.value_in(e.table(&self.table)?)
+        self.value_in(e.table(self.table)?)
     }
 
     /// Resolves words such as `表3 新收 总计`, `3 予以公开` (the 总计 column when the words
@@ -48,24 +48,20 @@ impl FigureRef {
         let first = it
             .next()
             .ok_or_else(|| err("name a figure: 表3 新收 总计".into()))?;
-        let table = first
-            .trim_start_matches("表")
-            .trim_start_matches("table")
-            .to_string();
-        let words: Vec<&str> = it.collect();
-        let shapes = shapes(&table);
-        if shapes.is_empty() {
+        let Some(table) = TableId::parse(first.trim_start_matches("table")) else {
             return Err(err(format!(
                 "no table \"{first}\": use 表2-1, 表2-5, 表2-6, 表2-8, 表2-9, 表3 or 表4"
             )));
-        }
+        };
+        let words: Vec<&str> = it.collect();
+        let shapes = shapes(table);
         let mut found: Vec<FigureRef> = Vec::new();
         for (rows, cols) in &shapes {
             for r in rows {
                 for c in cols {
                     let hit = words.iter().all(|w| r.contains(w) || c.contains(w));
                     let f = FigureRef {
-                        table: table.clone(),
+                        table,
                         row: r.clone(),
                         column: c.clone(),
                     };
@@ -117,10 +113,10 @@ impl FigureRef {
 }
 
 /// The (rows, columns) a table has in each template.
-fn shapes(table: &str) -> Vec<(Vec<String>, Vec<String>)> {
+fn shapes(table: TableId) -> Vec<(Vec<String>, Vec<String>)> {
     let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect::<Vec<_>>();
     match table {
-        "3" => [Template::T2021, Template::T2019]
+        TableId::T3 => [Template::T2021, Template::T2019]
             .iter()
             .map(|t| {
                 (
@@ -132,7 +128,7 @@ fn shapes(table: &str) -> Vec<(Vec<String>, Vec<String>)> {
                 )
             })
             .collect(),
-        "4" => vec![(vec![String::new()], s(T4_COLUMNS))],
+        TableId::T4 => vec![(vec![String::new()], s(T4_COLUMNS))],
         _ => [Template::T2021, Template::T2019]
             .iter()
             .flat_map(|t| section2_tables(*t))

@@ -10,7 +10,7 @@ pub mod totals;
 use crate::index::{Index, IndexError, Query};
 use crate::report::checks;
 use crate::report::place::{self, Kind, Place, PlaceMap};
-use crate::report::{CellStatus, Source, Table, Template};
+use crate::report::{CellStatus, Source, Table, TableId, Template};
 use std::collections::HashSet;
 
 pub use figure::{Condition, FigureRef, Filter};
@@ -41,7 +41,7 @@ pub struct Entry {
 }
 
 impl Entry {
-    pub fn table(&self, id: &str) -> Option<&Table> {
+    pub fn table(&self, id: TableId) -> Option<&Table> {
         self.tables.iter().find(|t| t.id == id)
     }
 

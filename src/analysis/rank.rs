@@ -118,7 +118,7 @@ pub fn rank(entries: &[Entry], m: Measure, descending: bool, min_cases: f64) -> 
 }
 
 fn missing(e: &Entry, f: &FigureRef) -> String {
-    match e.table(&f.table) {
+    match e.table(f.table) {
         None => format!("no table {}", f.table),
         Some(_) => format!("{} is empty or missing", f.describe()),
     }

@@ -12,6 +12,7 @@ use super::Entry;
 use crate::report::metrics::{self, MetricValue};
 use crate::report::place::Level;
 use crate::report::template::{table3_rows, T3_COLUMNS};
+use crate::report::TableId;
 use crate::report::{CellStatus, Row, Table, Template, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -101,13 +102,13 @@ pub struct LeftOut {
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Totals {
-    pub table: String,
+    pub table: TableId,
     pub groups: Vec<GroupTotal>,
     pub left_out: Vec<LeftOut>,
 }
 
 /// Why a report's table is not counted, or `None` if it is.
-pub fn why_left_out(e: &Entry, table: &str) -> Option<String> {
+pub fn why_left_out(e: &Entry, table: TableId) -> Option<String> {
     let Some(t) = e.table(table) else {
         return Some(format!("no table {table}"));
     };
@@ -185,7 +186,7 @@ impl Acc {
 }
 
 /// Table `table` summed over `entries`, per year (and group).
-pub fn totals(entries: &[Entry], table: &str, by: Option<GroupBy>, min_cases: f64) -> Totals {
+pub fn totals(entries: &[Entry], table: TableId, by: Option<GroupBy>, min_cases: f64) -> Totals {
     let mut groups: BTreeMap<(Option<i32>, Option<String>), Acc> = BTreeMap::new();
     let mut left_out = Vec::new();
     for (i, e) in entries.iter().enumerate() {
@@ -253,7 +254,7 @@ pub fn totals(entries: &[Entry], table: &str, by: Option<GroupBy>, min_cases: f6
         .map(|((year, group), acc)| finish(year, group, acc, entries, table, min_cases))
         .collect();
     Totals {
-        table: table.to_string(),
+        table,
         groups,
         left_out,
     }
@@ -264,7 +265,7 @@ fn finish(
     group: Option<String>,
     acc: Acc,
     entries: &[Entry],
-    table: &str,
+    table: TableId,
     min_cases: f64,
 ) -> GroupTotal {
     let mixed = acc.templates.len() > 1;
@@ -375,9 +376,9 @@ pub fn pooled<'a>(
 }
 
 /// A table of sums as a [`Table`], for the grid printers.
-pub fn as_table(g: &GroupTotal, id: &str) -> Table {
+pub fn as_table(g: &GroupTotal, id: TableId) -> Table {
     Table {
-        id: id.to_string(),
+        id,
         title: String::new(),
         columns: g.columns.clone(),
         rows: g

@@ -6,7 +6,7 @@
 
 use super::{agencies_for, open_index};
 use crate::cli::{parse_years, Config};
-use crate::report::{checks, Blame, Report, Value};
+use crate::report::{checks, Blame, Report, TableId, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -30,7 +30,7 @@ pub struct Finding {
 /// The cross-year findings (failed or not assessable) for two reports of one agency, `last`
 /// the year before `this`; the rule itself is [`checks::across_years`].
 pub fn across_years(agency: &str, last: &Report, this: &Report) -> Vec<Finding> {
-    let (Some(t_this), Some(t_last)) = (this.table("3"), last.table("3")) else {
+    let (Some(t_this), Some(t_last)) = (this.table(TableId::T3), last.table(TableId::T3)) else {
         return Vec::new();
     };
     let (y, ly) = (this.year.unwrap_or(0), last.year.unwrap_or(0));

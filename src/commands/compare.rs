@@ -1,6 +1,5 @@
 //! `nianbao compare AGENCY [--table 3] [--years 2019..2024] [--column C] [--chart F] [--json]`.
 
-use super::select::table_id;
 use super::{agencies_for, open_index};
 use crate::analysis::compare::compare;
 use crate::analysis::figure::{FigureRef, Measure};
@@ -17,7 +16,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<bool> {
-    let table = table_id(&args.table)?;
+    let table = args.table;
     let years = match &args.years {
         Some(y) => Some(parse_years(y).map_err(anyhow::Error::msg)?),
         None => None,
@@ -45,7 +44,7 @@ pub fn run(
         ..Selection::default()
     };
     let entries = analysis::select(&index, &sel)?.entries;
-    let c = compare(agency, &entries, &table, years);
+    let c = compare(agency, &entries, table, years);
     if args.json {
         writeln!(out, "{}", serde_json::to_string(&c)?)?;
         return Ok(true);

@@ -28,7 +28,7 @@ pub fn run(
         }
         DatasetFormat::Csv if args.wide => {
             for w in dataset::wide(entries) {
-                let p = dataset::sibling(path, &w.table);
+                let p = dataset::sibling(path, w.table.as_str());
                 write_atomic(&p, |f| dataset::wide_csv(&w, args.bom, f))?;
                 written.push(p);
             }

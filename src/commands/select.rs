@@ -56,14 +56,3 @@ pub fn select(index: &Index, args: &SelectArgs) -> anyhow::Result<Selected> {
     let sel = selection(index, args)?;
     analysis::select(index, &sel).context("cannot read the selected reports")
 }
-
-/// A table id as the user may write it (`表3`, `3`, `2-1`), checked.
-pub fn table_id(s: &str) -> anyhow::Result<String> {
-    let id = s.trim().trim_start_matches('表').to_string();
-    const IDS: [&str; 7] = ["2-1", "2-5", "2-6", "2-8", "2-9", "3", "4"];
-    if IDS.contains(&id.as_str()) {
-        Ok(id)
-    } else {
-        anyhow::bail!("no table \"{s}\": use {}", IDS.join(", "))
-    }
-}

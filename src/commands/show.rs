@@ -3,7 +3,7 @@
 use super::{agencies_for, open_index};
 use crate::cli::{Config, ShowFormat};
 use crate::output::{export, summary};
-use crate::report::{self, Report};
+use crate::report::{self, Report, TableId};
 use std::io::Write;
 use std::path::Path;
 
@@ -84,7 +84,7 @@ pub fn run(
     config: &Config,
     target: &str,
     year: (Option<i32>, Option<usize>),
-    table: Option<&str>,
+    table: Option<TableId>,
     (format, status): (ShowFormat, bool),
     out: &mut dyn Write,
     err: &mut dyn Write,

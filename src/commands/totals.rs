@@ -2,7 +2,7 @@
 
 use super::compare::{chart_title, measure, Chart};
 use super::open_index;
-use super::select::{select, table_id};
+use super::select::select;
 use crate::analysis::totals::{as_table, totals, GroupBy};
 use crate::analysis::FigureRef;
 use crate::cli::{Config, TotalsArgs};
@@ -15,7 +15,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<bool> {
-    let table = table_id(&args.table)?;
+    let table = args.table;
     let by = match &args.by {
         Some(b) => Some(GroupBy::parse(b).ok_or_else(|| {
             anyhow::anyhow!("cannot group by \"{b}\": use province, city, county or kind")
@@ -32,7 +32,7 @@ pub fn run(
     };
     let index = open_index(config, err)?;
     let selected = select(&index, &args.select)?;
-    let t = totals(&selected.entries, &table, by, args.select.min_cases);
+    let t = totals(&selected.entries, table, by, args.select.min_cases);
     if args.json {
         let v = serde_json::json!({
             "table": t.table,
@@ -73,7 +73,7 @@ pub fn run(
                         .iter()
                         .find(|x| x.value.key == m.key)
                         .and_then(|x| x.value.value),
-                    Chart::Figure(f) => f.value_in(&as_table(g, &table)),
+                    Chart::Figure(f) => f.value_in(&as_table(g, table)),
                 };
                 (label, v)
             })

@@ -4,7 +4,7 @@ use super::grid::{self, render, width};
 use crate::analysis::compare::Comparison;
 use crate::analysis::rank::Ranking;
 use crate::analysis::totals::{GroupTotal, Totals};
-use crate::report::Value;
+use crate::report::{TableId, Value};
 
 /// Report text with control characters dropped, so that nothing a report says reaches the
 /// terminal as a control sequence.
@@ -112,7 +112,7 @@ pub fn comparison(c: &Comparison, column: Option<&str>) -> Vec<String> {
 }
 
 /// A group's sums as text, with its metrics.
-pub fn group_total(g: &GroupTotal, table: &str) -> Vec<String> {
+pub fn group_total(g: &GroupTotal, table: TableId) -> Vec<String> {
     let mut out = Vec::new();
     let year = g.year.map_or("?".to_string(), |y| y.to_string());
     out.push(match &g.group {
@@ -163,7 +163,7 @@ pub fn group_total(g: &GroupTotal, table: &str) -> Vec<String> {
 pub fn totals(t: &Totals) -> Vec<String> {
     let mut out = Vec::new();
     for g in &t.groups {
-        out.extend(group_total(g, &t.table));
+        out.extend(group_total(g, t.table));
         out.push(String::new());
     }
     if t.groups.is_empty() {

@@ -6,7 +6,7 @@ use super::export::csv_field;
 use crate::analysis::Entry;
 use crate::report::metrics::METRICS;
 use crate::report::template::{section2_tables, table3_rows, T3_COLUMNS, T4_COLUMNS};
-use crate::report::{Template, Value};
+use crate::report::{TableId, Template, Value};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -88,7 +88,7 @@ pub fn long_records(e: &Entry) -> impl Iterator<Item = [String; 18]> + '_ {
                     kind,
                     y,
                     tpl,
-                    t.id.clone(),
+                    t.id.to_string(),
                     ri.to_string(),
                     r.group.clone().unwrap_or_default(),
                     r.label.clone(),
@@ -174,7 +174,7 @@ fn cell_key(group: Option<&str>, row: &str, column: &str) -> String {
 /// One table in wide form: the cell keys (in first-seen order) and, per report having the
 /// table, its values under those keys.
 pub struct Wide<'a> {
-    pub table: String,
+    pub table: TableId,
     pub keys: Vec<String>,
     pub rows: Vec<(&'a Entry, Vec<Option<Value>>)>,
 }
@@ -185,11 +185,11 @@ pub const WIDE_FIELDS: [&str; 9] = [
 
 /// The tables of `entries` in wide form, in table order.
 pub fn wide(entries: &[Entry]) -> Vec<Wide<'_>> {
-    let mut ids: Vec<String> = entries
+    let mut ids: Vec<TableId> = entries
         .iter()
-        .flat_map(|e| e.tables.iter().map(|t| t.id.clone()))
+        .flat_map(|e| e.tables.iter().map(|t| t.id))
         .collect();
-    ids.sort_by_key(|id| table_order(id));
+    ids.sort();
     ids.dedup();
     ids.into_iter()
         .map(|id| {
@@ -197,7 +197,7 @@ pub fn wide(entries: &[Entry]) -> Vec<Wide<'_>> {
             let mut index = std::collections::HashMap::new();
             let mut rows = Vec::new();
             for e in entries {
-                let Some(t) = e.table(&id) else { continue };
+                let Some(t) = e.table(id) else { continue };
                 let mut vals: Vec<(usize, Option<Value>)> = Vec::new();
                 for r in &t.rows {
                     for (ci, col) in t.columns.iter().enumerate() {
@@ -225,11 +225,6 @@ pub fn wide(entries: &[Entry]) -> Vec<Wide<'_>> {
             }
         })
         .collect()
-}
-
-fn table_order(id: &str) -> (u32, u32) {
-    let mut it = id.split('-').map(|p| p.parse::<u32>().unwrap_or(99));
-    (it.next().unwrap_or(99), it.next().unwrap_or(0))
 }
 
 fn wide_head(e: &Entry) -> Vec<String> {
@@ -296,14 +291,21 @@ pub fn dictionary() -> Vec<[String; 6]> {
                 out.push([
                     s("row"),
                     s(tpl),
-                    s(spec.id),
+                    s(spec.id.as_str()),
                     s(""),
                     s(r.label),
                     s(spec.title),
                 ]);
             }
             for c in spec.columns {
-                out.push([s("column"), s(tpl), s(spec.id), s(""), s(c), s(spec.title)]);
+                out.push([
+                    s("column"),
+                    s(tpl),
+                    s(spec.id.as_str()),
+                    s(""),
+                    s(c),
+                    s(spec.title),
+                ]);
             }
         }
         for r in table3_rows(t) {

@@ -242,7 +242,7 @@ mod tests {
 
     fn t() -> Table {
         Table {
-            id: "2-1".into(),
+            id: crate::report::TableId::T2_1,
             title: "第二十条第（一）项".into(),
             columns: vec![
                 "本年制发件数".into(),

@@ -2,7 +2,7 @@
 
 use super::grid;
 use super::marks;
-use crate::report::{Report, Table};
+use crate::report::{Report, Table, TableId};
 use std::fmt::Write;
 
 pub fn report(r: &Report, with_sections: bool) -> String {
@@ -100,7 +100,7 @@ pub fn report(r: &Report, with_sections: bool) -> String {
 }
 
 /// The warnings the parser gave about one table (`table 3: …`).
-pub fn table_warnings<'a>(r: &'a Report, id: &str) -> impl Iterator<Item = &'a String> {
+pub fn table_warnings(r: &Report, id: TableId) -> impl Iterator<Item = &String> {
     let (colon, space) = (format!("table {id}:"), format!("table {id} "));
     r.warnings
         .iter()
@@ -173,7 +173,7 @@ pub fn table(r: &Report, t: &Table) -> String {
         .map(|(i, c)| format!("[{}] {c}", i + 1))
         .collect();
     let _ = writeln!(out, "  {}", cols.join("  "));
-    for w in table_warnings(r, &t.id) {
+    for w in table_warnings(r, t.id) {
         let _ = writeln!(out, "  ⚠ {w}");
     }
     out

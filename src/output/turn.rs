@@ -60,7 +60,7 @@ pub fn turned(t: &Table) -> Table {
         })
         .collect();
     Table {
-        id: t.id.clone(),
+        id: t.id,
         title: t.title.clone(),
         columns,
         rows,
@@ -87,7 +87,7 @@ mod tests {
             "e",
         ];
         let t = Table {
-            id: "4".into(),
+            id: crate::report::TableId::T4,
             title: "政府信息公开行政复议、行政诉讼情况".into(),
             columns: heads.iter().map(|s| s.to_string()).collect(),
             rows: vec![Row {

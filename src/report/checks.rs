@@ -37,7 +37,7 @@ fn equation(
         .iter()
         .chain(right)
         .map(|&(row, col)| CellRef {
-            table: table.id.clone(),
+            table: table.id,
             row,
             col,
         })
@@ -94,7 +94,7 @@ fn blame(table: &Table, cells: &[CellRef]) -> Blame {
 pub fn mark_doubtful(
     tables: &mut [Table],
     checks: &[Check],
-    uncertain: &[(String, usize)],
+    uncertain: &[(super::TableId, usize)],
 ) -> bool {
     let mut changed = false;
     for c in checks.iter().filter(|c| c.ok == Some(false)) {

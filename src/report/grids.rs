@@ -2,7 +2,7 @@
 //! is matched to the template's rows by its label, with the same wording rules as the text
 //! path. Where the grid and the text reading disagree, the grid wins and a warning says so.
 
-use super::model::{CellStatus, Row, Table, Template, Value};
+use super::model::{CellStatus, Row, Table, TableId, Template, Value};
 use super::normalize::key;
 use super::tables::value_of;
 use super::template::{self, RowSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
@@ -301,8 +301,6 @@ fn read_table4(rows: &[GRow]) -> FromGrid {
     out
 }
 
-const ORDER: &[&str] = &["2-1", "2-5", "2-6", "2-8", "2-9", "3", "4"];
-
 /// Puts what the grids give into `tables` (read from the text), the grid winning.
 pub fn apply(
     template: Template,
@@ -318,7 +316,7 @@ pub fn apply(
     for spec in template::section2_tables(template) {
         let got = read_rows(spec.rows, spec.columns.len(), spec.decimals, &rows, false);
         let t = Table {
-            id: spec.id.into(),
+            id: spec.id,
             title: spec.title.into(),
             columns: spec.columns.iter().map(|c| c.to_string()).collect(),
             rows: spec
@@ -334,7 +332,7 @@ pub fn apply(
     let got3 = read_rows(&t3, T3_COLUMNS.len(), false, &rows, has_subtotal(&rows));
     wanted.push((
         Table {
-            id: "3".into(),
+            id: TableId::T3,
             title: T3_TITLE.into(),
             columns: T3_COLUMNS.iter().map(|c| c.to_string()).collect(),
             rows: t3.iter().map(|s| empty_row(s, T3_COLUMNS.len())).collect(),
@@ -344,7 +342,7 @@ pub fn apply(
     ));
     wanted.push((
         Table {
-            id: "4".into(),
+            id: TableId::T4,
             title: T4_TITLE.into(),
             columns: T4_COLUMNS.iter().map(|c| c.to_string()).collect(),
             rows: vec![Row {
@@ -362,7 +360,7 @@ pub fn apply(
         if got.rows.iter().all(Option::is_none) {
             continue;
         }
-        let id = fresh.id.clone();
+        let id = fresh.id;
         for n in &got.notes {
             warnings.push(format!("table {id} (from the document's table): {n}"));
         }
@@ -446,7 +444,7 @@ pub fn apply(
             ));
         }
     }
-    tables.sort_by_key(|t| ORDER.iter().position(|o| *o == t.id).unwrap_or(ORDER.len()));
+    tables.sort_by_key(|t| t.id);
 }
 
 fn empty_row(s: &RowSpec, n: usize) -> Row {
@@ -519,7 +517,7 @@ mod tests {
     fn the_grid_wins_over_the_text_with_a_warning() {
         let g = grid(&[&["行政许可", "550"]]);
         let mut tables = vec![Table {
-            id: "2-5".into(),
+            id: TableId::T2_5,
             title: "第二十条第（五）项".into(),
             columns: vec!["本年处理决定数量".into()],
             rows: vec![Row {

@@ -5,7 +5,7 @@
 //! value flagged as small, which is shown but never ranked. The same definitions serve one
 //! report and a total over many (a pooled rate: the ratio of the summed cells).
 
-use super::model::{Table, Value};
+use super::model::{Table, TableId, Value};
 use serde::Serialize;
 
 /// The cases a rate needs before it is ranked, unless the user says otherwise.
@@ -25,7 +25,7 @@ pub enum Rows {
 /// `sign` × the sum of `rows` in `column` of `table`.
 #[derive(Debug, Clone, Copy)]
 pub struct Term {
-    pub table: &'static str,
+    pub table: TableId,
     pub rows: Rows,
     pub column: &'static str,
     pub sign: i8,
@@ -74,7 +74,7 @@ const ALL: &str = "总计";
 
 const fn t3(label: &'static str) -> Term {
     Term {
-        table: "3",
+        table: TableId::T3,
         rows: Rows::Label(label),
         column: ALL,
         sign: 1,
@@ -82,7 +82,7 @@ const fn t3(label: &'static str) -> Term {
 }
 const fn t3g(group: &'static str) -> Term {
     Term {
-        table: "3",
+        table: TableId::T3,
         rows: Rows::Group(group),
         column: ALL,
         sign: 1,
@@ -90,7 +90,7 @@ const fn t3g(group: &'static str) -> Term {
 }
 const fn t4(column: &'static str, sign: i8) -> Term {
     Term {
-        table: "4",
+        table: TableId::T4,
         rows: Rows::First,
         column,
         sign,
@@ -200,7 +200,7 @@ pub fn find(name: &str) -> Option<&'static Metric> {
 /// One cell a metric read.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CellUse {
-    pub table: String,
+    pub table: TableId,
     pub row: String,
     pub column: String,
     /// `null`: the cell is empty or missing.
@@ -246,7 +246,7 @@ fn term_sum(
 ) -> Option<f64> {
     let mut use_cell = |row: String, value: Option<Value>| {
         cells.push(CellUse {
-            table: t.table.to_string(),
+            table: t.table,
             row,
             column: t.column.to_string(),
             value,
@@ -356,7 +356,7 @@ mod tests {
 
     fn table3(template: Template, f: impl Fn(usize, usize) -> Option<i64>) -> Table {
         Table {
-            id: "3".into(),
+            id: TableId::T3,
             title: T3_TITLE.into(),
             columns: T3_COLUMNS.iter().map(|s| s.to_string()).collect(),
             rows: table3_rows(template)
@@ -380,13 +380,13 @@ mod tests {
             for m in METRICS {
                 for term in m.numerator.iter().chain(m.denominator) {
                     match (term.table, term.rows) {
-                        ("3", Rows::Label(l)) => {
+                        (TableId::T3, Rows::Label(l)) => {
                             assert!(rows.iter().any(|r| r.label == l), "{l}")
                         }
-                        ("3", Rows::Group(g)) => {
+                        (TableId::T3, Rows::Group(g)) => {
                             assert!(rows.iter().any(|r| r.group == Some(g)), "{g}")
                         }
-                        ("4", Rows::First) => {
+                        (TableId::T4, Rows::First) => {
                             assert!(T4_COLUMNS.contains(&term.column), "{}", term.column)
                         }
                         _ => panic!("unexpected term in {}", m.key),

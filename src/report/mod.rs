@@ -16,7 +16,8 @@ pub mod template;
 mod tokens;
 
 pub use model::{
-    Blame, CellRef, CellStatus, Check, Report, Row, Section, Source, Table, Template, Value,
+    Blame, CellRef, CellStatus, Check, Report, Row, Section, Source, Table, TableId, Template,
+    Value,
 };
 
 use std::path::Path;

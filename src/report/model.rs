@@ -125,10 +125,87 @@ pub struct Row {
     pub status: Vec<CellStatus>,
 }
 
+/// Which standard table of the templates (FORMAT.md §3): written `2-1` … `4` in the JSON,
+/// on the command line and on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub enum TableId {
+    #[serde(rename = "2-1")]
+    T2_1,
+    #[serde(rename = "2-5")]
+    T2_5,
+    #[serde(rename = "2-6")]
+    T2_6,
+    #[serde(rename = "2-8")]
+    T2_8,
+    #[serde(rename = "2-9")]
+    T2_9,
+    #[serde(rename = "3")]
+    T3,
+    #[serde(rename = "4")]
+    T4,
+}
+
+impl TableId {
+    pub const ALL: [TableId; 7] = [
+        TableId::T2_1,
+        TableId::T2_5,
+        TableId::T2_6,
+        TableId::T2_8,
+        TableId::T2_9,
+        TableId::T3,
+        TableId::T4,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TableId::T2_1 => "2-1",
+            TableId::T2_5 => "2-5",
+            TableId::T2_6 => "2-6",
+            TableId::T2_8 => "2-8",
+            TableId::T2_9 => "2-9",
+            TableId::T3 => "3",
+            TableId::T4 => "4",
+        }
+    }
+
+    /// `2-1`, `2-5`, …, `3`, `4`, also written `表3`; surrounding spaces are ignored.
+    pub fn parse(s: &str) -> Option<TableId> {
+        let s = s.trim().trim_start_matches('表');
+        TableId::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}
+
+impl fmt::Display for TableId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::str::FromStr for TableId {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TableId::parse(s).ok_or_else(|| {
+            let all: Vec<&str> = TableId::ALL.iter().map(|t| t.as_str()).collect();
+            format!("no table {s:?}; the tables are {}", all.join(", "))
+        })
+    }
+}
+
+impl PartialEq<str> for TableId {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for TableId {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
-    /// `2-1`, `2-5`, `2-6`, `2-8`, `2-9`, `3` or `4`.
-    pub id: String,
+    pub id: TableId,
     pub title: String,
     pub columns: Vec<String>,
     pub rows: Vec<Row>,
@@ -193,7 +270,7 @@ impl Blame {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CellRef {
-    pub table: String,
+    pub table: TableId,
     pub row: usize,
     pub col: usize,
 }
@@ -242,7 +319,7 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn table(&self, id: &str) -> Option<&Table> {
+    pub fn table(&self, id: TableId) -> Option<&Table> {
         self.tables.iter().find(|t| t.id == id)
     }
 

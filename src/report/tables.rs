@@ -2,14 +2,14 @@
 //! template from their shape.
 
 use super::keyed::Keyed;
-use super::model::{CellStatus, Row, Table, Template, Value};
+use super::model::{CellStatus, Row, Table, TableId, Template, Value};
 use super::template::{self, RowSpec, TableSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
 use super::tokens::{tokenize, Tok, Unit};
 
 /// Rows whose figures were read in an order that may not be their columns' (a flattened page,
 /// figures in reading order over several lines, labels and figures in separate blocks), as
 /// `(table id, row index)`: a broken rule on such a row is as likely our reading as the report.
-pub type Uncertain = Vec<(String, usize)>;
+pub type Uncertain = Vec<(TableId, usize)>;
 
 /// The template and the standard tables found in `text` (already cleaned).
 pub fn read(
@@ -183,12 +183,12 @@ fn template_of(
 }
 
 /// Anchor of a section-二 table: `第二十条第（一）项` without the brackets, as [`Keyed`] keys it.
-fn anchor_of(id: &str) -> &'static str {
+fn anchor_of(id: TableId) -> &'static str {
     match id {
-        "2-1" => "第二十条第一项",
-        "2-5" => "第二十条第五项",
-        "2-6" => "第二十条第六项",
-        "2-8" => "第二十条第八项",
+        TableId::T2_1 => "第二十条第一项",
+        TableId::T2_5 => "第二十条第五项",
+        TableId::T2_6 => "第二十条第六项",
+        TableId::T2_8 => "第二十条第八项",
         _ => "第二十条第九项",
     }
 }
@@ -262,9 +262,9 @@ fn read_rows_table(
         &mut uncertain,
         warnings,
     );
-    unc.extend(uncertain.into_iter().map(|r| (spec.id.to_string(), r)));
+    unc.extend(uncertain.into_iter().map(|r| (spec.id, r)));
     Table {
-        id: spec.id.to_string(),
+        id: spec.id,
         title: spec.title.to_string(),
         columns: spec.columns.iter().map(|c| c.to_string()).collect(),
         rows,
@@ -285,7 +285,7 @@ fn read_table3(
     let subtotal = region[..head_end].contains("小计");
     let mut uncertain = Vec::new();
     let rows = read_rows(
-        "3",
+        TableId::T3,
         &specs,
         T3_COLUMNS.len(),
         false,
@@ -294,9 +294,9 @@ fn read_table3(
         &mut uncertain,
         warnings,
     );
-    unc.extend(uncertain.into_iter().map(|r| ("3".to_string(), r)));
+    unc.extend(uncertain.into_iter().map(|r| (TableId::T3, r)));
     Table {
-        id: "3".into(),
+        id: TableId::T3,
         title: T3_TITLE.into(),
         columns: T3_COLUMNS.iter().map(|c| c.to_string()).collect(),
         rows,
@@ -335,13 +335,21 @@ fn read_table4(region: &str, (flat, unc): Order, warnings: &mut Vec<String>) -> 
         (vec![None; n], vec![CellStatus::Doubtful; n])
     } else {
         if flat {
-            unc.push(("4".to_string(), 0));
+            unc.push((TableId::T4, 0));
         }
         let cells: Vec<&Tok> = chosen.iter().map(|&(_, t)| t).collect();
-        cells_to_values("4", "", &cells, (n, n), false, &table4_rule, warnings)
+        cells_to_values(
+            TableId::T4,
+            "",
+            &cells,
+            (n, n),
+            false,
+            &table4_rule,
+            warnings,
+        )
     };
     Table {
-        id: "4".into(),
+        id: TableId::T4,
         title: T4_TITLE.into(),
         columns: T4_COLUMNS.iter().map(|c| c.to_string()).collect(),
         rows: vec![Row {
@@ -411,7 +419,7 @@ fn one_slip_match(window: &str, key: &str) -> Option<(usize, usize)> {
 /// `uncertain` receives the rows whose figures' column order is not sure (see [`Uncertain`]).
 #[allow(clippy::too_many_arguments)]
 fn read_rows(
-    id: &str,
+    id: TableId,
     specs: &[RowSpec],
     ncols: usize,
     decimals: bool,
@@ -635,7 +643,7 @@ fn read_rows(
 /// Turns a row's cell tokens into `ncols` values and their statuses. Figures written together
 /// (`640020470`) are split only where the row's arithmetic leaves exactly one reading.
 fn cells_to_values(
-    id: &str,
+    id: TableId,
     label: &str,
     cells: &[&Tok],
     (ncols, source_cols): (usize, usize),
@@ -952,7 +960,15 @@ mod tests {
         let t = tokenize("640020470");
         let cells: Vec<&Tok> = t.iter().collect();
         let mut w = Vec::new();
-        let (v, st) = cells_to_values("3", "x", &cells, (7, 7), false, &table3_row_rule, &mut w);
+        let (v, st) = cells_to_values(
+            TableId::T3,
+            "x",
+            &cells,
+            (7, 7),
+            false,
+            &table3_row_rule,
+            &mut w,
+        );
         assert_eq!(st, vec![CellStatus::Inferred; 7]);
         assert_eq!(
             ints(&v),
@@ -970,13 +986,29 @@ mod tests {
         // "1111" for 3 count columns without arithmetic: 1|1|11, 1|11|1, 11|1|1: ambiguous.
         let t = tokenize("1111");
         let cells: Vec<&Tok> = t.iter().collect();
-        let (v, st) = cells_to_values("2-1", "规章", &cells, (3, 3), false, &no_rule, &mut w);
+        let (v, st) = cells_to_values(
+            TableId::T2_1,
+            "规章",
+            &cells,
+            (3, 3),
+            false,
+            &no_rule,
+            &mut w,
+        );
         assert_eq!(v, vec![None, None, None]);
         assert_eq!(st, vec![CellStatus::Doubtful; 3], "not read, not blank");
         // Only the figures cut out of a longer run are inferred; `64` stood alone.
         let t = tokenize("64 0020470");
         let cells: Vec<&Tok> = t.iter().collect();
-        let (v, st) = cells_to_values("3", "x", &cells, (7, 7), false, &table3_row_rule, &mut w);
+        let (v, st) = cells_to_values(
+            TableId::T3,
+            "x",
+            &cells,
+            (7, 7),
+            false,
+            &table3_row_rule,
+            &mut w,
+        );
         assert_eq!(ints(&v)[0], Some(64));
         assert_eq!(st[0], CellStatus::Read);
         assert!(st[1..].iter().all(|s| *s == CellStatus::Inferred));
@@ -987,7 +1019,15 @@ mod tests {
         let t = tokenize("000000000000000");
         let cells: Vec<&Tok> = t.iter().collect();
         let mut w = Vec::new();
-        let (v, _) = cells_to_values("4", "", &cells, (15, 15), false, &table4_rule, &mut w);
+        let (v, _) = cells_to_values(
+            TableId::T4,
+            "",
+            &cells,
+            (15, 15),
+            false,
+            &table4_rule,
+            &mut w,
+        );
         assert_eq!(ints(&v), vec![Some(0); 15]);
     }
 }

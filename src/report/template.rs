@@ -1,6 +1,6 @@
 //! The official templates' tables: ids, titles, columns and rows, with the words that find each row.
 
-use super::model::Template;
+use super::model::{TableId, Template};
 
 /// A row of a standard table, as the template prints it.
 #[derive(Debug, Clone, Copy)]
@@ -16,7 +16,7 @@ pub struct RowSpec {
 
 #[derive(Debug, Clone, Copy)]
 pub struct TableSpec {
-    pub id: &'static str,
+    pub id: TableId,
     pub title: &'static str,
     pub columns: &'static [&'static str],
     pub rows: &'static [RowSpec],
@@ -254,35 +254,35 @@ pub fn section2_tables(template: Template) -> Vec<TableSpec> {
     match template {
         Template::T2019 => vec![
             TableSpec {
-                id: "2-1",
+                id: TableId::T2_1,
                 title: "第二十条第（一）项",
                 columns: &["本年新制作数量", "本年新公开数量", "对外公开总数量"],
                 rows: REGS_2019,
                 decimals: false,
             },
             TableSpec {
-                id: "2-5",
+                id: TableId::T2_5,
                 title: "第二十条第（五）项",
                 columns: &["上一年项目数量", "本年增/减", "处理决定数量"],
                 rows: LICENSES_2019,
                 decimals: false,
             },
             TableSpec {
-                id: "2-6",
+                id: TableId::T2_6,
                 title: "第二十条第（六）项",
                 columns: &["上一年项目数量", "本年增/减", "处理决定数量"],
                 rows: PENALTIES,
                 decimals: false,
             },
             TableSpec {
-                id: "2-8",
+                id: TableId::T2_8,
                 title: "第二十条第（八）项",
                 columns: &["上一年项目数量", "本年增/减"],
                 rows: FEES,
                 decimals: false,
             },
             TableSpec {
-                id: "2-9",
+                id: TableId::T2_9,
                 title: "第二十条第（九）项",
                 columns: &["采购项目数量", "采购总金额"],
                 rows: PURCHASES,
@@ -291,28 +291,28 @@ pub fn section2_tables(template: Template) -> Vec<TableSpec> {
         ],
         _ => vec![
             TableSpec {
-                id: "2-1",
+                id: TableId::T2_1,
                 title: "第二十条第（一）项",
                 columns: &["本年制发件数", "本年废止件数", "现行有效件数"],
                 rows: REGS,
                 decimals: false,
             },
             TableSpec {
-                id: "2-5",
+                id: TableId::T2_5,
                 title: "第二十条第（五）项",
                 columns: &["本年处理决定数量"],
                 rows: LICENSES,
                 decimals: false,
             },
             TableSpec {
-                id: "2-6",
+                id: TableId::T2_6,
                 title: "第二十条第（六）项",
                 columns: &["本年处理决定数量"],
                 rows: PENALTIES,
                 decimals: false,
             },
             TableSpec {
-                id: "2-8",
+                id: TableId::T2_8,
                 title: "第二十条第（八）项",
                 columns: &["本年收费金额（单位：万元）"],
                 rows: FEES,

@@ -7,7 +7,7 @@ use super::state::{App, Effect, Screen, TableState};
 use crate::analysis::compare::{compare, Comparison};
 use crate::analysis::{entry, Entry};
 use crate::report::place::PlaceMap;
-use crate::report::Value;
+use crate::report::{TableId, Value};
 use std::path::PathBuf;
 
 /// One table of one agency across its years; the grid shows one column of the table at a time
@@ -133,12 +133,12 @@ fn file_part(s: &str) -> String {
 }
 
 /// Where the table screen is: agency, year, table id, cursor.
-type TablePlace = (String, Option<i32>, String, (usize, usize));
+type TablePlace = (String, Option<i32>, TableId, (usize, usize));
 
 impl App {
     fn table_agency(&self) -> Option<TablePlace> {
         match self.screens.last() {
-            Some(Screen::Table(t)) => Some((t.agency.clone()?, t.year, t.table.id.clone(), t.cur)),
+            Some(Screen::Table(t)) => Some((t.agency.clone()?, t.year, t.table.id, t.cur)),
             _ => None,
         }
     }
@@ -154,7 +154,7 @@ impl App {
         };
         match a {
             Action::Compare => {
-                let cmp = compare(&agency, &agency_entries(&*backend, &agency), &table, None);
+                let cmp = compare(&agency, &agency_entries(&*backend, &agency), table, None);
                 // Start on the cursor's row and column where the table has them.
                 let (row, col) = match self.screens.last() {
                     Some(Screen::Table(t)) if !t.turned => (
@@ -210,7 +210,7 @@ impl App {
                 let Ok(report) = backend.report(&path) else {
                     return;
                 };
-                let Some(t) = report.table(&table) else {
+                let Some(t) = report.table(table) else {
                     self.status = Some(format!("{agency} {ty}: no table {table}"));
                     return;
                 };

@@ -957,7 +957,7 @@ impl App {
                     path: r.report.path.clone(),
                     agency: r.report.agency.clone().unwrap_or_default(),
                     year: r.report.year,
-                    table: Some(t.table.id.clone()),
+                    table: Some(t.table.id),
                 }),
                 _ => None,
             }),
@@ -1010,7 +1010,7 @@ impl App {
                 }
                 if let Some(id) = &p.table {
                     if let Some(Screen::Report(r)) = self.screens.last() {
-                        if let Some(t) = r.report.tables.iter().find(|t| &t.id == id) {
+                        if let Some(t) = r.report.tables.iter().find(|t| t.id == *id) {
                             let ts = TableState::new(&r.report, t);
                             self.screens.push(Screen::Table(Box::new(ts)));
                         }

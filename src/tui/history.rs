@@ -15,7 +15,7 @@ pub struct Place {
     pub year: Option<i32>,
     /// A bookmarked table (`3`, `2-1`); `None` for the report itself.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub table: Option<String>,
+    pub table: Option<crate::report::TableId>,
 }
 
 impl Place {

@@ -6,7 +6,7 @@ use super::worker::Request;
 use crate::index::query::{match_ranges, parse_query};
 use crate::index::{Passage, SearchResults};
 use crate::output::export::{Format, Selection};
-use crate::report::{Report, Table};
+use crate::report::{Report, Table, TableId};
 use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
@@ -233,7 +233,7 @@ impl ReportState {
     }
 
     /// Failed checks of one table.
-    pub fn failed_checks(&self, table_id: &str) -> usize {
+    pub fn failed_checks(&self, table_id: TableId) -> usize {
         self.report
             .failed_checks()
             .filter(|c| c.cells.first().is_some_and(|r| r.table == table_id))
@@ -409,7 +409,7 @@ impl TableState {
             report_label: report_label(report),
             failed,
             failed_rules,
-            warnings: crate::output::summary::table_warnings(report, &table.id)
+            warnings: crate::output::summary::table_warnings(report, table.id)
                 .cloned()
                 .collect(),
             cur: (0, 0),

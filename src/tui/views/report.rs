@@ -158,7 +158,7 @@ fn tables(f: &mut Frame, app: &App, r: &ReportState, theme: &Theme, area: Rect) 
                 .iter()
                 .enumerate()
                 .map(|(i, t)| {
-                    let failed = r.failed_checks(&t.id);
+                    let failed = r.failed_checks(t.id);
                     let mark = if failed > 0 {
                         format!(" ✗{failed}")
                     } else {
