@@ -1,6 +1,6 @@
 //! nianbao: search and browse Chinese government information-disclosure annual reports.
 //!
-//! Data flows one way: [`report`] (decode, parse, check) → [`index`] (schema, tokenizer,
+//! Data flows one way, on [`text`]'s primitives: [`report`] (decode, parse, check) → [`index`] (schema, tokenizer,
 //! indexing, queries) → `tui` and [`commands`]; [`output`] formats for both.
 
 pub mod analysis;
@@ -10,4 +10,5 @@ pub mod index;
 pub mod output;
 pub mod report;
 pub mod source;
+pub mod text;
 pub mod tui;

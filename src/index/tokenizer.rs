@@ -68,21 +68,7 @@ impl TokRef<'_> {
     }
 }
 
-/// Han ideographs (all blocks), 〇, kana and hangul: characters written without spaces.
-pub fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3007 | 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF
-        | 0xF900..=0xFAFF | 0x20000..=0x2FFFF)
-}
-
-/// Full-width ASCII (`２０２４`, `Ａ`) and the ideographic space as their ASCII forms.
-pub fn fold_width(c: char) -> char {
-    match c as u32 {
-        0xFF01..=0xFF5E => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        0x3000 => ' ',
-        _ => c,
-    }
-}
+pub use crate::text::{fold_width, is_cjk};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Class {

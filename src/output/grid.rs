@@ -1,11 +1,6 @@
 //! Aligned text grids whose columns stay straight with Chinese text (display width, not bytes).
 
-use unicode_width::UnicodeWidthStr;
-
-/// Display width of `s` in terminal cells (a Chinese character is 2).
-pub fn width(s: &str) -> usize {
-    UnicodeWidthStr::width(s)
-}
+pub use crate::text::width;
 
 /// `s` cut to at most `max` cells, with `…` when cut; never splits a character.
 pub fn truncate(s: &str, max: usize) -> String {
@@ -15,7 +10,7 @@ pub fn truncate(s: &str, max: usize) -> String {
     let mut out = String::new();
     let mut w = 0;
     for c in s.chars() {
-        let cw = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        let cw = crate::text::char_width(c);
         if w + cw + 1 > max {
             break;
         }
@@ -35,7 +30,7 @@ pub fn truncate_middle(s: &str, max: usize) -> String {
     if max == 0 {
         return String::new();
     }
-    let cw = |c: char| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+    let cw = |c: char| crate::text::char_width(c);
     let budget = max - 1;
     // The end keeps the smaller half: an agency's kind (…交易中心) is at its end.
     let tail_budget = budget / 2;

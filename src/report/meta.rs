@@ -4,6 +4,7 @@ use super::header::Header;
 use super::keyed::Keyed;
 use super::model::Template;
 use super::normalize::key;
+use crate::text::is_han;
 
 pub struct Meta {
     pub title: Option<String>,
@@ -210,7 +211,7 @@ fn is_title_part(line: &str) -> bool {
         && !c.contains("发布")
         && !c.starts_with("附件")
         && !c.contains("索引号")
-        && c.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch))
+        && c.chars().any(is_han)
         && !c
             .chars()
             .all(|ch| ch.is_ascii_digit() || "-年月日.".contains(ch))
@@ -284,9 +285,7 @@ fn split_title(title: &str) -> (Option<String>, Option<i32>) {
     let name = name.strip_suffix("关于").unwrap_or(name);
     let name = name
         .trim_end_matches(['（', '(', '）', ')'])
-        .trim_matches(|c: char| {
-            !(('\u{4e00}'..='\u{9fff}').contains(&c) || c.is_alphanumeric() || "）)".contains(c))
-        });
+        .trim_matches(|c: char| !(is_han(c) || c.is_alphanumeric() || "）)".contains(c)));
     let name = name.trim_end_matches(['（', '(']);
     ((name.chars().count() >= 2).then(|| name.to_string()), year)
 }
@@ -498,10 +497,6 @@ fn agency_in_body(text: &str) -> Option<String> {
     }
     counts.sort_by_key(|(n, c)| (std::cmp::Reverse(*c), std::cmp::Reverse(n.chars().count())));
     counts.into_iter().find(|(_, c)| *c >= 2).map(|(n, _)| n)
-}
-
-fn is_han(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
 fn is_subsequence(needle: &str, hay: &str) -> bool {

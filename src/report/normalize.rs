@@ -70,20 +70,12 @@ pub fn fold_width(s: &str) -> String {
     s.chars().map(fold_char).collect()
 }
 
-pub fn fold_char(c: char) -> char {
-    match c {
-        '０'..='９' | 'Ａ'..='Ｚ' | 'ａ'..='ｚ' | '．' | '－' | '＋' | '％' | '／' | '｜' => {
-            char::from_u32(c as u32 - 0xFEE0).unwrap_or(c)
-        }
-        '\u{3000}' | '\u{a0}' | '\u{2002}'..='\u{200b}' | '\u{feff}' => ' ',
-        _ => c,
-    }
-}
+pub use crate::text::fold_figure_char as fold_char;
 
 /// The character's form in a [`key`], or `None` when keys ignore it.
 pub fn key_char(c: char) -> Option<char> {
     // Fast paths: most characters of a report are CJK ideographs or ASCII.
-    if ('\u{4e00}'..='\u{9fff}').contains(&c) {
+    if crate::text::is_han(c) {
         return Some(c);
     }
     if c.is_ascii() {

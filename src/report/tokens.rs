@@ -27,7 +27,7 @@ pub enum Unit {
 impl Tok {
     /// A Chinese blank mark, which may be a piece of label text rather than a cell.
     pub fn is_word_mark(&self) -> bool {
-        matches!(self, Tok::Blank(m) if !m.is_ascii() && m.chars().all(|c| ('\u{4e00}'..='\u{9fff}').contains(&c)))
+        matches!(self, Tok::Blank(m) if !m.is_ascii() && m.chars().all(crate::text::is_han))
     }
 
     pub fn is_cell(&self) -> bool {

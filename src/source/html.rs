@@ -4,6 +4,7 @@
 use super::grid::{Builder, Grid};
 use super::{Document, Format, SourceError};
 use crate::report::decode;
+use crate::text::is_han;
 use ego_tree::{NodeId, NodeRef};
 use scraper::{Html, Node};
 use std::collections::HashMap;
@@ -146,17 +147,13 @@ fn is_chrome(n: NodeRef<'_, Node>) -> bool {
     })
 }
 
-fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c) || ('\u{3400}'..='\u{4dbf}').contains(&c)
-}
-
 /// The CJK characters under each element (navigation left out).
 fn count_cjk(n: NodeRef<'_, Node>, depth: usize, counts: &mut HashMap<NodeId, usize>) -> usize {
     if is_chrome(n) {
         return 0;
     }
     let c = match n.value() {
-        Node::Text(t) => t.chars().filter(|&c| is_cjk(c)).count(),
+        Node::Text(t) => t.chars().filter(|&c| is_han(c)).count(),
         _ if depth > MAX_DEPTH => 0,
         _ => n
             .children()
@@ -300,8 +297,8 @@ fn push_inline(out: &mut String, t: &str) {
             continue;
         }
         if let Some(nl) = run.take() {
-            let prev_cjk = out.chars().last().is_some_and(is_cjk);
-            if !(nl && (prev_cjk || is_cjk(c))) && !out.is_empty() && !out.ends_with(['\n', ' ']) {
+            let prev_cjk = out.chars().last().is_some_and(is_han);
+            if !(nl && (prev_cjk || is_han(c))) && !out.is_empty() && !out.ends_with(['\n', ' ']) {
                 out.push(' ');
             }
         }

@@ -4,6 +4,7 @@
 
 use super::grid::Grid;
 use super::{Document, Format, SourceError};
+use crate::text::is_wide;
 use pdfplumber::{Pdf, PdfError};
 
 fn damaged(reason: impl Into<String>) -> SourceError {
@@ -146,13 +147,6 @@ fn fold(s: &str) -> String {
     out
 }
 
-fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
-        || ('\u{3400}'..='\u{4dbf}').contains(&c)
-        || ('\u{3000}'..='\u{303f}').contains(&c)
-        || ('\u{ff00}'..='\u{ffef}').contains(&c)
-}
-
 /// Glyphs as lines of text: grouped by vertical position, ordered left to right; a gap wider
 /// than half a character is a space, except between Chinese characters.
 fn lines_of(glyphs: &[&Glyph]) -> Vec<(f64, String)> {
@@ -184,8 +178,8 @@ fn lines_of(glyphs: &[&Glyph]) -> Vec<(f64, String)> {
             for g in l {
                 if let Some(p) = prev {
                     let gap = g.x0 - p.x1;
-                    let touching_cjk = s.chars().last().is_some_and(is_cjk)
-                        && g.text.chars().next().is_some_and(is_cjk);
+                    let touching_cjk = s.chars().last().is_some_and(is_wide)
+                        && g.text.chars().next().is_some_and(is_wide);
                     if gap > 0.5 * g.height().min(p.height()) && !touching_cjk && !s.ends_with(' ')
                     {
                         s.push(' ');
@@ -210,7 +204,7 @@ fn squeeze_cjk_spaces(s: &str) -> String {
             let next = chars[i + 1..].iter().find(|&&n| n != ' ');
             if prev.is_none_or(|p| p == ' ')
                 || next.is_none()
-                || prev.is_some_and(is_cjk) && next.is_some_and(|&n| is_cjk(n))
+                || prev.is_some_and(is_wide) && next.is_some_and(|&n| is_wide(n))
             {
                 continue;
             }
@@ -570,8 +564,8 @@ mod lattice {
                 let lines = lines_of(gs);
                 let mut s = String::new();
                 for (_, l) in lines {
-                    let joins_cjk = s.chars().last().is_some_and(super::is_cjk)
-                        && l.chars().next().is_some_and(super::is_cjk);
+                    let joins_cjk = s.chars().last().is_some_and(crate::text::is_wide)
+                        && l.chars().next().is_some_and(crate::text::is_wide);
                     if !s.is_empty() && !joins_cjk {
                         s.push(' ');
                     }

@@ -1,7 +1,7 @@
 //! Where each part of each screen goes for a terminal size; shared by drawing and mouse handling.
 
+use crate::text::char_width;
 use ratatui::layout::Rect;
-use unicode_width::UnicodeWidthChar;
 
 pub struct SearchLayout {
     pub crumbs: Rect,
@@ -188,7 +188,7 @@ pub fn wrap(text: &str, width: usize) -> Vec<std::ops::Range<usize>> {
             }
         }
         prev = Some(c);
-        let cw = c.width().unwrap_or(0);
+        let cw = char_width(c);
         if w + cw > width {
             if c == ' ' {
                 // A space at the edge ends the line, unseen.
