@@ -2,7 +2,7 @@
 
 use super::grid;
 use super::marks;
-use crate::report::{Report, Table, TableId};
+use crate::report::{Report, Table, TableId, Warning};
 use std::fmt::Write;
 
 pub fn report(r: &Report, with_sections: bool) -> String {
@@ -100,11 +100,8 @@ pub fn report(r: &Report, with_sections: bool) -> String {
 }
 
 /// The warnings the parser gave about one table (`table 3: …`).
-pub fn table_warnings(r: &Report, id: TableId) -> impl Iterator<Item = &String> {
-    let (colon, space) = (format!("table {id}:"), format!("table {id} "));
-    r.warnings
-        .iter()
-        .filter(move |w| w.starts_with(&colon) || w.starts_with(&space))
+pub fn table_warnings(r: &Report, id: TableId) -> impl Iterator<Item = &Warning> {
+    r.warnings.iter().filter(move |w| w.table() == Some(id))
 }
 
 /// A table as an aligned grid; long row labels are cut, column headers are numbered above.

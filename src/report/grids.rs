@@ -2,7 +2,7 @@
 //! is matched to the template's rows by its label, with the same wording rules as the text
 //! path. Where the grid and the text reading disagree, the grid wins and a warning says so.
 
-use super::model::{CellStatus, Row, Table, TableId, Template, Value};
+use super::model::{CellStatus, Row, Table, TableId, Template, Topic, Value, Warning, Warnings};
 use super::normalize::key;
 use super::tables::value_of;
 use super::template::{self, RowSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
@@ -306,7 +306,7 @@ pub fn apply(
     template: Template,
     grids: &[Grid],
     tables: &mut Vec<Table>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) {
     if template == Template::Free || grids.is_empty() {
         return;
@@ -362,7 +362,10 @@ pub fn apply(
         }
         let id = fresh.id;
         for n in &got.notes {
-            warnings.push(format!("table {id} (from the document's table): {n}"));
+            warnings.add(
+                Topic::Grid(id),
+                format!("table {id} (from the document's table): {n}"),
+            );
         }
         let idx = match tables.iter().position(|t| t.id == id) {
             Some(i) => i,
@@ -384,7 +387,7 @@ pub fn apply(
                     continue;
                 };
                 if g.is_none() && row.values.iter().any(Option::is_some) {
-                    warnings.push(format!(
+                    warnings.add(Topic::Grid(id), format!(
                         "table {id}: row {} is not in the document's table; its cells are left empty",
                         row.label
                     ));
@@ -424,21 +427,16 @@ pub fn apply(
             // The text path's complaints about this row no longer apply.
             let label = row.label.clone();
             warnings.retain(|w| {
-                !(w.starts_with(&format!("table {id}"))
-                    && (label.is_empty() || w.contains(&label))
-                    && !w.contains("the document's table"))
+                !(w.topic == Topic::Table(id) && (label.is_empty() || w.contains(&label)))
             });
             row.values = values;
             row.status = status;
         }
         if complete {
-            let (a, b) = (format!("table {id} "), format!("table {id}:"));
-            warnings.retain(|w| {
-                !(w.starts_with(&a) || w.starts_with(&b)) || w.contains("the document's table")
-            });
+            warnings.retain(|w| w.topic != Topic::Table(id));
         }
         if !differ.is_empty() {
-            warnings.push(format!(
+            warnings.add(Topic::Grid(id), format!(
                 "table {id}: the document's table and its text read differently; the table's figures are used ({})",
                 differ.join("; ")
             ));
@@ -528,7 +526,9 @@ mod tests {
             }],
             page: None,
         }];
-        let mut w = vec!["table 2-5 row 行政许可: something the text path said".to_string()];
+        let mut w = vec![Warning::from(
+            "table 2-5 row 行政许可: something the text path said".to_string(),
+        )];
         apply(Template::T2021, &[g], &mut tables, &mut w);
         assert_eq!(tables[0].rows[0].values, vec![Some(Value::Int(550))]);
         assert_eq!(w.len(), 1, "{w:?}");

@@ -2,7 +2,7 @@
 
 use super::header::Header;
 use super::keyed::Keyed;
-use super::model::Template;
+use super::model::{Template, Topic, Warning, Warnings};
 use super::normalize::key;
 use crate::text::is_han;
 
@@ -29,7 +29,7 @@ pub fn read(
     keyed: &Keyed,
     path: &str,
     head: &Header,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Meta {
     let cites = if keyed.contains("国办公开办函2021") || keyed.contains("20213O号") {
         Some(Template::T2021)
@@ -53,7 +53,7 @@ pub fn read(
     let period_year = statistics_year(text);
     let year = match (title_year, period_year) {
         (Some(t), Some(p)) if t != p => {
-            warnings.push(format!(
+            warnings.add(Topic::Year, format!(
                 "year: the title says {t} but the statistics period says {p}; the title's year is used"
             ));
             Some(t)
@@ -62,15 +62,14 @@ pub fn read(
         (None, Some(p)) => Some(p),
         (None, None) => match file_year(path) {
             Some(y) => {
-                warnings.push(format!(
+                warnings.add(Topic::Year, format!(
                     "year: neither the title nor a 统计期限 sentence gives it; {y} is taken from the file name"
                 ));
                 Some(y)
             }
             None => {
-                warnings.push(
-                    "year: neither the title nor a 统计期限 sentence gives the year the report covers"
-                        .into(),
+                warnings.add(Topic::Year,
+                    "year: neither the title nor a 统计期限 sentence gives the year the report covers",
                 );
                 None
             }
@@ -78,8 +77,10 @@ pub fn read(
     };
 
     if title.is_none() {
-        warnings
-            .push("title: no line ending in 年度报告 was found near the top of the report".into());
+        warnings.add(
+            Topic::Title,
+            "title: no line ending in 年度报告 was found near the top of the report",
+        );
     }
     let needs_body = agency.as_deref().is_none_or(|a| !has_place(a));
     if needs_body {
@@ -88,17 +89,17 @@ pub fn read(
         } else if let Some(dir) =
             dir_name(path).filter(|d| agency.as_deref().is_none_or(|a| is_subsequence(a, d)))
         {
-            warnings.push(format!("agency: taken from the folder name \"{dir}\"; the report itself does not name it in full"));
+            warnings.add(Topic::Agency, format!("agency: taken from the folder name \"{dir}\"; the report itself does not name it in full"));
             agency = Some(dir);
         } else if let Some(a) = &agency {
-            warnings.push(format!("agency: \"{a}\" is the name as the title gives it; the report names no place, so it may be ambiguous"));
+            warnings.add(Topic::Agency, format!("agency: \"{a}\" is the name as the title gives it; the report names no place, so it may be ambiguous"));
         } else if let Some(guess) = agency_in_body(text) {
-            warnings.push(format!(
+            warnings.add(Topic::Agency, format!(
                 "agency: the report has no title naming it; \"{guess}\" is the agency its text names most often"
             ));
             agency = Some(guess);
         } else {
-            warnings.push("agency: the report does not name its agency in its title; set it by putting the file in a folder named after the agency".into());
+            warnings.add(Topic::Agency, "agency: the report does not name its agency in its title; set it by putting the file in a folder named after the agency");
         }
     }
     Meta {

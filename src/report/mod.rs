@@ -17,7 +17,7 @@ mod tokens;
 
 pub use model::{
     Blame, CellRef, CellStatus, Check, Report, Row, Section, Source, Table, TableId, Template,
-    Value,
+    Topic, Value, Warning, Warnings,
 };
 
 use std::path::Path;
@@ -72,7 +72,7 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Report, ReportError> {
 pub fn parse_document(path: &str, doc: &crate::source::Document) -> Report {
     let mut report = parse_text(path, &doc.text);
     for (i, w) in doc.warnings.iter().enumerate() {
-        report.warnings.insert(i, w.clone());
+        report.warnings.insert(i, Warning::from(w.clone()));
     }
     if !doc.tables.is_empty() {
         grids::apply(

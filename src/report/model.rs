@@ -300,6 +300,127 @@ impl Source {
     }
 }
 
+/// What a parser warning is about, so that a screen can put it beside its table and a later
+/// reading can withdraw what an earlier one said, without matching on the words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// How the bytes were decoded (`encoding: …`).
+    Encoding,
+    /// The document as a file: a PDF page that cannot be read, a scan without text.
+    Document,
+    Agency,
+    Year,
+    Title,
+    Template,
+    /// A table as read from the text.
+    Table(TableId),
+    /// A table as read from the document's own grid (a PDF's ruling lines, an HTML or DOCX
+    /// table): it outranks what the text path said about the same table.
+    Grid(TableId),
+}
+
+/// One warning of the parser: its topic, and the sentence shown to people and written in the
+/// JSON contract (a string there, `table 3: …`, as FORMAT.md §6 has it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    pub topic: Topic,
+    pub text: String,
+}
+
+impl Warning {
+    pub fn new(topic: Topic, text: impl Into<String>) -> Warning {
+        Warning {
+            topic,
+            text: text.into(),
+        }
+    }
+
+    /// The table the warning is about, read from the text or from the document's grid.
+    pub fn table(&self) -> Option<TableId> {
+        match self.topic {
+            Topic::Table(t) | Topic::Grid(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The topic a stored sentence was written under (a report read back from the index keeps
+    /// only the sentence). A grid's warnings say `(from the document's table)` or `the
+    /// document's table`.
+    fn topic_of(text: &str) -> Topic {
+        let head = text.split(':').next().unwrap_or("");
+        let first = |p: &str| head.starts_with(p);
+        if let Some(rest) = text.strip_prefix("table ") {
+            let id = rest.split([':', ' ', ',']).next().and_then(TableId::parse);
+            if let Some(id) = id {
+                return if text.contains("the document's table") {
+                    Topic::Grid(id)
+                } else {
+                    Topic::Table(id)
+                };
+            }
+        }
+        if first("encoding") {
+            Topic::Encoding
+        } else if first("agency") {
+            Topic::Agency
+        } else if first("year") {
+            Topic::Year
+        } else if first("title") {
+            Topic::Title
+        } else if first("template") {
+            Topic::Template
+        } else {
+            Topic::Document
+        }
+    }
+}
+
+impl From<String> for Warning {
+    fn from(text: String) -> Warning {
+        Warning {
+            topic: Warning::topic_of(&text),
+            text,
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The sentence, for code that reads warnings as text (`w.contains("misread")`).
+impl std::ops::Deref for Warning {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl Serialize for Warning {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for Warning {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Warning, D::Error> {
+        String::deserialize(d).map(Warning::from)
+    }
+}
+
+/// Adding a warning under its topic where a list of them is threaded through a reader.
+pub trait Warnings {
+    fn add(&mut self, topic: Topic, text: impl Into<String>);
+}
+
+impl Warnings for Vec<Warning> {
+    fn add(&mut self, topic: Topic, text: impl Into<String>) {
+        self.push(Warning::new(topic, text));
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
     pub path: String,
@@ -312,7 +433,7 @@ pub struct Report {
     pub sections: Vec<Section>,
     pub tables: Vec<Table>,
     pub checks: Vec<Check>,
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Warning>,
     /// The whole text as read (decoded, markup removed), for search and display; not in the JSON.
     #[serde(skip)]
     pub text: String,
@@ -325,5 +446,66 @@ impl Report {
 
     pub fn failed_checks(&self) -> impl Iterator<Item = &Check> {
         self.checks.iter().filter(|c| c.ok == Some(false))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_ids_read_as_written_and_refuse_others() {
+        assert_eq!(TableId::parse("2-1"), Some(TableId::T2_1));
+        assert_eq!(TableId::parse(" 表3 "), Some(TableId::T3));
+        assert_eq!(TableId::parse("2-2"), None);
+        assert!("5".parse::<TableId>().is_err());
+        assert_eq!(serde_json::to_string(&TableId::T2_9).unwrap(), "\"2-9\"");
+        let mut ids = vec![TableId::T4, TableId::T2_5, TableId::T3, TableId::T2_1];
+        ids.sort();
+        assert_eq!(
+            ids,
+            [TableId::T2_1, TableId::T2_5, TableId::T3, TableId::T4]
+        );
+    }
+
+    #[test]
+    fn a_warning_is_a_string_in_json_and_keeps_its_topic_when_read_back() {
+        let cases = [
+            (Topic::Table(TableId::T3), "table 3, row x: found 5 figures"),
+            (
+                Topic::Table(TableId::T2_1),
+                "table 2-1: row 规章 was not found",
+            ),
+            (
+                Topic::Table(TableId::T4),
+                "table 4 (政府信息公开行政复议、行政诉讼情况) was not found",
+            ),
+            (
+                Topic::Grid(TableId::T3),
+                "table 3 (from the document's table): a note",
+            ),
+            (
+                Topic::Grid(TableId::T4),
+                "table 4: row  is not in the document's table",
+            ),
+            (Topic::Agency, "agency: taken from the folder name"),
+            (Topic::Year, "year: the title says 2023"),
+            (Topic::Title, "title: no line ending in 年度报告"),
+            (Topic::Template, "template: read as the 2021 template"),
+            (Topic::Encoding, "encoding: GBK"),
+            (Topic::Document, "scanned: no text layer"),
+        ];
+        for (topic, text) in cases {
+            let w = Warning::new(topic, text);
+            let json = serde_json::to_string(&w).unwrap();
+            assert_eq!(json, serde_json::to_string(text).unwrap());
+            let back: Warning = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, w, "{text}");
+        }
+        assert_eq!(
+            Warning::new(Topic::Grid(TableId::T3), "x").table(),
+            Some(TableId::T3)
+        );
+        assert_eq!(Warning::new(Topic::Year, "x").table(), None);
     }
 }

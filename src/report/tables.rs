@@ -2,7 +2,7 @@
 //! template from their shape.
 
 use super::keyed::Keyed;
-use super::model::{CellStatus, Row, Table, TableId, Template, Value};
+use super::model::{CellStatus, Row, Table, TableId, Template, Topic, Value, Warning, Warnings};
 use super::template::{self, RowSpec, TableSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
 use super::tokens::{tokenize, Tok, Unit};
 
@@ -18,7 +18,7 @@ pub fn read(
     year: Option<i32>,
     cites: Option<Template>,
     flat: bool,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> (Template, Vec<Table>, Uncertain) {
     let mut unc = Uncertain::new();
     let Some(template) = template_of(keyed, year, cites, warnings) else {
@@ -57,8 +57,8 @@ pub fn read(
             let region = slice(text, head, t3_end);
             tables.push(read_table3(template, region, (flat, &mut unc), warnings));
         }
-        None => warnings.push(
-            "table 3 (收到和处理政府信息公开申请情况) was not found: its first row 本年新收政府信息公开申请数量 is not in the text".into(),
+        None => warnings.add(Topic::Table(TableId::T3),
+            "table 3 (收到和处理政府信息公开申请情况) was not found: its first row 本年新收政府信息公开申请数量 is not in the text",
         ),
     }
 
@@ -73,8 +73,8 @@ pub fn read(
                 warnings,
             ));
         }
-        None => warnings.push(
-            "table 4 (政府信息公开行政复议、行政诉讼情况) was not found: no 行政复议 heading after table 3".into(),
+        None => warnings.add(Topic::Table(TableId::T4),
+            "table 4 (政府信息公开行政复议、行政诉讼情况) was not found: no 行政复议 heading after table 3",
         ),
     }
     (template, tables, unc)
@@ -133,7 +133,7 @@ fn template_of(
     k: &Keyed,
     year: Option<i32>,
     cites: Option<Template>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Option<Template> {
     let has_t3 = k.contains("本年新收") && (k.contains("予以公开") || k.contains("结转下年度"));
     let has_s2 = k.contains("第二十条第");
@@ -176,7 +176,7 @@ fn template_of(
         Some(y) if y <= 2020 => Some(Template::T2019),
         Some(_) => Some(Template::T2021),
         None => {
-            warnings.push("template: the tables' columns, the format notice and the year are all missing; read as the 2021 template".into());
+            warnings.add(Topic::Template, "template: the tables' columns, the format notice and the year are all missing; read as the 2021 template");
             Some(Template::T2021)
         }
     }
@@ -203,7 +203,7 @@ fn read_section2(
     end: usize,
     tables: &mut Vec<Table>,
     (flat, unc): Order,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) {
     let specs = template::section2_tables(template);
     let full: Vec<Option<(usize, usize)>> = specs
@@ -226,10 +226,13 @@ fn read_section2(
         .collect();
     for (i, spec) in specs.iter().enumerate() {
         let Some((_, a_end)) = anchors[i] else {
-            warnings.push(format!(
-                "table {} ({}) was not found in section 二",
-                spec.id, spec.title
-            ));
+            warnings.add(
+                Topic::Table(spec.id),
+                format!(
+                    "table {} ({}) was not found in section 二",
+                    spec.id, spec.title
+                ),
+            );
             continue;
         };
         let next = anchors[i + 1..]
@@ -248,7 +251,7 @@ fn read_rows_table(
     spec: &TableSpec,
     region: &str,
     (flat, unc): Order,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Table {
     let toks = tokenize(region);
     let mut uncertain = Vec::new();
@@ -276,7 +279,7 @@ fn read_table3(
     template: Template,
     region: &str,
     (flat, unc): Order,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Table {
     let specs = template::table3_rows(template);
     let toks = tokenize(region);
@@ -304,7 +307,7 @@ fn read_table3(
     }
 }
 
-fn read_table4(region: &str, (flat, unc): Order, warnings: &mut Vec<String>) -> Table {
+fn read_table4(region: &str, (flat, unc): Order, warnings: &mut Vec<Warning>) -> Table {
     let toks = tokenize(region);
     let n = T4_COLUMNS.len();
     let indexed: Vec<(usize, &Tok)> = toks.iter().enumerate().collect();
@@ -319,7 +322,7 @@ fn read_table4(region: &str, (flat, unc): Order, warnings: &mut Vec<String>) -> 
         if runs.len() == 1 {
             runs.into_iter().next().unwrap_or_default()
         } else {
-            warnings.push(format!(
+            warnings.add(Topic::Table(TableId::T4), format!(
                 "table 4: found {} figures where 15 were expected and could not tell which are the table's; its cells are left empty",
                 cells.len()
             ));
@@ -330,7 +333,7 @@ fn read_table4(region: &str, (flat, unc): Order, warnings: &mut Vec<String>) -> 
     };
     let (values, status) = if chosen.is_empty() {
         if !toks.iter().any(Tok::is_cell) {
-            warnings.push("table 4: no figures found under the 行政复议/行政诉讼 headers; its cells are left empty".into());
+            warnings.add(Topic::Table(TableId::T4), "table 4: no figures found under the 行政复议/行政诉讼 headers; its cells are left empty");
         }
         (vec![None; n], vec![CellStatus::Doubtful; n])
     } else {
@@ -426,7 +429,7 @@ fn read_rows(
     (toks, flat): (&[Tok], bool),
     subtotal: Option<bool>,
     uncertain: &mut Vec<usize>,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> Vec<Row> {
     // The labels' text, keyed, with a '#' for each cell so that no label matches across a figure.
     let mut hay = String::new();
@@ -488,10 +491,13 @@ fn read_rows(
         if let Some(at) = keys.iter().find_map(|k| one_slip_match(window, k)) {
             found[i] = Some((lo + at.0, lo + at.1));
             slipped[i] = true;
-            warnings.push(format!(
-                "table {id}: row {} found with one character misread",
-                specs[i].label
-            ));
+            warnings.add(
+                Topic::Table(id),
+                format!(
+                    "table {id}: row {} found with one character misread",
+                    specs[i].label
+                ),
+            );
         }
     }
     // Label spans as token ranges [first, last].
@@ -569,10 +575,13 @@ fn read_rows(
     let mut pending: Vec<usize> = Vec::new();
     for i in 0..specs.len() {
         let Some(cells) = segments[i].take() else {
-            warnings.push(format!(
-                "table {id}: row {} was not found; its cells are left empty",
-                specs[i].label
-            ));
+            warnings.add(
+                Topic::Table(id),
+                format!(
+                    "table {id}: row {} was not found; its cells are left empty",
+                    specs[i].label
+                ),
+            );
             continue;
         };
         if cells.is_empty() {
@@ -601,10 +610,13 @@ fn read_rows(
             continue;
         }
         for &r in &pending {
-            warnings.push(format!(
-                "table {id}: row {} has no figures; its cells are left empty",
-                specs[r].label
-            ));
+            warnings.add(
+                Topic::Table(id),
+                format!(
+                    "table {id}: row {} has no figures; its cells are left empty",
+                    specs[r].label
+                ),
+            );
         }
         pending.clear();
         // Figures over several lines in reading order (a last one alone on a line) keep their
@@ -632,10 +644,13 @@ fn read_rows(
         }
     }
     for &r in &pending {
-        warnings.push(format!(
-            "table {id}: row {} has no figures; its cells are left empty",
-            specs[r].label
-        ));
+        warnings.add(
+            Topic::Table(id),
+            format!(
+                "table {id}: row {} has no figures; its cells are left empty",
+                specs[r].label
+            ),
+        );
     }
     rows
 }
@@ -649,7 +664,7 @@ fn cells_to_values(
     (ncols, source_cols): (usize, usize),
     decimals: bool,
     rule: &RowRule,
-    warnings: &mut Vec<String>,
+    warnings: &mut Vec<Warning>,
 ) -> (Vec<Option<Value>>, Vec<CellStatus>) {
     let row_name = if label.is_empty() {
         String::new()
@@ -672,9 +687,10 @@ fn cells_to_values(
                     st.push(status_of(t));
                 }
                 Err(why) => {
-                    warnings.push(format!(
-                        "table {id}{row_name}: {why}; the cell is left empty"
-                    ));
+                    warnings.add(
+                        Topic::Table(id),
+                        format!("table {id}{row_name}: {why}; the cell is left empty"),
+                    );
                     vs.push(None);
                     st.push(CellStatus::Doubtful);
                 }
@@ -689,7 +705,7 @@ fn cells_to_values(
                     .iter()
                     .map(|v| v.map_or("-".into(), |x| x.to_string()))
                     .collect();
-                warnings.push(format!(
+                warnings.add(Topic::Table(id), format!(
                     "table {id}{row_name}: figures written together ({}) were split as {} — the only reading the row's arithmetic allows; check against the source",
                     raw.join(" "),
                     read.join(" ")
@@ -707,7 +723,7 @@ fn cells_to_values(
                 (vs.into_iter().map(|v| v.map(Value::Int)).collect(), st)
             }
             Split::None | Split::Many => {
-                warnings.push(format!(
+                warnings.add(Topic::Table(id), format!(
                     "table {id}{row_name}: found {} figures ({}) for {} columns and could not tell which cell each belongs to; the row is left empty",
                     cells.len(),
                     cells.iter().map(|t| raw_of(t)).collect::<Vec<_>>().join(" "),
@@ -717,16 +733,19 @@ fn cells_to_values(
             }
         }
     } else {
-        warnings.push(format!(
-            "table {id}{row_name}: found {} figures ({}) for {} columns; the row is left empty",
-            cells.len(),
-            cells
-                .iter()
-                .map(|t| raw_of(t))
-                .collect::<Vec<_>>()
-                .join(" "),
-            source_cols
-        ));
+        warnings.add(
+            Topic::Table(id),
+            format!(
+                "table {id}{row_name}: found {} figures ({}) for {} columns; the row is left empty",
+                cells.len(),
+                cells
+                    .iter()
+                    .map(|t| raw_of(t))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                source_cols
+            ),
+        );
         (vec![None; source_cols], unread)
     };
     if source_cols == ncols + 1 {

@@ -410,7 +410,7 @@ impl TableState {
             failed,
             failed_rules,
             warnings: crate::output::summary::table_warnings(report, table.id)
-                .cloned()
+                .map(|w| w.text.clone())
                 .collect(),
             cur: (0, 0),
             anchor: None,
