@@ -1,6 +1,6 @@
 //! The arithmetic the template itself states (FORMAT.md §4), evaluated on one report's tables.
 
-use super::model::{Blame, CellRef, CellStatus, Check, Table, Template, Value};
+use super::model::{Blame, CellRef, CellStatus, Check, Table, TableId, Template, Value};
 use super::template::{
     table3_total_rows, T3_COLUMNS, T3_FIRST_RESULT, T3_ROW_CARRIED_IN, T3_ROW_NEW,
 };
@@ -88,13 +88,29 @@ fn blame(table: &Table, cells: &[CellRef]) -> Blame {
     }
 }
 
+/// The checks of `tables`, once their doubtful rows are marked: a rule that fails on a row
+/// whose column order is `uncertain` marks that row doubtful, and the blame is then worked out
+/// on the marked statuses.
+pub fn assess(
+    template: Template,
+    tables: &mut [Table],
+    uncertain: &[(TableId, usize)],
+) -> Vec<Check> {
+    let checks = run(template, tables);
+    if mark_doubtful(tables, &checks, uncertain) {
+        run(template, tables)
+    } else {
+        checks
+    }
+}
+
 /// Marks doubtful the figures of every row that a failed rule reads and whose column order
 /// was `uncertain` (FORMAT.md §7): a broken rule there is as likely our reading as the report.
 /// Returns whether anything changed (the checks' blame must then be worked out again).
 pub fn mark_doubtful(
     tables: &mut [Table],
     checks: &[Check],
-    uncertain: &[(super::TableId, usize)],
+    uncertain: &[(TableId, usize)],
 ) -> bool {
     let mut changed = false;
     for c in checks.iter().filter(|c| c.ok == Some(false)) {

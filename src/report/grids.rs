@@ -4,7 +4,7 @@
 
 use super::model::{CellStatus, Row, Table, TableId, Template, Topic, Value, Warning, Warnings};
 use super::normalize::key;
-use super::tables::value_of;
+use super::tables::{value_of, Uncertain};
 use super::template::{self, RowSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
 use super::tokens::{tokenize, Tok};
 use crate::source::Grid;
@@ -301,11 +301,13 @@ fn read_table4(rows: &[GRow]) -> FromGrid {
     out
 }
 
-/// Puts what the grids give into `tables` (read from the text), the grid winning.
+/// Puts what the grids give into `tables` (read from the text), the grid winning. A row the
+/// grid decides (its figures, or none) leaves `uncertain`: its column order is the grid's.
 pub fn apply(
     template: Template,
     grids: &[Grid],
     tables: &mut Vec<Table>,
+    uncertain: &mut Uncertain,
     warnings: &mut Vec<Warning>,
 ) {
     if template == Template::Free || grids.is_empty() {
@@ -393,6 +395,7 @@ pub fn apply(
                     ));
                     row.values = vec![None; row.values.len()];
                     row.status = Vec::new();
+                    uncertain.retain(|&u| u != (id, ri));
                 }
             }
         }
@@ -431,6 +434,7 @@ pub fn apply(
             });
             row.values = values;
             row.status = status;
+            uncertain.retain(|&u| u != (id, ri));
         }
         if complete {
             warnings.retain(|w| w.topic != Topic::Table(id));
@@ -491,7 +495,7 @@ mod tests {
         ]);
         let mut tables = Vec::new();
         let mut w = Vec::new();
-        apply(Template::T2021, &[g], &mut tables, &mut w);
+        apply(Template::T2021, &[g], &mut tables, &mut Vec::new(), &mut w);
         let t = tables.iter().find(|t| t.id == "2-1").unwrap();
         assert_eq!(t.page, Some(2));
         assert_eq!(t.rows[0].values, vec![Some(Value::Int(0)), None, None]);
@@ -529,7 +533,7 @@ mod tests {
         let mut w = vec![Warning::from(
             "table 2-5 row 行政许可: something the text path said".to_string(),
         )];
-        apply(Template::T2021, &[g], &mut tables, &mut w);
+        apply(Template::T2021, &[g], &mut tables, &mut Vec::new(), &mut w);
         assert_eq!(tables[0].rows[0].values, vec![Some(Value::Int(550))]);
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(

@@ -70,19 +70,18 @@ pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Report, ReportError> {
 /// Parses a document: its text as [`parse_text`] does, then its tables from the document's own
 /// grids where it has them (the grid wins where the two readings disagree).
 pub fn parse_document(path: &str, doc: &crate::source::Document) -> Report {
-    let mut report = parse_text(path, &doc.text);
+    let (mut report, mut uncertain) = read_text(path, &doc.text);
     for (i, w) in doc.warnings.iter().enumerate() {
         report.warnings.insert(i, Warning::from(w.clone()));
     }
-    if !doc.tables.is_empty() {
-        grids::apply(
-            report.template,
-            &doc.tables,
-            &mut report.tables,
-            &mut report.warnings,
-        );
-        report.checks = checks::run(report.template, &report.tables);
-    }
+    grids::apply(
+        report.template,
+        &doc.tables,
+        &mut report.tables,
+        &mut uncertain,
+        &mut report.warnings,
+    );
+    report.checks = checks::assess(report.template, &mut report.tables, &uncertain);
     report.source.format = Some(doc.format.as_str().to_string());
     report.source.pages = doc.pages;
     report
@@ -109,6 +108,14 @@ pub fn restore(mut stored: Report, text: String) -> Report {
 
 /// Parses decoded text. Never panics, whatever the text.
 pub fn parse_text(path: &str, text: &str) -> Report {
+    let (mut report, uncertain) = read_text(path, text);
+    report.checks = checks::assess(report.template, &mut report.tables, &uncertain);
+    report
+}
+
+/// The report the text gives, without its checks (worked out once, when every reading of the
+/// document is in), and the rows whose figures' column order is not sure.
+fn read_text(path: &str, text: &str) -> (Report, tables::Uncertain) {
     let cleaned = normalize::clean(text);
     // A scraped page's header block is metadata, never text of the report.
     let (head, body) = header::split(&cleaned);
@@ -125,13 +132,9 @@ pub fn parse_text(path: &str, text: &str) -> Report {
             && !l.contains("<td")
             && (l.contains("本年新收") || l.contains("第二十条第"))
     });
-    let (template, mut tables, uncertain) =
+    let (template, tables, uncertain) =
         tables::read(&clean, &keyed, meta.year, meta.cites, flat, &mut warnings);
-    let mut checks = checks::run(template, &tables);
-    if checks::mark_doubtful(&mut tables, &checks, &uncertain) {
-        checks = checks::run(template, &tables);
-    }
-    Report {
+    let report = Report {
         path: path.to_string(),
         agency: meta.agency,
         year: meta.year,
@@ -145,10 +148,11 @@ pub fn parse_text(path: &str, text: &str) -> Report {
         },
         sections: secs,
         tables,
-        checks,
+        checks: Vec::new(),
         warnings,
         text: clean,
-    }
+    };
+    (report, uncertain)
 }
 
 #[cfg(test)]

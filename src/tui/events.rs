@@ -489,9 +489,7 @@ impl App {
         let backend = self
             .backend()
             .ok_or("the index is not ready yet; wait for the progress bar to finish")?;
-        let mut report = backend.report(path).map_err(|e| format!("{e:#}"))?;
-        // `cells` is not part of the stored contract: recompute the checks to mark cells.
-        report.checks = crate::report::checks::run(report.template, &report.tables);
+        let report = backend.report(path).map_err(|e| format!("{e:#}"))?;
         self.history.add_query(query);
         self.history.add_report(crate::tui::history::Place {
             path: path.to_string(),
