@@ -8,7 +8,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nianbao::index;
 use nianbao::tui::events::AppEvent;
-use nianbao::tui::index_backend;
+use nianbao::tui::loader;
 use nianbao::tui::state::{App, Effect, Screen};
 use nianbao::tui::views;
 use nianbao::tui::worker::{EngineMsg, Worker};
@@ -141,7 +141,7 @@ fn main() -> anyhow::Result<()> {
     // 2. Keystroke to updated results, in process with the real worker and index.
     let (tx, rx) = mpsc::channel::<EngineMsg>();
     let worker = Worker::spawn(
-        index_backend::loader(corpus.clone(), Some(dir.clone()), Default::default()),
+        loader::loader(corpus.clone(), Some(dir.clone()), Default::default()),
         Box::new(move |m| {
             let _ = tx.send(m);
         }),

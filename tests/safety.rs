@@ -310,14 +310,14 @@ fn no_control_sequence_of_a_report_reaches_the_terminal_from_any_command() {
 
 #[test]
 fn the_browser_shows_a_search_error_instead_of_the_previous_hits() {
-    use nianbao::tui::backend::{Backend, MemoryBackend};
+    use nianbao::index::{Backend, MemoryIndex};
     use nianbao::tui::events::AppEvent;
     use nianbao::tui::state::{App, Effect};
     use nianbao::tui::worker::EngineMsg;
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let r =
         nianbao::report::parse_file(&root.join("corpus/中卫市工业和信息化局/2024.txt")).unwrap();
-    let backend: std::sync::Arc<dyn Backend> = std::sync::Arc::new(MemoryBackend::new(vec![r]));
+    let backend: std::sync::Arc<dyn Backend> = std::sync::Arc::new(MemoryIndex::new(vec![r]));
     let mut app = App::new((80, 24), false, "corpus");
     app.request_search();
     app.handle(AppEvent::Engine(EngineMsg::Ready(backend.clone())));
@@ -326,11 +326,9 @@ fn the_browser_shows_a_search_error_instead_of_the_previous_hits() {
         let mut ran = false;
         for e in std::mem::take(&mut app.effects) {
             if let Effect::Search(req) = e {
-                let results = answer.clone().unwrap_or_else(|| {
-                    backend
-                        .search(&req.text, &req.filters, req.limit)
-                        .map_err(|e| e.to_string())
-                });
+                let results = answer
+                    .clone()
+                    .unwrap_or_else(|| backend.search(&req.query).map_err(|e| e.to_string()));
                 app.handle(AppEvent::Engine(EngineMsg::Results {
                     generation: req.generation,
                     results,

@@ -1,8 +1,8 @@
 //! Screen tests of the browser: every screen and key path on a TestBackend, at 80×24 and wide.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use nianbao::index::{Backend, MemoryIndex};
 use nianbao::report;
-use nianbao::tui::backend::{Backend, MemoryBackend};
 use nianbao::tui::events::AppEvent;
 use nianbao::tui::state::{copy_status, App, Effect, Screen};
 use nianbao::tui::views;
@@ -28,7 +28,7 @@ fn backend() -> Arc<dyn Backend> {
     let mut r = report::parse_file(&root.join("tests/fixtures/nonzero2021.txt")).unwrap();
     r.path = "fixtures/nonzero2021.txt".into();
     reports.push(r);
-    Arc::new(MemoryBackend::new(reports))
+    Arc::new(MemoryIndex::new(reports))
 }
 
 struct H {
@@ -62,7 +62,7 @@ impl H {
                     Effect::Search(r) => {
                         let results = self
                             .backend
-                            .search(&r.text, &r.filters, r.limit)
+                            .search(&r.query)
                             .map(|mut res| {
                                 // Timings vary; snapshots must not.
                                 res.elapsed = std::time::Duration::from_micros(420);
@@ -219,7 +219,7 @@ fn a_background_update_keeps_the_selected_hit() {
         }
         reports.push(r);
     }
-    let updated: Arc<dyn Backend> = Arc::new(MemoryBackend::new(reports));
+    let updated: Arc<dyn Backend> = Arc::new(MemoryIndex::new(reports));
     t.backend = updated.clone();
     t.app.handle(AppEvent::Engine(EngineMsg::Ready(updated)));
     t.pump();
@@ -229,7 +229,7 @@ fn a_background_update_keeps_the_selected_hit() {
     assert_eq!(path(&t), chosen);
     // Gone after an update: back to the first hit, no panic.
     t.key(KeyCode::Down);
-    let fewer: Arc<dyn Backend> = Arc::new(MemoryBackend::new(Vec::new()));
+    let fewer: Arc<dyn Backend> = Arc::new(MemoryIndex::new(Vec::new()));
     t.backend = fewer.clone();
     t.app.handle(AppEvent::Engine(EngineMsg::Ready(fewer)));
     t.pump();
@@ -270,19 +270,19 @@ fn filters_pick_agency_by_pinyin_and_year_with_counts_and_chips() {
         insta::assert_snapshot!(format!("filters_agency_{w}x{h}"), t.screen());
         // The index's order: the shortest (most specific) name first.
         t.key(KeyCode::Down).key(KeyCode::Enter);
-        assert_eq!(t.app.filters.agencies, vec!["中卫市公共资源交易中心"]);
+        assert_eq!(t.app.query.agencies, vec!["中卫市公共资源交易中心"]);
         t.key(KeyCode::Tab).keys("j").key(KeyCode::Enter);
-        assert_eq!(t.app.filters.years, Some((2017, 2017)));
+        assert_eq!(t.app.query.years, Some((2017, 2017)));
         t.keys("k ");
-        assert_eq!(t.app.filters.years, Some((2017, 2024)));
+        assert_eq!(t.app.query.years, Some((2017, 2024)));
         t.key(KeyCode::Esc);
         insta::assert_snapshot!(format!("filters_chips_{w}x{h}"), t.screen());
         // Clicking a chip removes it; Ctrl-X removes the last one.
         let (_, _, x) = t.app.chips()[0].clone();
         t.mouse(MouseEventKind::Down(MouseButton::Left), x + 1, 2);
-        assert!(t.app.filters.agencies.is_empty());
+        assert!(t.app.query.agencies.is_empty());
         t.key_mod(KeyCode::Char('x'), KeyModifiers::CONTROL);
-        assert!(t.app.filters.is_empty());
+        assert!(!t.app.query.has_filters());
     }
 }
 
@@ -290,10 +290,10 @@ fn filters_pick_agency_by_pinyin_and_year_with_counts_and_chips() {
 fn filter_by_initials_and_template() {
     let mut t = H::new(80, 24);
     t.key(KeyCode::Tab).keys("szs").key(KeyCode::Enter);
-    assert_eq!(t.app.filters.agencies, vec!["石嘴山市公共资源交易中心"]);
+    assert_eq!(t.app.query.agencies, vec!["石嘴山市公共资源交易中心"]);
     t.key(KeyCode::BackTab);
     t.key(KeyCode::Enter);
-    assert_eq!(t.app.filters.template, Some(report::Template::T2021));
+    assert_eq!(t.app.query.template, Some(report::Template::T2021));
     let r = t.app.search.results.as_ref().unwrap();
     assert_eq!(r.total, 1);
 }
@@ -767,7 +767,7 @@ fn the_no_hits_message_is_whole_on_a_wide_screen() {
 fn an_empty_corpus_says_so() {
     let mut app = App::new((80, 24), false, "/tmp/empty");
     app.request_search();
-    let empty: Arc<dyn Backend> = Arc::new(MemoryBackend::new(Vec::new()));
+    let empty: Arc<dyn Backend> = Arc::new(MemoryIndex::new(Vec::new()));
     app.handle(AppEvent::Engine(EngineMsg::Ready(empty.clone())));
     let mut h = H {
         app,

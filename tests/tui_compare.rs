@@ -5,8 +5,8 @@ mod common;
 
 use common::synth::{Rng, Truth};
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use nianbao::index::{Backend, MemoryIndex};
 use nianbao::report;
-use nianbao::tui::backend::{Backend, MemoryBackend};
 use nianbao::tui::events::AppEvent;
 use nianbao::tui::state::{App, Effect, Screen};
 use nianbao::tui::views;
@@ -39,7 +39,7 @@ fn backend(truths: &[Truth]) -> Arc<dyn Backend> {
         .iter()
         .map(|t| report::parse_text(&format!("corpus/{}/{}.txt", t.agency, t.year), &t.text()))
         .collect();
-    Arc::new(MemoryBackend::new(reports))
+    Arc::new(MemoryIndex::new(reports))
 }
 
 struct H {

@@ -1,5 +1,6 @@
 //! Collecting a query's matches: the top hits, the total and the facet counts, with every core.
 
+use super::filter::FacetRule;
 use super::query::{Catalog, SegFacts};
 use super::schema;
 use std::cmp::Ordering;
@@ -9,13 +10,10 @@ use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query};
 use tantivy::{DocAddress, DocId, DocSet, Score, Searcher, SegmentReader, TERMINATED};
 
-/// The filters, as the catalog's codes.
+/// The filters, as the catalog's codes, and the excluded documents.
 #[derive(Clone)]
 pub(super) struct Filter {
-    /// `None`: any agency.
-    pub(super) agencies: Option<Vec<bool>>,
-    pub(super) years: Option<(i32, i32)>,
-    pub(super) template: Option<u8>,
+    pub(super) rule: FacetRule,
     /// Documents matching an excluded term, by segment ordinal then doc id; empty when none.
     pub(super) excluded: Vec<Vec<bool>>,
 }
@@ -91,27 +89,23 @@ impl SegmentCollector for SegTop {
         if excluded {
             return;
         }
-        let ok_a = f
-            .agencies
-            .as_ref()
-            .is_none_or(|v| v.get(a as usize).copied().unwrap_or(false));
-        let ok_y = f.years.is_none_or(|(lo, hi)| y >= lo && y <= hi);
-        let ok_t = f.template.is_none_or(|x| x == t);
-        if ok_y && ok_t {
+        let no_year = schema::NO_YEAR as i32;
+        let pass = f.rule.test(Some(a), (y != no_year).then_some(y), t);
+        if pass.counts_agency() {
             if let Some(n) = self.fruit.agency.get_mut(a as usize) {
                 *n += 1;
             }
         }
-        if ok_a && ok_t && y != schema::NO_YEAR as i32 {
+        if pass.counts_year() && y != no_year {
             let i = y.wrapping_sub(self.first_year) as usize;
             if let Some(n) = self.fruit.year.get_mut(i) {
                 *n += 1;
             }
         }
-        if ok_a && ok_y {
+        if pass.counts_template() {
             self.fruit.template[t as usize % 3] += 1;
         }
-        if ok_a && ok_y && ok_t {
+        if pass.hit() {
             self.fruit.total += 1;
             let s = Scored {
                 score,
@@ -278,9 +272,11 @@ mod tests {
             let collector = FacetTop {
                 catalog: &inner.catalog,
                 filter: Arc::new(Filter {
-                    agencies: agencies.clone(),
-                    years,
-                    template: None,
+                    rule: FacetRule {
+                        agencies: agencies.clone(),
+                        years,
+                        template: None,
+                    },
                     excluded: Vec::new(),
                 }),
                 keep: 10,

@@ -9,7 +9,9 @@
 pub mod agency;
 pub mod build;
 mod collect;
+mod filter;
 pub mod folder;
+mod memory;
 pub mod query;
 pub mod schema;
 mod stored;
@@ -21,7 +23,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use build::{build, open_or_build};
+pub use build::{build, ensure_with, open_or_build};
+pub use memory::MemoryIndex;
+pub use query::{match_ranges, parse_query, Clause};
 pub use stored::StoredReport;
 
 /// Everything that can go wrong in the index layer.
@@ -74,6 +78,13 @@ pub struct Query {
     /// How many hits to return (after `offset`).
     pub limit: usize,
     pub offset: usize,
+}
+
+impl Query {
+    /// Whether a filter (agency, year, template) narrows the query.
+    pub fn has_filters(&self) -> bool {
+        !self.agencies.is_empty() || self.years.is_some() || self.template.is_some()
+    }
 }
 
 /// One matching report.
@@ -374,6 +385,44 @@ impl Index {
 
     pub fn num_reports(&self) -> usize {
         self.inner.reports.len()
+    }
+}
+
+/// A searchable corpus: the tantivy [`Index`], or a [`MemoryIndex`] of parsed reports (tests,
+/// `NIANBAO_MEMORY=1`). The browser searches through this trait only; `Send + Sync` so that
+/// its search thread can share it.
+pub trait Backend: Send + Sync {
+    fn search(&self, q: &Query) -> Result<SearchResults, IndexError>;
+    /// Agencies meant by `input`: full name, parts, pinyin or initials, best first; nothing
+    /// for empty input.
+    fn resolve_agency(&self, input: &str) -> Vec<String>;
+    /// Every agency, sorted by name, with its years.
+    fn agencies(&self) -> Vec<AgencyYears>;
+    /// The reports of `agency` (exact name) for `year` (any year when `None`).
+    fn find(&self, agency: &str, year: Option<i32>) -> Vec<ReportRef>;
+    /// The full parsed report.
+    fn report(&self, path: &str) -> Result<Report, IndexError>;
+}
+
+impl Backend for Index {
+    fn search(&self, q: &Query) -> Result<SearchResults, IndexError> {
+        Index::search(self, q)
+    }
+
+    fn resolve_agency(&self, input: &str) -> Vec<String> {
+        Index::resolve_agency(self, input)
+    }
+
+    fn agencies(&self) -> Vec<AgencyYears> {
+        Index::agencies(self)
+    }
+
+    fn find(&self, agency: &str, year: Option<i32>) -> Vec<ReportRef> {
+        Index::find(self, agency, year)
+    }
+
+    fn report(&self, path: &str) -> Result<Report, IndexError> {
+        Index::report(self, path)
     }
 }
 

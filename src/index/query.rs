@@ -8,6 +8,7 @@
 
 use super::agency::AgencyMatcher;
 use super::collect::{self, FacetTop, Filter, Scored};
+use super::filter::{template_code, FacetRule, TEMPLATES};
 use super::schema::{self, Fields};
 use super::tokenizer;
 use super::{
@@ -70,16 +71,6 @@ pub(super) struct SegFacts {
     pub(super) year: Vec<i32>,
     pub(super) template: Vec<u8>,
 }
-
-fn template_code(t: Template) -> u8 {
-    match t {
-        Template::T2021 => 0,
-        Template::T2019 => 1,
-        Template::Free => 2,
-    }
-}
-
-const TEMPLATES: [Template; 3] = [Template::T2021, Template::T2019, Template::Free];
 
 fn terr(e: impl std::fmt::Display) -> IndexError {
     IndexError::Tantivy(e.to_string())
@@ -443,18 +434,6 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     let catalog = &inner.catalog;
     let clauses = parse_query(&q.text);
     let query = tantivy_query(&inner.searcher, &inner.fields, &clauses);
-    let agencies = if q.agencies.is_empty() {
-        None
-    } else {
-        // Names are sorted: a lookup per chosen agency, not a comparison per agency known.
-        let mut v = vec![false; catalog.agencies.len()];
-        for a in &q.agencies {
-            if let Ok(i) = catalog.agencies.binary_search_by(|n| n.as_str().cmp(a)) {
-                v[i] = true;
-            }
-        }
-        Some(v)
-    };
     let excludes: Vec<(Occur, Box<dyn TQuery>)> = clauses
         .iter()
         .filter(|c| c.exclude)
@@ -487,9 +466,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     let collector = FacetTop {
         catalog,
         filter: Arc::new(Filter {
-            agencies,
-            years: q.years,
-            template: q.template.map(template_code),
+            rule: FacetRule::new(q, &catalog.agencies),
             excluded,
         }),
         keep: q.offset + q.limit,

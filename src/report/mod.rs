@@ -19,6 +19,7 @@ pub use model::{
     Blame, CellRef, CellStatus, Check, Report, Row, Section, Source, Table, TableId, Template,
     Topic, Value, Warning, Warnings,
 };
+pub use place::PlaceMap;
 
 use std::path::Path;
 

@@ -1,13 +1,12 @@
 //! The browser across years: the compare screen's state and keys, `[` `]` from a table to the
 //! same table of the year before or after (cursor kept), and `w` exporting what is shown.
 
-use super::backend::Backend;
 use super::keys::Action;
 use super::state::{App, Effect, Screen, TableState};
 use crate::analysis::compare::{compare, Comparison};
 use crate::analysis::{entry, Entry};
-use crate::report::place::PlaceMap;
-use crate::report::{TableId, Value};
+use crate::index::Backend;
+use crate::report::{PlaceMap, TableId, Value};
 use std::path::PathBuf;
 
 /// One table of one agency across its years; the grid shows one column of the table at a time
@@ -116,7 +115,7 @@ fn agency_entries(backend: &dyn Backend, agency: &str) -> Vec<Entry> {
     backend
         .find(agency, None)
         .iter()
-        .filter_map(|p| backend.report(p).ok())
+        .filter_map(|p| backend.report(&p.path).ok())
         .map(|mut r| {
             r.agency = Some(agency.to_string());
             entry(r, String::new(), &places)
@@ -185,10 +184,7 @@ impl App {
                 let mut years: Vec<(i32, String)> = backend
                     .find(&agency, None)
                     .into_iter()
-                    .filter_map(|p| {
-                        let r = backend.report(&p).ok()?;
-                        Some((r.year?, p))
-                    })
+                    .filter_map(|r| Some((r.year?, r.path)))
                     .collect();
                 years.sort();
                 let target = if a == Action::PrevYear {

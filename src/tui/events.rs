@@ -218,7 +218,7 @@ impl App {
 
     /// Sends the query and filters to the worker under a new generation.
     pub fn request_search(&mut self) {
-        self.search.limit = self.first_limit();
+        self.query.limit = self.first_limit();
         self.search.more = false;
         self.search.keep = None;
         self.send_search();
@@ -239,7 +239,7 @@ impl App {
             None => (None, 0),
         };
         // As many hits as were fetched, so a hit the user scrolled down to is still among them.
-        self.search.limit = self.first_limit().max(fetched);
+        self.query.limit = self.first_limit().max(fetched);
         self.search.more = false;
         self.search.keep = keep;
         self.send_search();
@@ -248,11 +248,10 @@ impl App {
     fn send_search(&mut self) {
         self.search.generation += 1;
         self.search.searching = true;
+        self.query.text.clone_from(&self.search.input.text);
         self.effects.push(Effect::Search(Request {
             generation: self.search.generation,
-            text: self.search.input.text.clone(),
-            filters: self.filters.clone(),
-            limit: self.search.limit,
+            query: self.query.clone(),
         }));
     }
 
@@ -264,7 +263,7 @@ impl App {
         let page = layout::hits_per_page(self.area());
         let near_end = self.search.selected + 2 * page >= r.hits.len();
         if near_end && r.total > r.hits.len() && !self.search.searching {
-            self.search.limit = r.hits.len().max(HIT_LIMIT) * 2;
+            self.query.limit = r.hits.len().max(HIT_LIMIT) * 2;
             self.search.more = true;
             self.send_search();
         }
@@ -438,12 +437,12 @@ impl App {
 
     pub fn remove_chip(&mut self, chip: Chip) {
         match chip {
-            Chip::Agency(i) if i < self.filters.agencies.len() => {
-                self.filters.agencies.remove(i);
+            Chip::Agency(i) if i < self.query.agencies.len() => {
+                self.query.agencies.remove(i);
             }
             Chip::Agency(_) => return,
-            Chip::Years => self.filters.years = None,
-            Chip::Template => self.filters.template = None,
+            Chip::Years => self.query.years = None,
+            Chip::Template => self.query.template = None,
         }
         self.request_search();
     }
@@ -544,10 +543,14 @@ impl App {
     /// `nianbao open AGENCY [YEAR]` once the engine is ready: one agency opens its report;
     /// several open the go-to prompt listing them, to choose from (never the first by chance).
     fn open_named(&mut self, agency: &str, year: Option<i32>) {
-        let cands = self
-            .backend()
-            .map(|b| b.resolve_agency(agency))
-            .unwrap_or_default();
+        let cands = match self.backend() {
+            // Nothing named: every agency, to choose from.
+            Some(b) if agency.trim().is_empty() => {
+                b.agencies().into_iter().map(|a| a.name).collect()
+            }
+            Some(b) => b.resolve_agency(agency),
+            None => Vec::new(),
+        };
         let result = match cands.as_slice() {
             [] => Err(format!("no agency matches “{agency}”")),
             [name] => self.goto_exact(&name.clone(), year),
@@ -579,14 +582,19 @@ impl App {
             .map(|a| a.years)
             .unwrap_or_default();
         let year = year.or_else(|| years.last().copied());
-        let path = backend.find(name, year).into_iter().next().ok_or_else(|| {
-            let list: Vec<String> = years.iter().map(i32::to_string).collect();
-            format!(
-                "{name} has no report for {}; it has: {}",
-                year.map_or("any year".into(), |y| y.to_string()),
-                list.join(", ")
-            )
-        })?;
+        let path = backend
+            .find(name, year)
+            .into_iter()
+            .next()
+            .map(|r| r.path)
+            .ok_or_else(|| {
+                let list: Vec<String> = years.iter().map(i32::to_string).collect();
+                format!(
+                    "{name} has no report for {}; it has: {}",
+                    year.map_or("any year".into(), |y| y.to_string()),
+                    list.join(", ")
+                )
+            })?;
         self.open_report(&path, "")
     }
 
@@ -730,16 +738,16 @@ impl App {
             }
             Action::ClearFilter => {
                 match pane {
-                    FilterPane::Agency => self.filters.agencies.clear(),
-                    FilterPane::Year => self.filters.years = None,
-                    FilterPane::Template => self.filters.template = None,
+                    FilterPane::Agency => self.query.agencies.clear(),
+                    FilterPane::Year => self.query.years = None,
+                    FilterPane::Template => self.query.template = None,
                 }
                 changed = true;
             }
             Action::Open => match pane {
                 FilterPane::Agency => {
                     if let Some((name, _)) = agencies.get(cur) {
-                        let f = &mut self.filters.agencies;
+                        let f = &mut self.query.agencies;
                         match f.iter().position(|x| x == name) {
                             Some(i) => {
                                 f.remove(i);
@@ -751,7 +759,7 @@ impl App {
                 }
                 FilterPane::Year => {
                     if let Some((y, _)) = years.get(cur) {
-                        self.filters.years = if self.filters.years == Some((*y, *y)) {
+                        self.query.years = if self.query.years == Some((*y, *y)) {
                             None
                         } else {
                             Some((*y, *y))
@@ -761,7 +769,7 @@ impl App {
                 }
                 FilterPane::Template => {
                     if let Some((t, _)) = templates.get(cur) {
-                        self.filters.template = if self.filters.template == Some(*t) {
+                        self.query.template = if self.query.template == Some(*t) {
                             None
                         } else {
                             Some(*t)
@@ -772,7 +780,7 @@ impl App {
             },
             Action::ExtendRange if pane == FilterPane::Year => {
                 if let Some((y, _)) = years.get(cur) {
-                    self.filters.years = Some(match self.filters.years {
+                    self.query.years = Some(match self.query.years {
                         Some((a, b)) => (a.min(*y), b.max(*y)),
                         None => (*y, *y),
                     });

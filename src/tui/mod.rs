@@ -3,28 +3,25 @@
 //! Input, signals and the search worker each run on their own thread and only send messages
 //! to the loop, which applies every pending message, then draws once.
 
-pub mod backend;
 pub mod clipboard;
 pub mod compare;
 pub mod config;
 pub mod events;
 pub mod history;
 pub mod i18n;
-pub mod index_backend;
 pub mod keys;
 pub mod layout;
+pub mod loader;
 pub mod state;
 pub mod terminal;
 pub mod views;
 pub mod worker;
 
-use backend::{Backend, MemoryBackend};
 use events::AppEvent;
 use state::{App, Effect};
 use std::path::PathBuf;
 use std::sync::mpsc;
-use std::sync::Arc;
-use worker::{EngineMsg, Loaded, Loader, Worker};
+use worker::{EngineMsg, Worker};
 
 /// What `nianbao` (no subcommand) and `nianbao open` start the browser with.
 pub struct Options {
@@ -39,18 +36,6 @@ pub struct Options {
 enum Msg {
     Event(AppEvent),
     Signal(i32),
-}
-
-/// A loader that parses the corpus into memory, with progress (tests, the bench, and
-/// `NIANBAO_MEMORY=1` when the index cannot be used).
-pub fn memory_loader(corpus: PathBuf) -> Loader {
-    Box::new(move |progress| {
-        let b = MemoryBackend::load(&corpus, progress)?;
-        Ok(Loaded {
-            backend: Arc::new(b) as Arc<dyn Backend>,
-            updater: None,
-        })
-    })
 }
 
 /// Runs the browser until the user quits. Exits the process on SIGTERM/SIGHUP after restoring.
@@ -70,9 +55,9 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     let etx = tx.clone();
     let worker = Worker::spawn(
         if std::env::var_os("NIANBAO_MEMORY").is_some_and(|v| v == "1") {
-            memory_loader(opts.corpus.clone())
+            loader::memory_loader(opts.corpus.clone())
         } else {
-            index_backend::loader(opts.corpus.clone(), opts.index.clone(), opts.build.clone())
+            loader::loader(opts.corpus.clone(), opts.index.clone(), opts.build.clone())
         },
         Box::new(move |m: EngineMsg| {
             let _ = etx.send(Msg::Event(AppEvent::Engine(m)));

@@ -1,10 +1,8 @@
 //! Everything the browser shows, as plain data: views read it, only `events.rs` changes it.
 
-use super::backend::{Backend, Filters};
 use super::keys::Ctx;
 use super::worker::Request;
-use crate::index::query::{match_ranges, parse_query};
-use crate::index::{Passage, SearchResults};
+use crate::index::{match_ranges, parse_query, Backend, Passage, Query, SearchResults};
 use crate::output::export::{Format, Selection};
 use crate::report::{Report, Table, TableId};
 use std::collections::HashSet;
@@ -162,8 +160,6 @@ pub struct SearchState {
     /// A request is out and its results not in yet.
     pub searching: bool,
     pub error: Option<String>,
-    /// How many hits the current request asks for.
-    pub limit: usize,
     /// The outstanding request only asks for more of the same hits: keep the selection.
     pub more: bool,
     /// The outstanding request re-runs the same search on a new engine (after a background
@@ -505,7 +501,9 @@ pub enum Effect {
 
 pub struct App {
     pub search: SearchState,
-    pub filters: Filters,
+    /// The query as the engine takes it: the text of the query line (copied in when a search
+    /// is sent), the filter chips and how many hits to fetch.
+    pub query: Query,
     /// Screens above the search screen; the last one is shown.
     pub screens: Vec<Screen>,
     pub overlay: Option<Overlay>,
@@ -550,11 +548,13 @@ impl App {
                 generation: 0,
                 searching: false,
                 error: None,
-                limit: HIT_LIMIT,
                 more: false,
                 keep: None,
             },
-            filters: Filters::default(),
+            query: Query {
+                limit: HIT_LIMIT,
+                ..Query::default()
+            },
             screens: Vec::new(),
             overlay: None,
             engine: Engine::Loading { done: 0, total: 0 },
@@ -637,10 +637,10 @@ impl App {
     pub fn chips(&self) -> Vec<(Chip, String, u16)> {
         let t = self.lang.t();
         let mut out = Vec::new();
-        for (i, a) in self.filters.agencies.iter().enumerate() {
+        for (i, a) in self.query.agencies.iter().enumerate() {
             out.push((Chip::Agency(i), format!("[{}:{a} ×]", t.chip_agency)));
         }
-        if let Some((a, b)) = self.filters.years {
+        if let Some((a, b)) = self.query.years {
             let y = if a == b {
                 a.to_string()
             } else {
@@ -648,7 +648,7 @@ impl App {
             };
             out.push((Chip::Years, format!("[{}:{y} ×]", t.chip_year)));
         }
-        if let Some(t) = self.filters.template {
+        if let Some(t) = self.query.template {
             let name = self.lang.template(t);
             out.push((
                 Chip::Template,

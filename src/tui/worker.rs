@@ -4,8 +4,7 @@
 //! goes on; the worker drains its queue to the newest request before searching, and the UI
 //! drops any result whose generation is not the current one.
 
-use super::backend::{Backend, Filters};
-use crate::index::SearchResults;
+use crate::index::{Backend, Query, SearchResults};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -46,9 +45,8 @@ impl std::fmt::Debug for EngineMsg {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Request {
     pub generation: u64,
-    pub text: String,
-    pub filters: Filters,
-    pub limit: usize,
+    /// What the user typed and chose, as the engine takes it.
+    pub query: Query,
 }
 
 /// Builds or opens the engine, reporting progress (done, total).
@@ -158,10 +156,9 @@ fn run(
         // A panic in an engine must not end this thread (every later search would go
         // unanswered and the screen keep the last hits): it is this search's error.
         let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            backend.search(&req.text, &req.filters, req.limit)
+            backend.search(&req.query).map_err(|e| e.to_string())
         }))
-        .unwrap_or_else(|_| Err(anyhow::anyhow!("the search crashed; run `nianbao index`")))
-        .map_err(|e| format!("{e:#}"));
+        .unwrap_or_else(|_| Err("the search crashed; run `nianbao index`".to_string()));
         sink(EngineMsg::Results {
             generation: req.generation,
             results,

@@ -57,7 +57,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
     let rows = ai.height.saturating_sub(1) as usize;
     let skip = p.agency_cursor.saturating_sub(rows.saturating_sub(1));
     for (i, (name, n)) in agencies.iter().enumerate().skip(skip).take(rows) {
-        let on = app.filters.agencies.contains(name);
+        let on = app.query.agencies.contains(name);
         let cur = p.pane == FilterPane::Agency && i == p.agency_cursor;
         lines.push(value_line(
             &format!("{} {name}", if on { "✓" } else { " " }),
@@ -88,7 +88,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
         .enumerate()
         .skip(skip)
         .map(|(i, (y, n))| {
-            let on = app.filters.years.is_some_and(|(a, b)| a <= *y && *y <= b);
+            let on = app.query.years.is_some_and(|(a, b)| a <= *y && *y <= b);
             let cur = p.pane == FilterPane::Year && i == p.year_cursor;
             value_line(
                 &format!("{} {y}", if on { "✓" } else { " " }),
@@ -109,7 +109,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
         .iter()
         .enumerate()
         .map(|(i, (t, n))| {
-            let on = app.filters.template == Some(*t);
+            let on = app.query.template == Some(*t);
             let cur = p.pane == FilterPane::Template && i == p.template_cursor;
             value_line(
                 &format!("{} {}", if on { "✓" } else { " " }, app.lang.template(*t)),

@@ -155,7 +155,7 @@ fn hits(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     }
     if r.hits.is_empty() {
         // No filter and no word, and still nothing: the folder itself is empty.
-        let empty_corpus = app.search.input.text.trim().is_empty() && app.filters.is_empty();
+        let empty_corpus = app.search.input.text.trim().is_empty() && !app.query.has_filters();
         let t = app.lang.t();
         let msg = if empty_corpus {
             crate::tui::i18n::fill(t.empty_corpus, &[("corpus", &app.corpus)])
