@@ -2,6 +2,7 @@
 
 use super::header::Header;
 use super::keyed::Keyed;
+use super::layout::Hints;
 use super::model::{Template, Topic, Warning, Warnings};
 use super::normalize::key;
 use crate::text::is_han;
@@ -27,7 +28,7 @@ const SUFFIXES: &[&str] = &[
 pub fn read(
     text: &str,
     keyed: &Keyed,
-    path: &str,
+    hints: &Hints,
     head: &Header,
     warnings: &mut Vec<Warning>,
 ) -> Meta {
@@ -60,7 +61,7 @@ pub fn read(
         }
         (Some(t), _) => Some(t),
         (None, Some(p)) => Some(p),
-        (None, None) => match file_year(path) {
+        (None, None) => match hints.file_year() {
             Some(y) => {
                 warnings.add(Topic::Year, format!(
                     "year: neither the title nor a 统计期限 sentence gives it; {y} is taken from the file name"
@@ -87,7 +88,7 @@ pub fn read(
         if let Some(full) = agency.as_deref().and_then(|a| name_in_body(text, a)) {
             agency = Some(full);
         } else if let Some(dir) =
-            dir_name(path).filter(|d| agency.as_deref().is_none_or(|a| is_subsequence(a, d)))
+            folder_agency(hints).filter(|d| agency.as_deref().is_none_or(|a| is_subsequence(a, d)))
         {
             warnings.add(Topic::Agency, format!("agency: taken from the folder name \"{dir}\"; the report itself does not name it in full"));
             agency = Some(dir);
@@ -505,25 +506,12 @@ fn is_subsequence(needle: &str, hay: &str) -> bool {
     needle.chars().all(|n| it.any(|h| h == n))
 }
 
-/// The report's folder, when it is named in Chinese (`corpus/修武县公共资源交易服务中心/2023.txt`).
-/// The year a file's name gives (`2023.txt`, `2023年报告.txt`): one run of four digits, 1990
-/// to 2099, and no other digits.
-fn file_year(path: &str) -> Option<i32> {
-    let stem = std::path::Path::new(path).file_stem()?.to_str()?;
-    let runs: Vec<&str> = stem
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|r| !r.is_empty())
-        .collect();
-    match runs.as_slice() {
-        [y] if y.len() == 4 => y.parse().ok().filter(|y| (1990..2100).contains(y)),
-        _ => None,
-    }
-}
-
-fn dir_name(path: &str) -> Option<String> {
-    let parent = std::path::Path::new(path).parent()?.file_name()?.to_str()?;
-    (parent.chars().filter(|&c| is_han(c)).count() >= 4 && has_place(parent))
-        .then(|| parent.to_string())
+/// The report's folder as an agency's name, when it reads as one: four Chinese characters or
+/// more, with a place (`修武县公共资源交易服务中心`, not `2023年` or `reports`).
+fn folder_agency(hints: &Hints) -> Option<String> {
+    let folder = hints.folder.as_deref()?;
+    (folder.chars().filter(|&c| is_han(c)).count() >= 4 && has_place(folder))
+        .then(|| folder.to_string())
 }
 
 #[cfg(test)]
@@ -534,7 +522,13 @@ mod tests {
     fn title_split_over_lines() {
         let t = "中卫市工业和信息化局\n2024年政府信息公开工作年度报告\n本年度报告根据…\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
+        let m = read(
+            t,
+            &Keyed::new(t),
+            &Hints::from_path("x.txt"),
+            &Header::default(),
+            &mut w,
+        );
         assert_eq!(
             m.title.as_deref(),
             Some("中卫市工业和信息化局2024年政府信息公开工作年度报告")
@@ -559,7 +553,13 @@ mod tests {
     fn agency_from_body_when_title_lacks_place() {
         let t = "公共资源交易中心 2023 年政府信息公开工作\n年度报告\n一、总体情况\n通过“修武县公共资源交易中心”网站公开。\n2023年，修武县公共资源交易服务中心未收到申请。\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
+        let m = read(
+            t,
+            &Keyed::new(t),
+            &Hints::from_path("x.txt"),
+            &Header::default(),
+            &mut w,
+        );
         assert_eq!(
             m.title.as_deref(),
             Some("公共资源交易中心2023年政府信息公开工作年度报告")
@@ -576,14 +576,27 @@ mod tests {
         );
         let t = "首页 > 信息公开 > 年度报告\n附件\n中卫市审计局\n2023年政府信息公开工作年度报告\n一、总体情况\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
+        let m = read(
+            t,
+            &Keyed::new(t),
+            &Hints::from_path("x.txt"),
+            &Header::default(),
+            &mut w,
+        );
         assert_eq!(
             m.title.as_deref(),
             Some("中卫市审计局2023年政府信息公开工作年度报告")
         );
         let t = "某某市统计局政府信息公开工作年度报告\n本报告所列数据统计期限为2023年度。\n";
         assert_eq!(
-            read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w).year,
+            read(
+                t,
+                &Keyed::new(t),
+                &Hints::from_path("x.txt"),
+                &Header::default(),
+                &mut w
+            )
+            .year,
             Some(2023)
         );
     }
@@ -592,10 +605,22 @@ mod tests {
     fn site_name_above_a_complete_title_is_not_part_of_it() {
         let t = "中卫市人民政府\n中卫市民政局2024年政府信息公开工作年度报告\n一、总体情况\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
+        let m = read(
+            t,
+            &Keyed::new(t),
+            &Hints::from_path("x.txt"),
+            &Header::default(),
+            &mut w,
+        );
         assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
         let t = "中卫市民政局\n2024年度\n政府信息公开工作年度报告\n一、总体情况\n";
-        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
+        let m = read(
+            t,
+            &Keyed::new(t),
+            &Hints::from_path("x.txt"),
+            &Header::default(),
+            &mut w,
+        );
         assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
         assert_eq!(m.year, Some(2024));
     }
@@ -607,7 +632,7 @@ mod tests {
         let m = read(
             t,
             &Keyed::new(t),
-            "corpus/某县某局/2023.txt",
+            &Hints::from_path("corpus/某县某局/2023.txt"),
             &Header::default(),
             &mut w,
         );
@@ -620,7 +645,7 @@ mod tests {
             ("12345.txt", None),
             ("1888.txt", None),
         ] {
-            assert_eq!(file_year(name), want, "{name}");
+            assert_eq!(Hints::from_path(name).file_year(), want, "{name}");
         }
     }
 
@@ -649,14 +674,27 @@ mod tests {
             ),
         ] {
             let mut w = Vec::new();
-            let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
+            let m = read(
+                t,
+                &Keyed::new(t),
+                &Hints::from_path("x.txt"),
+                &Header::default(),
+                &mut w,
+            );
             assert_eq!(m.agency.as_deref(), Some(agency), "{t:?} {w:?}");
         }
         // Only the end of the title survives: no agency rather than 息公开.
         let t = "息公开工作年度报告\n一、总体情况\n";
         let mut w = Vec::new();
         assert_eq!(
-            read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w).agency,
+            read(
+                t,
+                &Keyed::new(t),
+                &Hints::from_path("x.txt"),
+                &Header::default(),
+                &mut w
+            )
+            .agency,
             None
         );
     }
@@ -694,7 +732,13 @@ mod tests {
     fn no_title_agency_from_the_text() {
         let t = "根据条例编制本报告。\n一、总体情况\n2024年，中卫市民政局认真贯彻落实条例。\n中卫市民政局将继续推进公开。\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
+        let m = read(
+            t,
+            &Keyed::new(t),
+            &Hints::from_path("x.txt"),
+            &Header::default(),
+            &mut w,
+        );
         assert_eq!(m.agency.as_deref(), Some("中卫市民政局"));
         assert!(w.iter().any(|w| w.contains("no title")), "{w:?}");
     }
@@ -704,7 +748,14 @@ mod tests {
         let t = "某某市统计局政府信息公开工作年度报告\n本报告统计期限自2021年1月1日起至2021年12月31日止。\n";
         let mut w = Vec::new();
         assert_eq!(
-            read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w).year,
+            read(
+                t,
+                &Keyed::new(t),
+                &Hints::from_path("x.txt"),
+                &Header::default(),
+                &mut w
+            )
+            .year,
             Some(2021)
         );
     }
@@ -713,7 +764,13 @@ mod tests {
     fn breadcrumbs_and_flattened_line() {
         let t = "首页 > 政务公开 > 年报 中卫市审计局2022年政府信息公开工作年度报告 发布时间：2023-01-20。一、总体情况 …\n";
         let mut w = Vec::new();
-        let m = read(t, &Keyed::new(t), "x.txt", &Header::default(), &mut w);
+        let m = read(
+            t,
+            &Keyed::new(t),
+            &Hints::from_path("x.txt"),
+            &Header::default(),
+            &mut w,
+        );
         assert_eq!(m.agency.as_deref(), Some("中卫市审计局"));
         assert_eq!(m.year, Some(2022));
     }

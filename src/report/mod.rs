@@ -5,6 +5,7 @@ pub mod decode;
 mod grids;
 mod header;
 mod keyed;
+mod layout;
 mod meta;
 pub mod metrics;
 pub mod model;
@@ -15,6 +16,7 @@ mod tables;
 pub mod template;
 mod tokens;
 
+pub use layout::Hints;
 pub use model::{
     Blame, CellRef, CellStatus, Check, Report, Row, Section, Source, Table, TableId, Template,
     Topic, Value, Warning, Warnings,
@@ -47,7 +49,8 @@ impl ReportError {
     }
 }
 
-/// Reads, decodes and parses the file at `path`.
+/// Reads, decodes and parses the file at `path`, with the hints of the usual corpus layout
+/// ([`Hints::from_path`]).
 pub fn parse_file(path: &Path) -> Result<Report, ReportError> {
     let shown = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|source| ReportError::Io {
@@ -61,17 +64,22 @@ pub fn parse_file(path: &Path) -> Result<Report, ReportError> {
 /// `path`'s extension and confirmed by the bytes) and parses them; `path` is also recorded
 /// in the report.
 pub fn parse_bytes(path: &str, bytes: &[u8]) -> Result<Report, ReportError> {
+    parse_bytes_with(path, bytes, &Hints::from_path(path))
+}
+
+/// [`parse_bytes`] with the hints the caller's corpus layout gives.
+pub fn parse_bytes_with(path: &str, bytes: &[u8], hints: &Hints) -> Result<Report, ReportError> {
     let doc = crate::source::read(path, bytes).map_err(|e| ReportError::Decode {
         path: path.to_string(),
         reason: e.to_string(),
     })?;
-    Ok(parse_document(path, &doc))
+    Ok(parse_document(path, &doc, hints))
 }
 
 /// Parses a document: its text as [`parse_text`] does, then its tables from the document's own
 /// grids where it has them (the grid wins where the two readings disagree).
-pub fn parse_document(path: &str, doc: &crate::source::Document) -> Report {
-    let (mut report, mut uncertain) = read_text(path, &doc.text);
+pub fn parse_document(path: &str, doc: &crate::source::Document, hints: &Hints) -> Report {
+    let (mut report, mut uncertain) = read_text(path, &doc.text, hints);
     for (i, w) in doc.warnings.iter().enumerate() {
         report.warnings.insert(i, Warning::from(w.clone()));
     }
@@ -107,23 +115,29 @@ pub fn restore(mut stored: Report, text: String) -> Report {
     stored
 }
 
-/// Parses decoded text. Never panics, whatever the text.
+/// Parses decoded text, with the hints of the usual corpus layout ([`Hints::from_path`]).
+/// Never panics, whatever the text.
 pub fn parse_text(path: &str, text: &str) -> Report {
-    let (mut report, uncertain) = read_text(path, text);
+    parse_text_with(path, text, &Hints::from_path(path))
+}
+
+/// [`parse_text`] with the hints the caller's corpus layout gives.
+pub fn parse_text_with(path: &str, text: &str, hints: &Hints) -> Report {
+    let (mut report, uncertain) = read_text(path, text, hints);
     report.checks = checks::assess(report.template, &mut report.tables, &uncertain);
     report
 }
 
 /// The report the text gives, without its checks (worked out once, when every reading of the
 /// document is in), and the rows whose figures' column order is not sure.
-fn read_text(path: &str, text: &str) -> (Report, tables::Uncertain) {
+fn read_text(path: &str, text: &str, hints: &Hints) -> (Report, tables::Uncertain) {
     let cleaned = normalize::clean(text);
     // A scraped page's header block is metadata, never text of the report.
     let (head, body) = header::split(&cleaned);
     let clean = body.to_string();
     let mut warnings = Vec::new();
     let keyed = keyed::Keyed::new(&clean);
-    let meta = meta::read(&clean, &keyed, path, &head, &mut warnings);
+    let meta = meta::read(&clean, &keyed, hints, &head, &mut warnings);
     let secs = sections::split(&clean);
     // A page whose tables were flattened onto long lines (not merely long paragraphs): its
     // figures' column order is the scraper's.
