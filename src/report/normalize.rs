@@ -25,7 +25,7 @@ pub fn clean(text: &str) -> String {
             line.to_string()
         };
         if line.len() >= FLAT_LINE {
-            line = super::tables::strip_inline_footers(&line);
+            line = strip_inline_footers(&line);
         }
         // Rows first, then their cells: on a flattened page the cell before a row's label
         // holds the last figure of the row before, and would make the label's empty padding
@@ -83,6 +83,29 @@ pub fn key_char(c: char) -> Option<char> {
     }
     let c = fold_char(c);
     (c.is_alphanumeric() && !c.is_whitespace()).then_some(c)
+}
+
+/// Inline page footers (`- 3 -`) of a report flattened onto one line, which would otherwise
+/// read as cells.
+fn strip_inline_footers(line: &str) -> String {
+    let words: Vec<&str> = line.split(' ').collect();
+    let dash = |w: &str| matches!(w, "-" | "—" | "–" | "－");
+    let mut out: Vec<&str> = Vec::with_capacity(words.len());
+    let mut i = 0;
+    while i < words.len() {
+        if i + 2 < words.len()
+            && dash(words[i])
+            && dash(words[i + 2])
+            && words[i + 1].len() <= 3
+            && words[i + 1].bytes().all(|b| b.is_ascii_digit())
+        {
+            i += 3;
+            continue;
+        }
+        out.push(words[i]);
+        i += 1;
+    }
+    out.join(" ")
 }
 
 /// Removes HTML comments, tags and entities left by web scrapers. Angle brackets used as

@@ -80,29 +80,6 @@ pub fn read(
     (template, tables, unc)
 }
 
-/// Inline page footers (`- 3 -`) of a report flattened onto one line, which would otherwise
-/// read as cells.
-pub fn strip_inline_footers(line: &str) -> String {
-    let words: Vec<&str> = line.split(' ').collect();
-    let dash = |w: &str| matches!(w, "-" | "—" | "–" | "－");
-    let mut out: Vec<&str> = Vec::with_capacity(words.len());
-    let mut i = 0;
-    while i < words.len() {
-        if i + 2 < words.len()
-            && dash(words[i])
-            && dash(words[i + 2])
-            && words[i + 1].len() <= 3
-            && words[i + 1].bytes().all(|b| b.is_ascii_digit())
-        {
-            i += 3;
-            continue;
-        }
-        out.push(words[i]);
-        i += 1;
-    }
-    out.join(" ")
-}
-
 fn slice(text: &str, start: usize, end: usize) -> &str {
     text.get(start..end.max(start)).unwrap_or("")
 }
