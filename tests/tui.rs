@@ -790,9 +790,10 @@ fn help_stops_at_its_end_and_shows_where_it_is() {
     for _ in 0..200 {
         t.keys("j");
     }
-    let Some(nianbao::tui::state::Overlay::Help { scroll, ctx }) = &t.app.overlay else {
+    let Some(nianbao::tui::state::Overlay::Help(help)) = &t.app.overlay else {
         panic!()
     };
+    let (scroll, ctx) = (&help.scroll, &help.ctx);
     let items = nianbao::tui::keys::help_lines(*ctx, t.app.lang);
     let (_, shown, max) =
         nianbao::tui::layout::help(ratatui::layout::Rect::new(0, 0, 80, 12), &items);

@@ -2,6 +2,7 @@
 
 use super::keys::{self, Action, Ctx};
 use super::layout;
+use super::screens::{filters, goto, help, Copying, Env, Outcome};
 use super::state::*;
 use super::worker::{EngineMsg, Request};
 use crate::output::export;
@@ -10,8 +11,27 @@ use crossterm::event::{
 };
 use ratatui::layout::Rect;
 
-/// Agencies listed in the filter picker before anything is typed.
-const AGENCY_LIST_MAX: usize = 1_000;
+/// The read-only part of the browser a screen sees, borrowed field by field so that a screen
+/// of the same `App` can be borrowed mutably beside it.
+macro_rules! env {
+    ($app:expr) => {
+        Env {
+            area: Rect::new(0, 0, $app.size.0, $app.size.1),
+            lang: $app.lang,
+            backend: match &$app.engine {
+                Engine::Ready(b) => Some(&**b),
+                _ => None,
+            },
+            history: &$app.history,
+            query: &$app.query,
+            copy: Copying {
+                format: $app.copy_format,
+                header: $app.copy_header,
+                csv_bom: $app.csv_bom,
+            },
+        }
+    };
+}
 
 /// Everything the browser reacts to.
 #[derive(Debug)]
@@ -86,16 +106,11 @@ impl App {
 
     /// The text box that has the focus, if any.
     fn text_input(&mut self) -> Option<&mut TextInput> {
+        if self.overlay.is_some() {
+            return self.overlay.as_mut().and_then(|o| o.handler_mut().input());
+        }
         match self.ctx() {
             Ctx::Query => Some(&mut self.search.input),
-            Ctx::FilterInput => match &mut self.overlay {
-                Some(Overlay::Filters(p)) => Some(&mut p.agency_input),
-                _ => None,
-            },
-            Ctx::Goto => match &mut self.overlay {
-                Some(Overlay::Goto(g)) => Some(&mut g.input),
-                _ => None,
-            },
             Ctx::ReportFind => match self.screens.last_mut() {
                 Some(Screen::Report(r)) => r.find.as_mut().map(|f| &mut f.input),
                 _ => None,
@@ -168,16 +183,83 @@ impl App {
             self.find_in_report();
             return;
         }
-        match &mut self.overlay {
-            Some(Overlay::Filters(p)) => p.agency_cursor = 0,
-            Some(Overlay::Goto(g)) => {
-                g.cursor = 0;
-                g.error = None;
+        if let Some(o) = &mut self.overlay {
+            let out = o.handler_mut().edited(&env!(self));
+            self.apply(out);
+            return;
+        }
+        // Typing ends a recall: the text is the user's own again.
+        self.recall = None;
+        self.request_search()
+    }
+
+    /// Does what a screen asked for.
+    fn apply(&mut self, out: Vec<Outcome>) {
+        for o in out {
+            match o {
+                Outcome::Status(s) => self.status = Some(s),
+                Outcome::ClearStatus => self.status = None,
+                Outcome::Effect(e) => self.effects.push(e),
+                Outcome::Push(s) => self.screens.push(s),
+                Outcome::Replace(s) => match self.screens.last_mut() {
+                    Some(top) => *top = s,
+                    None => self.screens.push(s),
+                },
+                Outcome::Pop => {
+                    self.screens.pop();
+                }
+                Outcome::Close => self.overlay = None,
+                Outcome::Open { path, query } => {
+                    if let Err(e) = self.open_report(&path, &query) {
+                        self.status = Some(e);
+                    }
+                }
+                Outcome::OpenPlace(p) => self.open_place(&p),
+                Outcome::Goto { name, year } => match self.goto_exact(&name, year) {
+                    Ok(()) => self.overlay = None,
+                    Err(e) => {
+                        if let Some(Overlay::Goto(g)) = &mut self.overlay {
+                            g.error = Some(e);
+                        }
+                    }
+                },
+                Outcome::Query(q) => {
+                    self.query = q;
+                    self.request_search();
+                }
+                Outcome::DeleteBookmark(i) => {
+                    if i < self.history.bookmarks.len() {
+                        self.history.bookmarks.remove(i);
+                        self.save_history();
+                    }
+                }
+                Outcome::RefreshFilters => self.refresh_overlay(),
             }
-            _ => {
-                // Typing ends a recall: the text is the user's own again.
-                self.recall = None;
-                self.request_search()
+        }
+    }
+
+    /// The lists of an open filters or go-to overlay, worked out again for the results and
+    /// the engine the browser has now.
+    fn refresh_overlay(&mut self) {
+        match &mut self.overlay {
+            Some(Overlay::Filters(p)) => p.refresh(&env!(self), self.search.results.as_ref()),
+            Some(Overlay::Goto(g)) => g.refresh(&env!(self)),
+            _ => {}
+        }
+    }
+
+    /// A bookmark: its report above whatever is shown (Esc comes back), then its table.
+    fn open_place(&mut self, p: &crate::tui::history::Place) {
+        if let Err(e) = self.open_report(&p.path, "") {
+            self.status = Some(e);
+            return;
+        }
+        if let Some(id) = &p.table {
+            if let Some(Screen::Report(r)) = self.screens.last() {
+                if let Some(t) = r.report.tables.iter().find(|t| &t.id == id) {
+                    let ts = TableState::new(&r.report, t);
+                    self.screens.push(Screen::Table(Box::new(ts)));
+                }
             }
         }
     }
@@ -296,6 +378,7 @@ impl App {
                 } else if !self.search.searching {
                     self.request_search();
                 }
+                self.refresh_overlay();
                 if let Some((agency, year)) = self.pending_open.take() {
                     self.open_named(&agency, year);
                 }
@@ -331,6 +414,7 @@ impl App {
                         self.search.more = false;
                     }
                 }
+                self.refresh_overlay();
             }
         }
     }
@@ -356,27 +440,16 @@ impl App {
         }
         match a {
             Action::ForceQuit | Action::Quit => self.quit = true,
-            Action::Help => self.overlay = Some(Overlay::Help { ctx, scroll: 0 }),
+            Action::Help => self.overlay = Some(Overlay::Help(help::State::new(ctx))),
             Action::Back => self.back(),
             Action::FocusResults => self.search.focus = SearchFocus::Results,
             Action::FocusQuery => self.search.focus = SearchFocus::Query,
             Action::Filters => {
-                self.overlay = Some(Overlay::Filters(FilterPanel {
-                    pane: FilterPane::Agency,
-                    agency_input: TextInput::default(),
-                    agency_cursor: 0,
-                    year_cursor: 0,
-                    template_cursor: 0,
-                }))
+                let p = filters::State::new(&env!(self), self.search.results.as_ref());
+                self.overlay = Some(Overlay::Filters(p));
             }
-            Action::Goto => {
-                self.overlay = Some(Overlay::Goto(GotoPrompt {
-                    input: TextInput::default(),
-                    cursor: 0,
-                    error: None,
-                }))
-            }
-            Action::Bookmarks => self.overlay = Some(Overlay::Bookmarks { cursor: 0 }),
+            Action::Goto => self.overlay = Some(Overlay::Goto(goto::State::new("", &env!(self)))),
+            Action::Bookmarks => self.overlay = Some(Overlay::Bookmarks(Default::default())),
             Action::Bookmark => self.toggle_bookmark(),
             Action::RemoveChip => {
                 if let Some((chip, _, _)) = self.chips().last() {
@@ -387,33 +460,25 @@ impl App {
                 self.copy_format = self.copy_format.next();
                 self.status = Some(format!("copy format: {}", self.copy_format.name()));
             }
+            _ if self.overlay.is_some() => {
+                if let Some(o) = &mut self.overlay {
+                    let out = o.handler_mut().handle(a, &env!(self));
+                    self.apply(out);
+                }
+            }
             _ => match ctx {
                 Ctx::Query | Ctx::Results => self.act_search(a),
-                Ctx::FilterInput | Ctx::FilterList => self.act_filters(a),
-                Ctx::Goto => self.act_goto(a),
                 Ctx::Report => self.act_report(a),
                 Ctx::ReportFind => self.act_find(a),
-                Ctx::Bookmarks => self.act_bookmarks(a),
                 Ctx::Table => self.act_table(a),
                 Ctx::Compare => self.act_compare(a),
-                Ctx::Help => {
-                    let area = self.area();
-                    let lang = self.lang;
-                    if let Some(Overlay::Help { scroll, ctx }) = &mut self.overlay {
-                        // The help stops at its end: the last line stays at the bottom.
-                        let (_, shown, max) = layout::help(area, &keys::help_lines(*ctx, lang));
-                        let page = shown.saturating_sub(1).max(1);
-                        *scroll = match a {
-                            Action::Down => *scroll + 1,
-                            Action::Up => scroll.saturating_sub(1),
-                            Action::PageDown => *scroll + page,
-                            Action::PageUp => scroll.saturating_sub(page),
-                            _ => *scroll,
-                        }
-                        .min(max);
-                    }
-                }
-                Ctx::Global | Ctx::TextBox => {}
+                Ctx::Help
+                | Ctx::Bookmarks
+                | Ctx::FilterInput
+                | Ctx::FilterList
+                | Ctx::Goto
+                | Ctx::Global
+                | Ctx::TextBox => {}
             },
         }
     }
@@ -510,36 +575,6 @@ impl App {
         }
     }
 
-    /// Agency candidates and the year typed in a go-to prompt.
-    pub fn goto_candidates(&self, input: &str) -> (Vec<String>, Option<i32>) {
-        let mut words: Vec<&str> = input.split_whitespace().collect();
-        let year = words
-            .last()
-            .and_then(|w| w.trim_end_matches('年').parse::<i32>().ok())
-            .filter(|y| (1900..=2200).contains(y));
-        if year.is_some() {
-            words.pop();
-        }
-        let agency = words.join(" ");
-        let recent = self.history.recent_agencies();
-        let mut cands = match self.backend() {
-            Some(b) if !agency.is_empty() => b.resolve_agency(&agency),
-            // Nothing typed: the agencies of the reports opened last, newest first.
-            Some(b) => {
-                let known = b.agencies();
-                recent
-                    .iter()
-                    .filter(|r| known.iter().any(|a| &a.name == *r))
-                    .cloned()
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        // Recently opened agencies first; otherwise the index's order.
-        cands.sort_by_key(|c| recent.iter().position(|r| r == c).unwrap_or(usize::MAX));
-        (cands, year)
-    }
-
     /// `nianbao open AGENCY [YEAR]` once the engine is ready: one agency opens its report;
     /// several open the go-to prompt listing them, to choose from (never the first by chance).
     fn open_named(&mut self, agency: &str, year: Option<i32>) {
@@ -556,11 +591,8 @@ impl App {
             [name] => self.goto_exact(&name.clone(), year),
             _ => {
                 let y = year.map_or(String::new(), |y| format!(" {y}"));
-                self.overlay = Some(Overlay::Goto(GotoPrompt {
-                    input: TextInput::new(&format!("{agency}{y}")),
-                    cursor: 0,
-                    error: None,
-                }));
+                let g = goto::State::new(&format!("{agency}{y}"), &env!(self));
+                self.overlay = Some(Overlay::Goto(g));
                 self.status = Some(format!(
                     "“{agency}” matches {} agencies: choose one",
                     cands.len()
@@ -596,209 +628,6 @@ impl App {
                 )
             })?;
         self.open_report(&path, "")
-    }
-
-    fn act_goto(&mut self, a: Action) {
-        let Some(Overlay::Goto(g)) = &self.overlay else {
-            return;
-        };
-        let input = g.input.text.clone();
-        let cursor = g.cursor;
-        let (cands, year) = self.goto_candidates(&input);
-        let result = match a {
-            Action::Down => Ok(cursor.saturating_add(1).min(cands.len().saturating_sub(1))),
-            Action::Up => Ok(cursor.saturating_sub(1)),
-            Action::Complete => {
-                if let (Some(name), Some(Overlay::Goto(g))) = (cands.get(cursor), &mut self.overlay)
-                {
-                    let y = year.map_or(String::new(), |y| y.to_string());
-                    g.input = TextInput::new(&format!("{name} {y}"));
-                }
-                Ok(0)
-            }
-            Action::Open => match cands.get(cursor) {
-                None if input.trim().is_empty() => Err("type an agency and a year".to_string()),
-                None => Err(format!("no agency matches “{}”", input.trim())),
-                Some(name) => {
-                    let name = name.clone();
-                    self.overlay = None;
-                    match self.goto_exact(&name, year) {
-                        Ok(()) => return,
-                        Err(e) => {
-                            self.overlay = Some(Overlay::Goto(GotoPrompt {
-                                input: TextInput::new(&input),
-                                cursor,
-                                error: None,
-                            }));
-                            Err(e)
-                        }
-                    }
-                }
-            },
-            _ => Ok(cursor),
-        };
-        if let Some(Overlay::Goto(g)) = &mut self.overlay {
-            match result {
-                Ok(c) => g.cursor = c,
-                Err(e) => g.error = Some(e),
-            }
-        }
-    }
-
-    /// Values each filter list offers: agencies for the typed text, years, templates.
-    pub fn filter_agencies(&self, input: &str) -> Vec<(String, u64)> {
-        let Some(counts) = self.search.results.as_ref().map(|r| &r.facets.agencies) else {
-            return Vec::new();
-        };
-        if input.trim().is_empty() {
-            // With nothing typed, the agencies with hits, most first; beyond a screenful of
-            // pages, typing narrows faster than scrolling.
-            return counts
-                .top(AGENCY_LIST_MAX)
-                .into_iter()
-                .map(|(n, c)| (n.to_string(), c))
-                .collect();
-        }
-        match self.backend() {
-            Some(b) => b
-                .resolve_agency(input)
-                .into_iter()
-                .map(|n| {
-                    let c = counts.count(&n);
-                    (n, c)
-                })
-                .collect(),
-            None => Vec::new(),
-        }
-    }
-
-    pub fn filter_years(&self) -> Vec<(i32, u64)> {
-        self.search
-            .results
-            .as_ref()
-            .map(|r| r.facets.years.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn filter_templates(&self) -> Vec<(crate::report::Template, u64)> {
-        use crate::report::Template;
-        let counts = self
-            .search
-            .results
-            .as_ref()
-            .map(|r| r.facets.templates.clone())
-            .unwrap_or_default();
-        [Template::T2021, Template::T2019, Template::Free]
-            .into_iter()
-            .map(|t| (t, counts.iter().find(|c| c.0 == t).map_or(0, |c| c.1)))
-            .collect()
-    }
-
-    fn act_filters(&mut self, a: Action) {
-        let Some(Overlay::Filters(p)) = &self.overlay else {
-            return;
-        };
-        let pane = p.pane;
-        let input = p.agency_input.text.clone();
-        let (ac, yc, tc) = (p.agency_cursor, p.year_cursor, p.template_cursor);
-        let agencies = self.filter_agencies(&input);
-        let years = self.filter_years();
-        let templates = self.filter_templates();
-        let len = match pane {
-            FilterPane::Agency => agencies.len(),
-            FilterPane::Year => years.len(),
-            FilterPane::Template => templates.len(),
-        };
-        let cur = match pane {
-            FilterPane::Agency => ac,
-            FilterPane::Year => yc,
-            FilterPane::Template => tc,
-        };
-        let mut new_cur = cur;
-        let mut changed = false;
-        match a {
-            Action::Down => new_cur = (cur + 1).min(len.saturating_sub(1)),
-            Action::Up => new_cur = cur.saturating_sub(1),
-            Action::SwitchFocus | Action::SwitchFocusBack => {
-                if let Some(Overlay::Filters(p)) = &mut self.overlay {
-                    let fwd = a == Action::SwitchFocus;
-                    p.pane = match (p.pane, fwd) {
-                        (FilterPane::Agency, true) | (FilterPane::Template, false) => {
-                            FilterPane::Year
-                        }
-                        (FilterPane::Year, true) | (FilterPane::Agency, false) => {
-                            FilterPane::Template
-                        }
-                        (FilterPane::Template, true) | (FilterPane::Year, false) => {
-                            FilterPane::Agency
-                        }
-                    };
-                }
-                return;
-            }
-            Action::ClearFilter => {
-                match pane {
-                    FilterPane::Agency => self.query.agencies.clear(),
-                    FilterPane::Year => self.query.years = None,
-                    FilterPane::Template => self.query.template = None,
-                }
-                changed = true;
-            }
-            Action::Open => match pane {
-                FilterPane::Agency => {
-                    if let Some((name, _)) = agencies.get(cur) {
-                        let f = &mut self.query.agencies;
-                        match f.iter().position(|x| x == name) {
-                            Some(i) => {
-                                f.remove(i);
-                            }
-                            None => f.push(name.clone()),
-                        }
-                        changed = true;
-                    }
-                }
-                FilterPane::Year => {
-                    if let Some((y, _)) = years.get(cur) {
-                        self.query.years = if self.query.years == Some((*y, *y)) {
-                            None
-                        } else {
-                            Some((*y, *y))
-                        };
-                        changed = true;
-                    }
-                }
-                FilterPane::Template => {
-                    if let Some((t, _)) = templates.get(cur) {
-                        self.query.template = if self.query.template == Some(*t) {
-                            None
-                        } else {
-                            Some(*t)
-                        };
-                        changed = true;
-                    }
-                }
-            },
-            Action::ExtendRange if pane == FilterPane::Year => {
-                if let Some((y, _)) = years.get(cur) {
-                    self.query.years = Some(match self.query.years {
-                        Some((a, b)) => (a.min(*y), b.max(*y)),
-                        None => (*y, *y),
-                    });
-                    changed = true;
-                }
-            }
-            _ => {}
-        }
-        if let Some(Overlay::Filters(p)) = &mut self.overlay {
-            match pane {
-                FilterPane::Agency => p.agency_cursor = new_cur,
-                FilterPane::Year => p.year_cursor = new_cur,
-                FilterPane::Template => p.template_cursor = new_cur,
-            }
-        }
-        if changed {
-            self.request_search();
-        }
     }
 
     fn report_text_size(&self) -> (usize, usize) {
@@ -978,52 +807,6 @@ impl App {
                 if on { t.bookmarked } else { t.unbookmarked }
             ));
             self.save_history();
-        }
-    }
-
-    fn act_bookmarks(&mut self, a: Action) {
-        let Some(Overlay::Bookmarks { cursor }) = self.overlay else {
-            return;
-        };
-        let n = self.history.bookmarks.len();
-        match a {
-            Action::Down => {
-                self.overlay = Some(Overlay::Bookmarks {
-                    cursor: (cursor + 1).min(n.saturating_sub(1)),
-                })
-            }
-            Action::Up => {
-                self.overlay = Some(Overlay::Bookmarks {
-                    cursor: cursor.saturating_sub(1),
-                })
-            }
-            Action::Delete if cursor < n => {
-                self.history.bookmarks.remove(cursor);
-                self.save_history();
-                self.overlay = Some(Overlay::Bookmarks {
-                    cursor: cursor.min(n.saturating_sub(2)),
-                });
-            }
-            Action::Open => {
-                let Some(p) = self.history.bookmarks.get(cursor).cloned() else {
-                    return;
-                };
-                self.overlay = None;
-                // Above whatever is shown, as go-to does; Esc comes back here.
-                if let Err(e) = self.open_report(&p.path, "") {
-                    self.status = Some(e);
-                    return;
-                }
-                if let Some(id) = &p.table {
-                    if let Some(Screen::Report(r)) = self.screens.last() {
-                        if let Some(t) = r.report.tables.iter().find(|t| t.id == *id) {
-                            let ts = TableState::new(&r.report, t);
-                            self.screens.push(Screen::Table(Box::new(ts)));
-                        }
-                    }
-                }
-            }
-            _ => {}
         }
     }
 
@@ -1223,7 +1006,7 @@ impl App {
         let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
         if self.overlay.is_some() {
             if matches!(m.kind, MouseEventKind::Down(_))
-                && matches!(self.overlay, Some(Overlay::Help { .. }))
+                && matches!(self.overlay, Some(Overlay::Help(_)))
             {
                 self.overlay = None;
             }

@@ -3,14 +3,15 @@
 use super::Theme;
 use crate::output::grid::{pad, truncate, width};
 use crate::tui::layout;
-use crate::tui::state::{App, FilterPane, FilterPanel};
+use crate::tui::screens::filters::{FilterPane, State};
+use crate::tui::state::App;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect) {
+pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
     let r = layout::popup(area, 100, 22);
     let outer = Block::new()
         .borders(Borders::ALL)
@@ -49,7 +50,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
     let b = block(app.lang.t().pane_agency, FilterPane::Agency);
     let ai = b.inner(boxes[0]);
     f.render_widget(b, boxes[0]);
-    let agencies = app.filter_agencies(&p.agency_input.text);
+    let agencies = &p.agencies;
     let mut lines = vec![Line::from(vec![
         Span::styled("› ", theme.strong()),
         Span::raw(p.agency_input.text.as_str()),
@@ -79,7 +80,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
     let b = block(app.lang.t().pane_year, FilterPane::Year);
     let yi = b.inner(boxes[1]);
     f.render_widget(b, boxes[1]);
-    let years = app.filter_years();
+    let years = &p.years;
     let skip = p
         .year_cursor
         .saturating_sub((yi.height as usize).saturating_sub(1));
@@ -104,8 +105,8 @@ pub fn draw(f: &mut Frame, app: &App, p: &FilterPanel, theme: &Theme, area: Rect
     let b = block(app.lang.t().pane_template, FilterPane::Template);
     let ti = b.inner(boxes[2]);
     f.render_widget(b, boxes[2]);
-    let lines: Vec<Line> = app
-        .filter_templates()
+    let lines: Vec<Line> = p
+        .templates
         .iter()
         .enumerate()
         .map(|(i, (t, n))| {

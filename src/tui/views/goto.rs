@@ -3,7 +3,8 @@
 use super::Theme;
 use crate::output::grid::{truncate, width};
 use crate::tui::layout;
-use crate::tui::state::{App, GotoPrompt};
+use crate::tui::screens::goto::State;
+use crate::tui::state::App;
 use ratatui::layout::{Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -12,7 +13,7 @@ use ratatui::Frame;
 
 const PROMPT: &str = "› ";
 
-pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect) {
+pub fn draw(f: &mut Frame, app: &App, g: &State, theme: &Theme, area: Rect) {
     let r = layout::popup(area, 64, 14);
     let block = Block::new()
         .borders(Borders::ALL)
@@ -26,24 +27,12 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
         return;
     }
     let w = inner.width as usize;
-    let (cands, year) = app.goto_candidates(&g.input.text);
-    // One copy of the agency list per frame, not one per line.
-    let all = if cands.is_empty() {
-        Vec::new()
-    } else {
-        app.backend().map(|b| b.agencies()).unwrap_or_default()
-    };
-    let years_of = |name: &str| -> String {
-        all.iter()
-            .find(|a| a.name == name)
-            .map(|a| {
-                a.years
-                    .iter()
-                    .map(i32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            })
-            .unwrap_or_default()
+    let years_of = |years: &[i32]| -> String {
+        years
+            .iter()
+            .map(i32::to_string)
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     let mut lines = vec![Line::from(vec![
         Span::styled(PROMPT, theme.strong()),
@@ -55,21 +44,21 @@ pub fn draw(f: &mut Frame, app: &App, g: &GotoPrompt, theme: &Theme, area: Rect)
         }
     } else {
         let t = app.lang.t();
-        let y = year.map_or(t.latest_year.to_string(), |y| y.to_string());
+        let y = g.year.map_or(t.latest_year.to_string(), |y| y.to_string());
         lines.push(Line::styled(format!("{}: {y}", t.year_label), theme.dim()));
     }
     let shown = inner.height.saturating_sub(2).max(1) as usize;
     let skip = g.cursor.saturating_sub(shown - 1);
-    for (i, name) in cands.iter().enumerate().skip(skip).take(shown) {
+    for (i, (name, years)) in g.cands.iter().enumerate().skip(skip).take(shown) {
         let style = if i == g.cursor {
             theme.selected()
         } else {
             Style::new()
         };
-        let text = truncate(&format!(" {name}  {}", years_of(name)), w);
+        let text = truncate(&format!(" {name}  {}", years_of(years)), w);
         lines.push(Line::styled(text, style));
     }
-    if cands.is_empty() && !g.input.text.trim().is_empty() && g.error.is_none() {
+    if g.cands.is_empty() && !g.input.text.trim().is_empty() && g.error.is_none() {
         lines.push(Line::styled(app.lang.t().no_agency, theme.dim()));
     }
     f.render_widget(Paragraph::new(lines), inner);

@@ -1,15 +1,15 @@
 //! Drawing: small components that read the browser's state and never change it.
 
 mod compare;
-mod filters;
-mod goto;
-mod help;
+pub(super) mod filters;
+pub(super) mod goto;
+pub(super) mod help;
 mod report;
 mod search;
 mod table;
 
 use super::layout;
-use super::state::{App, Overlay, Screen};
+use super::state::{App, Screen};
 use crate::output::grid::{truncate, width};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -94,17 +94,13 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Screen::Table(t)) => table::draw(f, app, t, &theme, area),
         Some(Screen::Compare(c)) => compare::draw(f, app, c, &theme, area),
     }
-    match &app.overlay {
-        Some(Overlay::Help { ctx, scroll }) => help::draw(f, *ctx, app.lang, *scroll, &theme, area),
-        Some(Overlay::Filters(p)) => filters::draw(f, app, p, &theme, area),
-        Some(Overlay::Goto(g)) => goto::draw(f, app, g, &theme, area),
-        Some(Overlay::Bookmarks { cursor }) => bookmarks(f, app, *cursor, &theme, area),
-        None => {}
+    if let Some(o) = &app.overlay {
+        o.handler().draw(f, app, &theme, area);
     }
 }
 
 /// The bookmarks list: reports and tables marked with `m`, to jump back to.
-fn bookmarks(f: &mut Frame, app: &App, cursor: usize, theme: &Theme, area: Rect) {
+pub(super) fn bookmarks(f: &mut Frame, app: &App, cursor: usize, theme: &Theme, area: Rect) {
     use ratatui::widgets::{Block, Borders};
     let t = app.lang.t();
     let marks = &app.history.bookmarks;

@@ -1,0 +1,150 @@
+//! The browser's screens, one module each: its state, its keys and how it is drawn.
+//!
+//! A screen sees the rest of the browser only through [`Env`] (read-only) and asks for
+//! anything beyond its own state with an [`Outcome`] (open a report, search again, copy),
+//! which `App` performs. Adding a screen is one file here and one line in [`screens!`] or
+//! [`overlays!`] below.
+
+pub mod bookmarks;
+pub mod filters;
+pub mod goto;
+pub mod help;
+
+use super::history::{History, Place};
+use super::i18n::Lang;
+use super::input::TextInput;
+use super::keys::{Action, Ctx};
+use super::state::{App, Effect, Screen};
+use super::views::Theme;
+use crate::index::{Backend, Query};
+use crate::output::export::Format;
+use crossterm::event::MouseEvent;
+use ratatui::layout::Rect;
+use ratatui::Frame;
+
+/// What a screen may read of the browser while it handles a key.
+pub struct Env<'a> {
+    /// The whole terminal.
+    pub area: Rect,
+    pub lang: Lang,
+    /// `None` while the engine loads or after it failed.
+    pub backend: Option<&'a dyn Backend>,
+    pub history: &'a History,
+    /// The query of the search screen: its text, filters and hit limit.
+    pub query: &'a Query,
+    pub copy: Copying,
+}
+
+/// How copies are made (the `c` format and the settings file).
+#[derive(Debug, Clone, Copy)]
+pub struct Copying {
+    pub format: Format,
+    /// Copies of tables start with a line naming agency, year and table.
+    pub header: bool,
+    /// CSV copies start with a byte-order mark.
+    pub csv_bom: bool,
+}
+
+/// What a screen asks the browser to do after a key.
+pub enum Outcome {
+    /// A message for the status line.
+    Status(String),
+    ClearStatus,
+    /// Work for the event loop: a copy, an export.
+    Effect(Effect),
+    /// Show a screen above the current one.
+    Push(Screen),
+    /// Show a screen instead of the current one.
+    Replace(Screen),
+    /// Back to the screen below.
+    Pop,
+    /// Close the overlay (help, filters, go-to, bookmarks).
+    Close,
+    /// Open this report above what is shown, marking what `query` finds.
+    Open {
+        path: String,
+        query: String,
+    },
+    /// Open a bookmark: its report, and its table if it has one.
+    OpenPlace(Place),
+    /// Open the report of this agency (exact name) for this year, or its latest.
+    Goto {
+        name: String,
+        year: Option<i32>,
+    },
+    /// Search with these filters (the text and limit are the search screen's).
+    Query(Query),
+    DeleteBookmark(usize),
+    /// The filters' lists need working out again with the search results the browser holds.
+    RefreshFilters,
+}
+
+/// One screen's behaviour: what the key table calls it, its keys and its drawing.
+pub trait Handler {
+    /// Which bindings of the key table apply.
+    fn ctx(&self) -> Ctx;
+    /// An action of the key table, in this screen's context.
+    fn handle(&mut self, a: Action, env: &Env) -> Vec<Outcome>;
+    /// The text box that has the focus, if any: typed keys and the editing keys go there.
+    fn input(&mut self) -> Option<&mut TextInput> {
+        None
+    }
+    /// The focused text box's text changed.
+    fn edited(&mut self, _env: &Env) -> Vec<Outcome> {
+        Vec::new()
+    }
+    fn mouse(&mut self, _m: MouseEvent, _env: &Env) -> Vec<Outcome> {
+        Vec::new()
+    }
+    /// The terminal is now `area`.
+    fn resized(&mut self, _area: Rect) {}
+    /// Its place in the breadcrumbs.
+    fn crumb(&self) -> Option<String> {
+        None
+    }
+    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect);
+}
+
+/// The overlays: each one line, `Name(module::State)`, and `State: Handler`.
+macro_rules! overlays {
+    ($($(#[$doc:meta])* $name:ident($ty:ty),)*) => {
+        /// A box over the current screen that takes the keys until it is closed.
+        pub enum Overlay {
+            $($(#[$doc])* $name($ty),)*
+        }
+
+        impl Overlay {
+            pub fn handler(&self) -> &dyn Handler {
+                match self {
+                    $(Overlay::$name(s) => s,)*
+                }
+            }
+
+            pub fn handler_mut(&mut self) -> &mut dyn Handler {
+                match self {
+                    $(Overlay::$name(s) => s,)*
+                }
+            }
+        }
+    };
+}
+
+overlays! {
+    /// `?`: the keys of where the user is.
+    Help(help::State),
+    /// `'`: reports and tables marked with `m`.
+    Bookmarks(bookmarks::State),
+    /// Tab: agency, year and template filters with their counts.
+    Filters(filters::State),
+    /// Ctrl-G: a report by agency and year.
+    Goto(goto::State),
+}
+
+/// A cursor moved by `a` (↓ ↑) in a list of `n`.
+pub fn step(cursor: usize, a: Action, n: usize) -> usize {
+    match a {
+        Action::Down => (cursor + 1).min(n.saturating_sub(1)),
+        Action::Up => cursor.saturating_sub(1),
+        _ => cursor,
+    }
+}
