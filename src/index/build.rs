@@ -223,9 +223,9 @@ fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, IndexEr
         };
         let size = ff.u64("size")?;
         let mtime = ff.i64("mtime")?;
-        // Dictionaries read once, in ordinal order (see query::all_terms).
-        let keys = super::query::all_terms(&Some(key.clone()));
-        let hashes = super::query::all_terms(&Some(hash.clone()));
+        // Dictionaries read once, in ordinal order (see schema::all_terms).
+        let keys = super::schema::all_terms(&Some(key.clone()));
+        let hashes = super::schema::all_terms(&Some(hash.clone()));
         for doc in seg.doc_ids_alive() {
             let Some(k) = key.ords().first(doc).and_then(|o| keys.get(o as usize)) else {
                 continue;

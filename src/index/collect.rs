@@ -1,7 +1,7 @@
 //! Collecting a query's matches: the top hits, the total and the facet counts, with every core.
 
+use super::catalog::{Catalog, SegFacts};
 use super::filter::FacetRule;
-use super::query::{Catalog, SegFacts};
 use super::schema;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -253,7 +253,8 @@ fn run_in_ranges(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::index::query::{parse_query, tantivy_query};
+    use crate::index::search::tantivy_query;
+    use crate::index::syntax::parse_query;
 
     /// Ranges of a few documents, cut anywhere inside segments, collect exactly what tantivy's
     /// own one-pass-per-segment search collects.

@@ -8,7 +8,8 @@
 
 use super::agency::AgencyMatcher;
 use super::filter::{template_code, FacetRule, TEMPLATES};
-use super::query::{match_ranges, parse_query, passages, Clause};
+use super::snippet::{match_ranges, passages};
+use super::syntax::{parse_query, Clause};
 use super::{
     AgencyCounts, AgencyYears, Backend, Facets, Hit, IndexError, Query, ReportRef, SearchResults,
 };

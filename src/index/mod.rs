@@ -8,13 +8,16 @@
 
 pub mod agency;
 pub mod build;
+mod catalog;
 mod collect;
 mod filter;
 pub mod folder;
 mod memory;
-pub mod query;
 pub mod schema;
+mod search;
+mod snippet;
 mod stored;
+mod syntax;
 pub mod tokenizer;
 
 use crate::report::{Report, Template};
@@ -25,8 +28,9 @@ use std::time::Duration;
 
 pub use build::{build, ensure_with, open_or_build};
 pub use memory::MemoryIndex;
-pub use query::{match_ranges, parse_query, Clause};
+pub use snippet::match_ranges;
 pub use stored::StoredReport;
+pub use syntax::{parse_query, Clause};
 
 /// Everything that can go wrong in the index layer.
 #[derive(Debug, thiserror::Error)]
@@ -285,7 +289,7 @@ pub const DOCUMENT_CAP_FACTOR: u64 = 8;
 /// index as it was when opened; open again (or [`Index::reload`]) after a build.
 #[derive(Clone)]
 pub struct Index {
-    pub(crate) inner: Arc<query::Inner>,
+    pub(crate) inner: Arc<catalog::Inner>,
 }
 
 impl std::fmt::Debug for Index {
@@ -302,7 +306,7 @@ impl Index {
     pub fn open(index_dir: &Path) -> Result<Index, IndexError> {
         // Loading the catalog reads every segment's fast fields: damage there panics inside
         // tantivy, which must not take the program down.
-        match build::guard(|| query::open(index_dir)) {
+        match build::guard(|| catalog::open(index_dir)) {
             Err(_) => Err(build::crashed(index_dir, "opening it crashed")),
             // The files passed the checks of `health`: what tantivy cannot read now is damage.
             Ok(Err(IndexError::Tantivy(m))) => Err(build::crashed(
@@ -324,7 +328,7 @@ impl Index {
 
     /// Runs a query. Never panics, whatever the query or the state of the files.
     pub fn search(&self, q: &Query) -> Result<SearchResults, IndexError> {
-        build::guard(|| query::search(self, q))
+        build::guard(|| search::search(self, q))
             .map_err(|_| build::crashed(self.dir(), "a search crashed inside the index"))?
     }
 
@@ -356,7 +360,7 @@ impl Index {
 
     /// The full parsed report (sections, tables, checks, text) as it was indexed.
     pub fn report(&self, path: &str) -> Result<Report, IndexError> {
-        match build::guard(|| query::load_report(self, path)) {
+        match build::guard(|| search::load_report(self, path)) {
             Err(_) => Err(build::crashed(
                 self.dir(),
                 "reading a stored report crashed",

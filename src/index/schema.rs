@@ -78,3 +78,17 @@ pub fn register(index: &tantivy::Index) {
 
 /// The year field's value for a report without a year: kept out of year filters and facets.
 pub const NO_YEAR: i64 = 0;
+
+/// Every term of a string column's dictionary, indexed by ordinal.
+pub(crate) fn all_terms(col: &Option<tantivy::columnar::StrColumn>) -> Vec<String> {
+    let Some(c) = col else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(c.num_terms());
+    if let Ok(mut stream) = c.dictionary().stream() {
+        while stream.advance() {
+            out.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
+    }
+    out
+}

@@ -5,7 +5,7 @@
 //! order (each compressed block is opened once) and only the stored contract is parsed: no
 //! text, no sections, no checks.
 
-use super::query::all_terms;
+use super::schema::all_terms;
 use super::{Index, IndexError};
 use crate::report::Report;
 use tantivy::schema::Value;

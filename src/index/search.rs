@@ -1,0 +1,266 @@
+//! Running a query: the tantivy query a parsed query becomes, ranking, filters and facet
+//! counts in one pass, the hits and their snippets; and a stored report looked up by path.
+//!
+//! Matching is on the report's text only (so a hit always contains what was typed); the title
+//! and agency fields add to the score, so reports whose title or agency match rank first.
+//! Filters and facets are evaluated in one pass by [`FacetTop`] from per-document arrays read
+//! once from fast fields (the catalog), not by tantivy queries: one scan gives the top hits
+//! and the chip counts of every dimension.
+
+use super::collect::{self, FacetTop, Filter, Scored};
+use super::filter::{template_code, FacetRule, TEMPLATES};
+use super::schema::{self, Fields};
+use super::snippet::passages;
+use super::syntax::{parse_query, Clause};
+use super::{AgencyCounts, Facets, Hit, Index, IndexError, Query, SearchResults};
+use crate::report::{Report, Template};
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query as TQuery, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::{Score, Searcher, TantivyDocument, Term};
+
+/// How much a match in the title or the agency name adds, relative to the text's BM25.
+const TITLE_BOOST: f32 = 4.0;
+const AGENCY_BOOST: f32 = 4.0;
+
+fn clause_query(field: tantivy::schema::Field, c: &Clause) -> Box<dyn TQuery> {
+    let terms = &c.terms;
+    if terms.len() == 1 {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, &terms[0].1),
+            IndexRecordOption::WithFreqs,
+        ))
+    } else {
+        Box::new(PhraseQuery::new_with_offset(
+            terms
+                .iter()
+                .map(|(p, t)| (*p, Term::from_field_text(field, t)))
+                .collect(),
+        ))
+    }
+}
+
+/// A title or agency clause whose every term stands in more than this share of the reports'
+/// titles (or agency names) is left out of the ranking: its BM25 weight is next to nothing (its
+/// IDF is ~0, as for 政府信息公开 in titles), but it costs a read per matching report.
+const UBIQUITOUS: f64 = 0.95;
+
+/// Whether matching `c` in `field` says anything about a report, as far as ranking goes.
+fn informative(searcher: &Searcher, field: tantivy::schema::Field, c: &Clause) -> bool {
+    let docs = searcher.num_docs() as f64;
+    let rarest = c
+        .terms
+        .iter()
+        .map(|(_, t)| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, t))
+                .unwrap_or(0)
+        })
+        .min()
+        .unwrap_or(0);
+    (rarest as f64) <= UBIQUITOUS * docs
+}
+
+pub(super) fn tantivy_query(
+    searcher: &Searcher,
+    f: &Fields,
+    clauses: &[Clause],
+) -> Box<dyn TQuery> {
+    let mut parts: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+    let mut positive = false;
+    for c in clauses {
+        // Exclusions are not MustNot clauses: tantivy 0.27's exclusion seeks a phrase scorer
+        // backwards (a debug assertion fires); `search` collects them separately instead.
+        if c.exclude {
+            continue;
+        }
+        positive = true;
+        parts.push((Occur::Must, clause_query(f.body, c)));
+        for (field, boost) in [(f.title, TITLE_BOOST), (f.agency_text, AGENCY_BOOST)] {
+            if informative(searcher, field, c) {
+                parts.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(clause_query(field, c), boost)),
+                ));
+            }
+        }
+    }
+    if !positive {
+        parts.push((Occur::Must, Box::new(AllQuery)));
+    }
+    Box::new(BooleanQuery::new(parts))
+}
+
+const SEARCH_CRASHED: &str = "a search failed inside the index";
+
+/// Runs a tantivy call that can panic on a damaged segment (a phrase query over corrupt
+/// positions). The checksums at open should have caught the damage; this is the last line of
+/// defence, so that a search never takes the program down.
+fn guarded<T>(
+    dir: &Path,
+    reason: &str,
+    f: impl FnOnce() -> tantivy::Result<T>,
+) -> Result<T, IndexError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+        .map_err(|_| super::build::crashed(dir, reason))?
+        // The query is sound (built here): an error reading the files is damage too.
+        .map_err(|e| super::build::crashed(dir, &format!("{reason} ({e})")))
+}
+
+pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexError> {
+    let start = Instant::now();
+    let inner = &index.inner;
+    let catalog = &inner.catalog;
+    let clauses = parse_query(&q.text);
+    let query = tantivy_query(&inner.searcher, &inner.fields, &clauses);
+    let excludes: Vec<(Occur, Box<dyn TQuery>)> = clauses
+        .iter()
+        .filter(|c| c.exclude)
+        .map(|c| (Occur::Should, clause_query(inner.fields.body, c)))
+        .collect();
+    let excluded = if excludes.is_empty() {
+        Default::default()
+    } else {
+        let q = BooleanQuery::new(excludes);
+        let set = guarded(&inner.dir, SEARCH_CRASHED, || {
+            inner
+                .searcher
+                .search(&q, &tantivy::collector::DocSetCollector)
+        })?;
+        let mut v: Vec<Vec<bool>> = catalog
+            .segs
+            .iter()
+            .map(|s| vec![false; s.year.len()])
+            .collect();
+        for a in set {
+            if let Some(x) = v
+                .get_mut(a.segment_ord as usize)
+                .and_then(|s| s.get_mut(a.doc_id as usize))
+            {
+                *x = true;
+            }
+        }
+        v
+    };
+    let collector = FacetTop {
+        catalog,
+        filter: Arc::new(Filter {
+            rule: FacetRule::new(q, &catalog.agencies),
+            excluded,
+        }),
+        keep: q.offset + q.limit,
+    };
+    let searcher = &inner.searcher;
+    let fruit = guarded(&inner.dir, SEARCH_CRASHED, || {
+        collect::run(searcher, query.as_ref(), &collector, inner.threads)
+    })?;
+    // Reading a stored report and cutting its snippet is the rest of a keystroke's cost:
+    // the hits are built side by side on the search threads, in rank order.
+    let hits = guarded(&inner.dir, "reading a stored report crashed", || {
+        inner.index.search_executor().map(
+            |s: &Scored| {
+                let doc: TantivyDocument = searcher.doc(s.addr)?;
+                Ok(make_hit(&inner.fields, &doc, s.score, &clauses))
+            },
+            fruit.top.iter().skip(q.offset),
+        )
+    })?;
+    // Counts by agency id, not (name, count) pairs: a corpus can have tens of thousands of
+    // agencies, and copying and sorting their names cost more than the search itself.
+    let agencies = AgencyCounts::new(catalog.agencies.clone(), fruit.agency);
+    let years: Vec<(i32, u64)> = fruit
+        .year
+        .iter()
+        .enumerate()
+        .rev()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, n)| (catalog.first_year + i as i32, *n))
+        .collect();
+    let templates = TEMPLATES
+        .iter()
+        .map(|&t| (t, fruit.template[template_code(t) as usize]))
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    Ok(SearchResults {
+        hits,
+        total: fruit.total,
+        facets: Facets {
+            agencies,
+            years,
+            templates,
+        },
+        elapsed: start.elapsed(),
+    })
+}
+
+fn text_of(doc: &TantivyDocument, f: tantivy::schema::Field) -> &str {
+    doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("")
+}
+
+fn make_hit(f: &Fields, doc: &TantivyDocument, score: Score, clauses: &[Clause]) -> Hit {
+    let body = text_of(doc, f.body);
+    let year = doc
+        .get_first(f.year)
+        .and_then(|v| v.as_i64())
+        .filter(|&y| y != schema::NO_YEAR)
+        .map(|y| y as i32);
+    let (snippet, preview) = passages(body, clauses);
+    Hit {
+        path: text_of(doc, f.path).to_string(),
+        agency: text_of(doc, f.agency).to_string(),
+        year,
+        title: text_of(doc, f.title).to_string(),
+        template: Template::parse(text_of(doc, f.template)).unwrap_or(Template::Free),
+        score,
+        snippet,
+        preview,
+    }
+}
+
+pub(crate) fn load_report(index: &Index, path: &str) -> Result<Report, IndexError> {
+    let inner = &index.inner;
+    let q = TermQuery::new(
+        Term::from_field_text(inner.fields.path, path),
+        IndexRecordOption::Basic,
+    );
+    let top = guarded(&inner.dir, "looking a report up failed", || {
+        inner.searcher.search(
+            &q,
+            &tantivy::collector::TopDocs::with_limit(1).order_by_score(),
+        )
+    })?;
+    let Some((_, addr)) = top.first() else {
+        return Err(IndexError::NoSuchReport(path.to_string()));
+    };
+    let doc: TantivyDocument = guarded(&inner.dir, "reading a stored report failed", || {
+        inner.searcher.doc(*addr)
+    })?;
+    let stored: Report = serde_json::from_str(text_of(&doc, inner.fields.json))
+        .map_err(|e| IndexError::Tantivy(format!("stored report for {path}: {e}")))?;
+    Ok(crate::report::restore(
+        stored,
+        text_of(&doc, inner.fields.body).to_string(),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::syntax::parse_query;
+
+    #[test]
+    fn a_clause_in_nearly_every_title_is_left_out_of_the_ranking() {
+        let (_dir, index) = crate::index::testing::sample_index();
+        let inner = &index.inner;
+        let clause = |q: &str| parse_query(q).remove(0);
+        let (s, f) = (&inner.searcher, &inner.fields);
+        // Every report's title has 政府信息公开 (an IDF of ~0); some agencies are in 中卫.
+        assert!(!informative(s, f.title, &clause("政府信息公开")));
+        assert!(informative(s, f.agency_text, &clause("中卫")));
+        assert!(informative(s, f.title, &clause("中卫")));
+    }
+}

@@ -1,0 +1,219 @@
+//! Snippets and highlights: where a query's clauses occur in a report's text, and the passages
+//! around the best place, for the hit list and the preview.
+
+use super::syntax::{snippet_chars, Clause};
+use super::Passage;
+use std::ops::Range;
+
+/// Characters of context before a match in a snippet, and the snippet's length in characters.
+const SNIPPET_BEFORE: usize = 24;
+const SNIPPET_CHARS: usize = 110;
+const PREVIEW_BEFORE: usize = 240;
+const PREVIEW_CHARS: usize = 900;
+
+/// Byte ranges of `text` where the query's clauses (not the excluded ones) occur, found by a
+/// plain substring search of each clause's pieces over [`snippet_chars`]: far cheaper than
+/// re-tokenising the report, and it marks the same characters the index matched (a word may
+/// also be marked inside a longer word). Sorted by start. Each range comes with the clause's
+/// index.
+pub fn match_ranges(text: &str, clauses: &[Clause]) -> Vec<(Range<usize>, usize)> {
+    if clauses.iter().all(|c| c.exclude) {
+        return Vec::new();
+    }
+    // Fast path: most reports contain what was typed exactly as typed; `match_indices` finds
+    // it without building the normalised copy. Only a clause with no exact occurrence (case,
+    // full-width digits, spaces inside words) needs the slower search below.
+    let mut out = Vec::new();
+    let mut slow = Vec::new();
+    for (ci, c) in clauses.iter().enumerate() {
+        if c.exclude {
+            continue;
+        }
+        let before = out.len();
+        for piece in &c.pieces {
+            let needle: String = piece.iter().collect();
+            out.extend(
+                text.match_indices(&needle)
+                    .map(|(i, m)| (i..i + m.len(), ci)),
+            );
+        }
+        if out.len() == before {
+            slow.push(ci);
+        }
+    }
+    if slow.is_empty() {
+        out.sort_by_key(|(r, _)| (r.start, r.end));
+        return out;
+    }
+    let hay = snippet_chars(text);
+    for (ci, c) in clauses.iter().enumerate() {
+        if !slow.contains(&ci) {
+            continue;
+        }
+        for piece in &c.pieces {
+            let Some(&first) = piece.first() else {
+                continue;
+            };
+            let n = piece.len();
+            let mut i = 0;
+            while i + n <= hay.len() {
+                if hay[i].0 == first && hay[i..i + n].iter().map(|h| h.0).eq(piece.iter().copied())
+                {
+                    out.push((hay[i].1.start..hay[i + n - 1].1.end, ci));
+                    i += n;
+                } else {
+                    i += 1;
+                }
+            }
+        }
+    }
+    out.sort_by_key(|(r, _)| (r.start, r.end));
+    out
+}
+
+fn floor_boundary(s: &str, mut i: usize) -> usize {
+    i = i.min(s.len());
+    while !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// A window of `text` around `center` (byte), `before` chars before and `len` chars long,
+/// with the match ranges falling in it. `one_line` folds whitespace runs into one space.
+fn window(
+    text: &str,
+    center: usize,
+    before: usize,
+    len: usize,
+    ranges: &[Range<usize>],
+    one_line: bool,
+) -> Passage {
+    let center = floor_boundary(text, center);
+    let start = text[..center]
+        .char_indices()
+        .rev()
+        .nth(before.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let end = text[start..]
+        .char_indices()
+        .nth(len)
+        .map_or(text.len(), |(i, _)| start + i);
+    // Copy the window, mapping source byte offsets to output offsets for the highlights.
+    let mut out = String::with_capacity(end - start);
+    let mut map: Vec<(usize, usize)> = Vec::new();
+    let mut in_space = false;
+    for (i, c) in text[start..end].char_indices() {
+        let src = start + i;
+        map.push((src, out.len()));
+        if c.is_whitespace() && (one_line || c != '\n') {
+            if !in_space && !out.is_empty() {
+                out.push(' ');
+            }
+            in_space = true;
+        } else {
+            out.push(c);
+            in_space = false;
+        }
+    }
+    map.push((end, out.len()));
+    let to_out = |b: usize| -> usize {
+        match map.binary_search_by_key(&b, |&(s, _)| s) {
+            Ok(i) => map[i].1,
+            Err(i) => map.get(i).map_or(out.len(), |m| m.1),
+        }
+    };
+    let mut highlights: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        if r.end <= start || r.start >= end {
+            continue;
+        }
+        let a = to_out(r.start.max(start));
+        let b = to_out(r.end.min(end));
+        if a >= b {
+            continue;
+        }
+        match highlights.last_mut() {
+            Some(last) if a <= last.end => last.end = last.end.max(b),
+            _ => highlights.push(a..b),
+        }
+    }
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    for h in &mut highlights {
+        h.end = h.end.min(trimmed);
+    }
+    highlights.retain(|h| h.start < h.end);
+    Passage {
+        text: out,
+        highlights,
+    }
+}
+
+/// The snippet (one line) and the preview (lines kept) around the best match: the place where
+/// the most different clauses match close together, the first such place on a tie.
+pub fn passages(text: &str, clauses: &[Clause]) -> (Passage, Passage) {
+    let found = match_ranges(text, clauses);
+    let ranges: Vec<Range<usize>> = found.iter().map(|(r, _)| r.clone()).collect();
+    let mut best = (0usize, 0usize);
+    for (i, (r, _)) in found.iter().enumerate() {
+        let limit = r.start + SNIPPET_CHARS * 3;
+        let mut seen: Vec<usize> = found[i..]
+            .iter()
+            .take_while(|(x, _)| x.start < limit)
+            .map(|(_, c)| *c)
+            .collect();
+        seen.sort_unstable();
+        seen.dedup();
+        if seen.len() > best.0 {
+            best = (seen.len(), r.start);
+        }
+    }
+    let center = best.1;
+    let before_snip = if found.is_empty() { 0 } else { SNIPPET_BEFORE };
+    let before_prev = if found.is_empty() { 0 } else { PREVIEW_BEFORE };
+    (
+        window(text, center, before_snip, SNIPPET_CHARS, &ranges, true),
+        window(text, center, before_prev, PREVIEW_CHARS, &ranges, false),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::syntax::parse_query;
+
+    fn marked(text: &str, query: &str) -> Vec<String> {
+        match_ranges(text, &parse_query(query))
+            .into_iter()
+            .map(|(r, _)| text[r].to_string())
+            .collect()
+    }
+
+    #[test]
+    fn highlights_follow_the_index_normalisation() {
+        assert_eq!(marked("本机关行政复议两件", "行政复议"), ["行政复议"]);
+        // Spaces inside words (PDF text), full-width digits, upper case.
+        assert_eq!(marked("交易中 心负责", "交易中心"), ["交易中 心"]);
+        assert_eq!(marked("２０２４年度", "2024年"), ["２０２４年"]);
+        assert_eq!(marked("拨打12345热线", "12345热线"), ["12345热线"]);
+        assert_eq!(marked("PDF 文件", "pdf"), ["PDF"]);
+        // Every clause, not the excluded one; a phrase across punctuation is two pieces.
+        assert_eq!(
+            marked("中卫市行政复议", "中卫 行政复议 -市"),
+            ["中卫", "行政复议"]
+        );
+        assert_eq!(marked("行政，复议", "\"行政,复议\""), ["行政", "复议"]);
+        assert!(marked("行政复议", "-行政").is_empty());
+    }
+
+    #[test]
+    fn snippet_is_centred_on_the_match() {
+        let text = format!("{}行政复议{}", "甲".repeat(500), "乙".repeat(500));
+        let (snip, preview) = passages(&text, &parse_query("行政复议"));
+        assert_eq!(snip.highlights.len(), 1);
+        assert_eq!(&snip.text[snip.highlights[0].clone()], "行政复议");
+        assert!(snip.text.starts_with('甲'));
+        assert_eq!(&preview.text[preview.highlights[0].clone()], "行政复议");
+    }
+}
