@@ -1,14 +1,13 @@
-//! Turning input and engine messages into changes of the browser's state (the only writer of it).
+//! Turning input and engine messages into changes of the browser's state: a key goes to the
+//! screen that has the focus (an overlay, the top of the stack, or the search screen), and the
+//! [`Outcome`]s it gives back are done here.
 
 use super::keys::{self, Action, Ctx};
 use super::layout;
-use super::screens::{filters, goto, help, Copying, Env, Outcome};
+use super::screens::{filters, goto, help, report, table, Copying, Env, Handler, Outcome};
 use super::state::*;
 use super::worker::{EngineMsg, Request};
-use crate::output::export;
-use crossterm::event::{
-    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
-};
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
 /// The read-only part of the browser a screen sees, borrowed field by field so that a screen
@@ -33,6 +32,19 @@ macro_rules! env {
     };
 }
 
+/// The handler of the screen that has the focus, with its [`Env`] beside it.
+macro_rules! focused {
+    ($app:ident) => {{
+        let env = env!($app);
+        let h: &mut dyn Handler = match ($app.overlay.as_mut(), $app.screens.last_mut()) {
+            (Some(o), _) => o.handler_mut(),
+            (None, Some(s)) => s.handler_mut(),
+            (None, None) => &mut $app.search,
+        };
+        (h, env)
+    }};
+}
+
 /// Everything the browser reacts to.
 #[derive(Debug)]
 pub enum AppEvent {
@@ -55,7 +67,10 @@ impl App {
             AppEvent::Paste(s) => self.paste(&s),
             AppEvent::Resize(w, h) => {
                 self.size = (w, h);
-                self.fit_all_tables();
+                let area = self.area();
+                for s in &mut self.screens {
+                    s.handler_mut().resized(area);
+                }
             }
             AppEvent::Engine(m) => self.on_engine(m),
         }
@@ -106,17 +121,12 @@ impl App {
 
     /// The text box that has the focus, if any.
     fn text_input(&mut self) -> Option<&mut TextInput> {
-        if self.overlay.is_some() {
-            return self.overlay.as_mut().and_then(|o| o.handler_mut().input());
-        }
-        match self.ctx() {
-            Ctx::Query => Some(&mut self.search.input),
-            Ctx::ReportFind => match self.screens.last_mut() {
-                Some(Screen::Report(r)) => r.find.as_mut().map(|f| &mut f.input),
-                _ => None,
-            },
-            _ => None,
-        }
+        let h: &mut dyn Handler = match (self.overlay.as_mut(), self.screens.last_mut()) {
+            (Some(o), _) => o.handler_mut(),
+            (None, Some(s)) => s.handler_mut(),
+            (None, None) => &mut self.search,
+        };
+        h.input()
     }
 
     /// A printable key in a text box: typed. Editing keys are actions of the key table.
@@ -178,19 +188,11 @@ impl App {
         true
     }
 
+    /// The focused text box changed: its screen reacts (searches, finds, lists candidates).
     fn after_edit(&mut self) {
-        if self.ctx() == Ctx::ReportFind {
-            self.find_in_report();
-            return;
-        }
-        if let Some(o) = &mut self.overlay {
-            let out = o.handler_mut().edited(&env!(self));
-            self.apply(out);
-            return;
-        }
-        // Typing ends a recall: the text is the user's own again.
-        self.recall = None;
-        self.request_search()
+        let (h, env) = focused!(self);
+        let out = h.edited(&env);
+        self.apply(out);
     }
 
     /// Does what a screen asked for.
@@ -234,6 +236,8 @@ impl App {
                     }
                 }
                 Outcome::RefreshFilters => self.refresh_overlay(),
+                Outcome::Search => self.request_search(),
+                Outcome::MoreHits => self.more_hits(),
             }
         }
     }
@@ -257,45 +261,11 @@ impl App {
         if let Some(id) = &p.table {
             if let Some(Screen::Report(r)) = self.screens.last() {
                 if let Some(t) = r.report.tables.iter().find(|t| &t.id == id) {
-                    let ts = TableState::new(&r.report, t);
+                    let ts = table::State::new(&r.report, t);
                     self.screens.push(Screen::Table(Box::new(ts)));
                 }
             }
         }
-    }
-
-    /// Ctrl-P (or ↑ in an empty query): the query before the one shown.
-    fn history_prev(&mut self) {
-        let n = self.history.queries.len();
-        let text = self.search.input.text.clone();
-        let pos = match &self.recall {
-            Some((p, _)) => p.checked_sub(1),
-            // The newest entry may be what is typed already.
-            None if self.history.queries.last() == Some(&text) => n.checked_sub(2),
-            None => n.checked_sub(1),
-        };
-        let Some(pos) = pos else {
-            self.status = Some(self.lang.t().no_earlier_query.into());
-            return;
-        };
-        let draft = self.recall.take().map_or(text, |r| r.1);
-        self.search.input = TextInput::new(&self.history.queries[pos]);
-        self.recall = Some((pos, draft));
-        self.request_search();
-    }
-
-    /// Ctrl-N: the query after the one shown; past the newest, what was typed before.
-    fn history_next(&mut self) {
-        let Some((pos, draft)) = self.recall.take() else {
-            return;
-        };
-        if pos + 1 < self.history.queries.len() {
-            self.search.input = TextInput::new(&self.history.queries[pos + 1]);
-            self.recall = Some((pos + 1, draft));
-        } else {
-            self.search.input = TextInput::new(&draft);
-        }
-        self.request_search();
     }
 
     /// Sends the query and filters to the worker under a new generation.
@@ -387,50 +357,12 @@ impl App {
                 generation,
                 results,
             } => {
-                // Stale: the user has typed since; the newer results are on their way.
-                if generation != self.search.generation {
-                    return;
+                // A stale answer is dropped: the user has typed since.
+                if self.search.receive(generation, results) {
+                    self.refresh_overlay();
                 }
-                self.search.searching = false;
-                match results {
-                    Ok(r) => {
-                        self.search.error = None;
-                        if let Some(path) = self.search.keep.take() {
-                            self.search.selected =
-                                r.hits.iter().position(|h| h.path == path).unwrap_or(0);
-                        } else if !self.search.more {
-                            self.search.selected = 0;
-                        }
-                        self.search.selected =
-                            self.search.selected.min(r.hits.len().saturating_sub(1));
-                        self.search.results = Some(r);
-                        self.search.more = false;
-                    }
-                    Err(e) => {
-                        // Never the previous query's hits under this query's error.
-                        self.search.error = Some(e);
-                        self.search.results = None;
-                        self.search.selected = 0;
-                        self.search.more = false;
-                    }
-                }
-                self.refresh_overlay();
             }
         }
-    }
-
-    fn hit_count(&self) -> usize {
-        self.search.results.as_ref().map_or(0, |r| r.hits.len())
-    }
-
-    fn move_hit(&mut self, delta: isize) {
-        let n = self.hit_count();
-        if n == 0 {
-            return;
-        }
-        let s = self.search.selected as isize + delta;
-        self.search.selected = s.clamp(0, n as isize - 1) as usize;
-        self.more_hits();
     }
 
     fn act(&mut self, a: Action) {
@@ -441,9 +373,7 @@ impl App {
         match a {
             Action::ForceQuit | Action::Quit => self.quit = true,
             Action::Help => self.overlay = Some(Overlay::Help(help::State::new(ctx))),
-            Action::Back => self.back(),
-            Action::FocusResults => self.search.focus = SearchFocus::Results,
-            Action::FocusQuery => self.search.focus = SearchFocus::Query,
+            Action::Back if self.overlay.is_some() => self.overlay = None,
             Action::Filters => {
                 let p = filters::State::new(&env!(self), self.search.results.as_ref());
                 self.overlay = Some(Overlay::Filters(p));
@@ -452,99 +382,25 @@ impl App {
             Action::Bookmarks => self.overlay = Some(Overlay::Bookmarks(Default::default())),
             Action::Bookmark => self.toggle_bookmark(),
             Action::RemoveChip => {
-                if let Some((chip, _, _)) = self.chips().last() {
-                    self.remove_chip(*chip);
+                if let Some(&(chip, _, _)) = self.chips().last() {
+                    self.remove_chip(chip);
                 }
             }
             Action::CycleFormat => {
                 self.copy_format = self.copy_format.next();
                 self.status = Some(format!("copy format: {}", self.copy_format.name()));
             }
-            _ if self.overlay.is_some() => {
-                if let Some(o) = &mut self.overlay {
-                    let out = o.handler_mut().handle(a, &env!(self));
-                    self.apply(out);
-                }
-            }
-            _ => match ctx {
-                Ctx::Query | Ctx::Results => self.act_search(a),
-                Ctx::Report => self.act_report(a),
-                Ctx::ReportFind => self.act_find(a),
-                Ctx::Table => self.act_table(a),
-                Ctx::Compare => self.act_compare(a),
-                Ctx::Help
-                | Ctx::Bookmarks
-                | Ctx::FilterInput
-                | Ctx::FilterList
-                | Ctx::Goto
-                | Ctx::Global
-                | Ctx::TextBox => {}
-            },
-        }
-    }
-
-    fn back(&mut self) {
-        if self.overlay.take().is_some() {
-            return;
-        }
-        if let Some(Screen::Table(t)) = self.screens.last_mut() {
-            if t.anchor.take().is_some() {
-                return;
+            _ => {
+                let (h, env) = focused!(self);
+                let out = h.handle(a, &env);
+                self.apply(out);
             }
         }
-        // Esc in the `/` prompt cancels the search, not the report.
-        if self.ctx() == Ctx::ReportFind {
-            self.act_find(Action::Back);
-            return;
-        }
-        self.screens.pop();
     }
 
     pub fn remove_chip(&mut self, chip: Chip) {
-        match chip {
-            Chip::Agency(i) if i < self.query.agencies.len() => {
-                self.query.agencies.remove(i);
-            }
-            Chip::Agency(_) => return,
-            Chip::Years => self.query.years = None,
-            Chip::Template => self.query.template = None,
-        }
-        self.request_search();
-    }
-
-    fn act_search(&mut self, a: Action) {
-        let page = layout::hits_per_page(self.area()) as isize;
-        let in_query = self.ctx() == Ctx::Query;
-        let recalling = self.recall.is_some();
-        match a {
-            Action::HistoryPrev => self.history_prev(),
-            Action::HistoryNext => self.history_next(),
-            // ↑ in an empty query (or while recalling) walks the history, as in a shell.
-            Action::Up if in_query && (recalling || self.search.input.text.trim().is_empty()) => {
-                self.history_prev()
-            }
-            Action::Down if in_query && recalling => self.history_next(),
-            Action::Down => self.move_hit(1),
-            Action::Up => self.move_hit(-1),
-            Action::PageDown => self.move_hit(page),
-            Action::PageUp => self.move_hit(-page),
-            Action::Home => self.search.selected = 0,
-            Action::End => self.move_hit(isize::MAX / 2),
-            Action::Open => {
-                let hit = self
-                    .search
-                    .results
-                    .as_ref()
-                    .and_then(|r| r.hits.get(self.search.selected))
-                    .map(|h| h.path.clone());
-                if let Some(path) = hit {
-                    let q = self.search.input.text.clone();
-                    if let Err(e) = self.open_report(&path, &q) {
-                        self.status = Some(e);
-                    }
-                }
-            }
-            _ => {}
+        if search::remove_chip(&mut self.query, chip) {
+            self.request_search();
         }
     }
 
@@ -563,8 +419,7 @@ impl App {
         });
         self.save_history();
         self.screens
-            .push(Screen::Report(Box::new(ReportState::new(report, query))));
-        self.fit_report();
+            .push(Screen::Report(Box::new(report::State::new(report, query))));
         Ok(())
     }
 
@@ -630,154 +485,6 @@ impl App {
         self.open_report(&path, "")
     }
 
-    fn report_text_size(&self) -> (usize, usize) {
-        match self.screens.last() {
-            Some(Screen::Report(r)) => {
-                layout::report_text_inner(self.area(), r.report.tables.len())
-            }
-            _ => (0, 0),
-        }
-    }
-
-    /// Makes sure the current match (if any) is in view.
-    fn fit_report(&mut self) {
-        let (w, h) = self.report_text_size();
-        if let Some(Screen::Report(r)) = self.screens.last_mut() {
-            if let Some((sec, range)) = r.current_match.and_then(|i| r.matches.get(i)) {
-                let lines = layout::wrap(&section_text(&r.report, *sec), w);
-                let line = layout::line_of(&lines, range.start);
-                if line < r.scroll || line >= r.scroll + h.max(1) {
-                    r.scroll = line.saturating_sub(h / 3);
-                }
-            }
-        }
-    }
-
-    fn act_report(&mut self, a: Action) {
-        let (w, h) = self.report_text_size();
-        let lang = self.lang;
-        let Some(Screen::Report(r)) = self.screens.last_mut() else {
-            return;
-        };
-        let n_sections = r.report.sections.len().max(1);
-        let n_tables = r.report.tables.len();
-        let max_scroll = || -> usize {
-            layout::wrap(&section_text(&r.report, r.section), w)
-                .len()
-                .saturating_sub(1)
-        };
-        match a {
-            Action::Down | Action::Up => {
-                let down = a == Action::Down;
-                match r.focus {
-                    ReportFocus::Sections => {
-                        let s = if down {
-                            (r.section + 1).min(n_sections - 1)
-                        } else {
-                            r.section.saturating_sub(1)
-                        };
-                        if s != r.section {
-                            r.section = s;
-                            r.scroll = 0;
-                        }
-                    }
-                    ReportFocus::Tables => {
-                        r.table = if down {
-                            (r.table + 1).min(n_tables.saturating_sub(1))
-                        } else {
-                            r.table.saturating_sub(1)
-                        }
-                    }
-                }
-            }
-            Action::PageDown => {
-                r.scroll = (r.scroll + h.saturating_sub(1).max(1)).min(max_scroll())
-            }
-            Action::PageUp => r.scroll = r.scroll.saturating_sub(h.saturating_sub(1).max(1)),
-            Action::SwitchFocus => {
-                r.focus = match r.focus {
-                    ReportFocus::Sections if n_tables > 0 => ReportFocus::Tables,
-                    _ => ReportFocus::Sections,
-                }
-            }
-            Action::Open => {
-                if r.focus == ReportFocus::Tables {
-                    if let Some(t) = r.report.tables.get(r.table) {
-                        let ts = TableState::new(&r.report, t);
-                        self.screens.push(Screen::Table(Box::new(ts)));
-                    }
-                } else if n_tables > 0 {
-                    r.focus = ReportFocus::Tables;
-                }
-            }
-            Action::Find => {
-                r.find = Some(FindPrompt {
-                    input: TextInput::default(),
-                    saved: (
-                        r.matches.clone(),
-                        r.current_match,
-                        r.has_terms,
-                        r.section,
-                        r.scroll,
-                    ),
-                });
-            }
-            Action::NextMatch | Action::PrevMatch => {
-                let n = r.matches.len();
-                if n == 0 {
-                    let t = lang.t();
-                    self.status = Some(if !r.has_terms {
-                        t.no_terms.into()
-                    } else {
-                        t.no_matches.into()
-                    });
-                    return;
-                }
-                let i = match (r.current_match, a == Action::NextMatch) {
-                    (None, true) => 0,
-                    (None, false) => n - 1,
-                    (Some(i), true) => (i + 1) % n,
-                    (Some(i), false) => (i + n - 1) % n,
-                };
-                r.current_match = Some(i);
-                if r.section != r.matches[i].0 {
-                    r.section = r.matches[i].0;
-                    r.scroll = 0;
-                }
-                self.status = Some(crate::tui::i18n::fill(
-                    lang.t().match_of,
-                    &[("i", &(i + 1)), ("n", &n)],
-                ));
-                self.fit_report();
-            }
-            Action::CopySection => {
-                let i = r.section;
-                let text = section_text(&r.report, i);
-                let heading = text.lines().next().unwrap_or_default().to_string();
-                let (out, fmt) = match self.copy_format {
-                    export::Format::Json => (
-                        r.report
-                            .sections
-                            .get(i)
-                            .and_then(|s| serde_json::to_string_pretty(s).ok())
-                            .unwrap_or_default(),
-                        "JSON",
-                    ),
-                    export::Format::Markdown => {
-                        let body = text.split_once('\n').map_or("", |x| x.1);
-                        (format!("## {heading}\n\n{body}\n"), "Markdown")
-                    }
-                    _ => (text, "text"),
-                };
-                self.effects.push(Effect::Copy {
-                    text: out,
-                    what: format!("section {heading} as {fmt}"),
-                });
-            }
-            _ => {}
-        }
-    }
-
     /// `m`: the report (or the table) shown now becomes a bookmark, or stops being one.
     fn toggle_bookmark(&mut self) {
         let place = match self.screens.last() {
@@ -810,176 +517,7 @@ impl App {
         }
     }
 
-    /// `/` typed so far: the matches in the report, the view on the first one from where the
-    /// reader is (the current section), as a pager's incremental search does.
-    fn find_in_report(&mut self) {
-        let Some(Screen::Report(r)) = self.screens.last_mut() else {
-            return;
-        };
-        let Some(f) = &r.find else {
-            return;
-        };
-        let (matches, has_terms) = find_matches(&r.report, &f.input.text);
-        let from = f.saved.3;
-        r.current_match = matches
-            .iter()
-            .position(|m| m.0 >= from)
-            .or(if matches.is_empty() { None } else { Some(0) });
-        r.matches = matches;
-        r.has_terms = has_terms;
-        if let Some(i) = r.current_match {
-            let sec = r.matches[i].0;
-            if r.section != sec {
-                r.section = sec;
-                r.scroll = 0;
-            }
-        }
-        let n = r.matches.len();
-        let t = self.lang.t();
-        self.status = Some(match r.current_match {
-            Some(i) => crate::tui::i18n::fill(t.match_of, &[("i", &(i + 1)), ("n", &n)]),
-            None if has_terms => t.no_matches.to_string(),
-            None => String::new(),
-        });
-        self.fit_report();
-    }
-
-    fn act_find(&mut self, a: Action) {
-        let Some(Screen::Report(r)) = self.screens.last_mut() else {
-            return;
-        };
-        match a {
-            // Enter keeps the matches; n/N then move between them.
-            Action::Open => r.find = None,
-            // Esc puts back the matches and the place the reader had.
-            Action::Back => {
-                if let Some(f) = r.find.take() {
-                    let (m, cur, terms, section, scroll) = f.saved;
-                    r.matches = m;
-                    r.current_match = cur;
-                    r.has_terms = terms;
-                    r.section = section;
-                    r.scroll = scroll;
-                    self.status = None;
-                }
-            }
-            _ => {}
-        }
-    }
-
-    fn grid_area(&self) -> Rect {
-        match self.screens.last() {
-            Some(Screen::Table(t)) => layout::table(self.area(), t.notes()).grid,
-            _ => Rect::default(),
-        }
-    }
-
-    fn fit_table(&mut self) {
-        let area = self.grid_area();
-        if let Some(Screen::Table(t)) = self.screens.last_mut() {
-            t.offsets = layout::fit_offsets(&t.table, area, t.cur, t.offsets);
-        }
-    }
-
-    /// After a resize: every table on the stack (one under a report opened by go-to too), so
-    /// none keeps offsets that hide columns beside empty space.
-    fn fit_all_tables(&mut self) {
-        let area = self.area();
-        for s in &mut self.screens {
-            if let Screen::Table(t) = s {
-                let grid = layout::table(area, t.notes()).grid;
-                t.offsets = layout::fit_offsets(&t.table, grid, t.cur, t.offsets);
-            }
-        }
-    }
-
-    fn act_table(&mut self, a: Action) {
-        if matches!(
-            a,
-            Action::Compare | Action::PrevYear | Action::NextYear | Action::Export
-        ) {
-            self.act_table_across(a);
-            self.fit_table();
-            return;
-        }
-        let page = self.grid_area().height.saturating_sub(1).max(1) as isize;
-        let Some(Screen::Table(t)) = self.screens.last_mut() else {
-            return;
-        };
-        let rows = t.table.rows.len();
-        let cols = t.table.columns.len();
-        if rows == 0 || cols == 0 {
-            if a == Action::CopyTable {
-                let text = export::table(&t.table, self.copy_format);
-                let what = format!("table {} as {}", t.table.id, self.copy_format.name());
-                self.effects.push(Effect::Copy { text, what });
-            }
-            return;
-        }
-        let mv = |t: &mut TableState, dr: isize, dc: isize| {
-            t.cur.0 = (t.cur.0 as isize + dr).clamp(0, rows as isize - 1) as usize;
-            t.cur.1 = (t.cur.1 as isize + dc).clamp(0, cols as isize - 1) as usize;
-        };
-        let extend = |t: &mut TableState, dr: isize, dc: isize| {
-            if t.anchor.is_none() {
-                t.anchor = Some(t.cur);
-            }
-            mv(t, dr, dc);
-        };
-        match a {
-            Action::Up => mv(t, -1, 0),
-            Action::Down => mv(t, 1, 0),
-            Action::Left => mv(t, 0, -1),
-            Action::Right => mv(t, 0, 1),
-            Action::PageUp => mv(t, -page, 0),
-            Action::PageDown => mv(t, page, 0),
-            Action::Home => t.cur.1 = 0,
-            Action::End => t.cur.1 = cols - 1,
-            Action::ExtendUp => extend(t, -1, 0),
-            Action::ExtendDown => extend(t, 1, 0),
-            Action::ExtendLeft => extend(t, 0, -1),
-            Action::ExtendRight => extend(t, 0, 1),
-            Action::ToggleSelect => {
-                t.anchor = match t.anchor {
-                    Some(_) => None,
-                    None => Some(t.cur),
-                }
-            }
-            Action::Copy => {
-                let sel = t.selection();
-                let text = dress(
-                    export::cells(&t.table, sel, self.copy_format),
-                    t,
-                    self.copy_format,
-                    self.copy_header,
-                    self.csv_bom,
-                );
-                let what = format!(
-                    "{}×{} cells as {}",
-                    sel.rows(),
-                    sel.cols(),
-                    self.copy_format.name()
-                );
-                self.effects.push(Effect::Copy { text, what });
-            }
-            Action::CopyTable => {
-                let text = dress(
-                    export::table(&t.table, self.copy_format),
-                    t,
-                    self.copy_format,
-                    self.copy_header,
-                    self.csv_bom,
-                );
-                let what = format!("table {} as {}", t.table.id, self.copy_format.name());
-                self.effects.push(Effect::Copy { text, what });
-            }
-            _ => {}
-        }
-        self.fit_table();
-    }
-
     fn on_mouse(&mut self, m: MouseEvent) {
-        let (x, y) = (m.column, m.row);
         let scroll = match m.kind {
             MouseEventKind::ScrollDown => Some(Action::Down),
             MouseEventKind::ScrollUp => Some(Action::Up),
@@ -987,23 +525,17 @@ impl App {
         };
         if let Some(a) = scroll {
             match self.ctx() {
-                Ctx::Report => self.act_report(if a == Action::Down {
-                    Action::PageDown
-                } else {
-                    Action::PageUp
-                }),
+                // The report pages its text with the wheel.
+                Ctx::Report => {}
                 Ctx::Help
                 | Ctx::Results
                 | Ctx::Query
                 | Ctx::Table
                 | Ctx::Compare
-                | Ctx::FilterList => self.act(a),
-                _ => {}
+                | Ctx::FilterList => return self.act(a),
+                _ => return,
             }
-            return;
         }
-        let area = self.area();
-        let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
         if self.overlay.is_some() {
             if matches!(m.kind, MouseEventKind::Down(_))
                 && matches!(self.overlay, Some(Overlay::Help(_)))
@@ -1012,102 +544,8 @@ impl App {
             }
             return;
         }
-        match self.screens.last_mut() {
-            None => {
-                if m.kind != MouseEventKind::Down(MouseButton::Left) {
-                    return;
-                }
-                let l = layout::search(area);
-                if inside(l.query) {
-                    self.search.focus = SearchFocus::Query;
-                } else if inside(l.chips) {
-                    let hit = self.chips().into_iter().find(|(_, s, at)| {
-                        x >= *at && x < at + crate::output::grid::width(s) as u16
-                    });
-                    if let Some((chip, _, _)) = hit {
-                        self.remove_chip(chip);
-                    }
-                } else if inside(l.list) {
-                    let per = layout::hits_per_page(area);
-                    let i = list_offset(self.search.selected, per)
-                        + ((y - l.list.y) / layout::HIT_HEIGHT) as usize;
-                    if i < self.hit_count() {
-                        if i == self.search.selected {
-                            self.act_search(Action::Open);
-                        } else {
-                            self.search.selected = i;
-                        }
-                    }
-                }
-            }
-            Some(Screen::Report(r)) => {
-                if m.kind != MouseEventKind::Down(MouseButton::Left) {
-                    return;
-                }
-                let l = layout::report(area, r.report.tables.len());
-                if inside(l.outline) && y > l.outline.y {
-                    let i = (y - l.outline.y - 1) as usize;
-                    if i < r.report.sections.len() {
-                        r.focus = ReportFocus::Sections;
-                        if r.section != i {
-                            r.section = i;
-                            r.scroll = 0;
-                        }
-                    }
-                } else if inside(l.tables) && y > l.tables.y {
-                    let i = (y - l.tables.y - 1) as usize;
-                    if i < r.report.tables.len() {
-                        r.focus = ReportFocus::Tables;
-                        r.table = i;
-                        self.act_report(Action::Open);
-                    }
-                }
-            }
-            // The compare screen takes the wheel only.
-            Some(Screen::Compare(_)) => {}
-            Some(Screen::Table(t)) => {
-                let grid = layout::table(area, t.notes()).grid;
-                let g = layout::grid(&t.table, grid, t.offsets.0, t.offsets.1);
-                let col = g
-                    .cols
-                    .iter()
-                    .find(|c| x >= c.1 && x < c.1 + c.2)
-                    .map(|c| c.0);
-                let row = g.rows.iter().find(|r| r.1 == y).map(|r| r.0);
-                match (m.kind, row, col) {
-                    (MouseEventKind::Down(MouseButton::Left), Some(r), Some(c)) => {
-                        t.cur = (r, c);
-                        t.anchor = Some((r, c));
-                        t.dragging = true;
-                    }
-                    (MouseEventKind::Drag(MouseButton::Left), Some(r), Some(c)) if t.dragging => {
-                        t.cur = (r, c);
-                    }
-                    (MouseEventKind::Up(MouseButton::Left), _, _) if t.dragging => {
-                        t.dragging = false;
-                        // A click without a drag moves the cursor; it selects nothing.
-                        if t.anchor == Some(t.cur) {
-                            t.anchor = None;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-        }
+        let (h, env) = focused!(self);
+        let out = h.mouse(m, &env);
+        self.apply(out);
     }
-}
-
-/// A table copy as configured: the source line first (`copy.header`), and for CSV the
-/// byte-order mark before everything (`copy.csv_bom`).
-fn dress(body: String, t: &TableState, fmt: export::Format, header: bool, bom: bool) -> String {
-    let mut out = String::new();
-    if bom && fmt == export::Format::Csv {
-        out.push_str(export::BOM);
-    }
-    if header {
-        let source = format!("{} 表{} {}", t.report_label, t.table.id, t.table.title);
-        out.push_str(&export::source_line(fmt, &source));
-    }
-    out.push_str(&body);
-    out
 }

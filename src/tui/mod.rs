@@ -1,10 +1,10 @@
-//! The terminal browser: one event loop feeding state (`state`, `events`) and drawing it (`views`).
+//! The terminal browser: one event loop routing input to screens (`screens/`, one module a
+//! screen, through `events`) and drawing the state they hold (`views`).
 //!
 //! Input, signals and the search worker each run on their own thread and only send messages
 //! to the loop, which applies every pending message, then draws once.
 
 pub mod clipboard;
-pub mod compare;
 pub mod config;
 pub mod events;
 pub mod history;
@@ -13,7 +13,10 @@ pub mod input;
 pub mod keys;
 pub mod layout;
 pub mod loader;
+pub mod reflow;
 pub mod screens;
+/// The compare screen and exports, where they were before the browser was split by screen.
+pub use screens::compare;
 pub mod state;
 pub mod terminal;
 pub mod views;

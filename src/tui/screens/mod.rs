@@ -6,15 +6,19 @@
 //! [`overlays!`] below.
 
 pub mod bookmarks;
+pub mod compare;
 pub mod filters;
 pub mod goto;
 pub mod help;
+pub mod report;
+pub mod search;
+pub mod table;
 
 use super::history::{History, Place};
 use super::i18n::Lang;
 use super::input::TextInput;
 use super::keys::{Action, Ctx};
-use super::state::{App, Effect, Screen};
+use super::state::{App, Effect};
 use super::views::Theme;
 use crate::index::{Backend, Query};
 use crate::output::export::Format;
@@ -75,6 +79,10 @@ pub enum Outcome {
     /// Search with these filters (the text and limit are the search screen's).
     Query(Query),
     DeleteBookmark(usize),
+    /// Search again: the query's text changed.
+    Search,
+    /// The hit cursor moved: fetch more hits if it is near the end of those fetched.
+    MoreHits,
     /// The filters' lists need working out again with the search results the browser holds.
     RefreshFilters,
 }
@@ -103,6 +111,40 @@ pub trait Handler {
         None
     }
     fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect);
+}
+
+/// The screens of the stack above the search screen: each one line, `Name(module::State)`, and
+/// `State: Handler`.
+macro_rules! screens {
+    ($($(#[$doc:meta])* $name:ident($ty:ty),)*) => {
+        /// A screen above the search screen.
+        pub enum Screen {
+            $($(#[$doc])* $name(Box<$ty>),)*
+        }
+
+        impl Screen {
+            pub fn handler(&self) -> &dyn Handler {
+                match self {
+                    $(Screen::$name(s) => &**s,)*
+                }
+            }
+
+            pub fn handler_mut(&mut self) -> &mut dyn Handler {
+                match self {
+                    $(Screen::$name(s) => &mut **s,)*
+                }
+            }
+        }
+    };
+}
+
+screens! {
+    /// One report: outline, tables, text.
+    Report(report::State),
+    /// One table of a report as a grid.
+    Table(table::State),
+    /// One table of one agency across its years.
+    Compare(compare::State),
 }
 
 /// The overlays: each one line, `Name(module::State)`, and `State: Handler`.

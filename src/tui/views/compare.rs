@@ -5,7 +5,7 @@
 use super::{crumbs, status, Theme};
 use crate::output::across::plain;
 use crate::output::grid::{pad, truncate, width};
-use crate::tui::compare::CompareState;
+use crate::tui::screens::compare::State as CompareState;
 use crate::tui::state::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;

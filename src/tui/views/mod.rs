@@ -1,15 +1,15 @@
 //! Drawing: small components that read the browser's state and never change it.
 
-mod compare;
+pub(super) mod compare;
 pub(super) mod filters;
 pub(super) mod goto;
 pub(super) mod help;
-mod report;
-mod search;
-mod table;
+pub(super) mod report;
+pub(super) mod search;
+pub(super) mod table;
 
 use super::layout;
-use super::state::{App, Screen};
+use super::state::App;
 use crate::output::grid::{truncate, width};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -90,9 +90,7 @@ pub fn draw(f: &mut Frame, app: &App) {
     let theme = Theme::new(app.no_color, app.palette);
     match app.screens.last() {
         None => search::draw(f, app, &theme, area),
-        Some(Screen::Report(r)) => report::draw(f, app, r, &theme, area),
-        Some(Screen::Table(t)) => table::draw(f, app, t, &theme, area),
-        Some(Screen::Compare(c)) => compare::draw(f, app, c, &theme, area),
+        Some(s) => s.handler().draw(f, app, &theme, area),
     }
     if let Some(o) = &app.overlay {
         o.handler().draw(f, app, &theme, area);

@@ -3,7 +3,8 @@
 use super::{crumbs, status, wrapped_lines, Theme};
 use crate::output::grid::truncate;
 use crate::tui::layout;
-use crate::tui::state::{section_text, App, ReportFocus, ReportState};
+use crate::tui::screens::report::{section_text, ReportFocus, State as ReportState};
+use crate::tui::state::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};

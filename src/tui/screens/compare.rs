@@ -1,27 +1,31 @@
-//! The browser across years: the compare screen's state and keys, `[` `]` from a table to the
-//! same table of the year before or after (cursor kept), and `w` exporting what is shown.
+//! The compare screen: one table of one agency across its years, a column at a time, changes
+//! marked (`n` / `N` to the next), `w` writing the comparison to a CSV file.
 
-use super::keys::Action;
-use super::state::{App, Effect, Screen, TableState};
-use crate::analysis::compare::{compare, Comparison};
+use super::{Env, Handler, Outcome};
+use crate::analysis::compare::Comparison;
 use crate::analysis::{entry, Entry};
 use crate::index::Backend;
-use crate::report::{PlaceMap, TableId, Value};
+use crate::report::{PlaceMap, Value};
+use crate::tui::keys::{Action, Ctx};
+use crate::tui::state::{App, Effect};
+use crate::tui::views::{self, Theme};
+use ratatui::layout::Rect;
+use ratatui::Frame;
 use std::path::PathBuf;
 
 /// One table of one agency across its years; the grid shows one column of the table at a time
 /// (rows down, years across) and the cursor walks its rows.
-pub struct CompareState {
+pub struct State {
     pub cmp: Comparison,
     /// Which of the table's columns is shown.
     pub column: usize,
-    /// The cursor: a row among [`CompareState::visible`].
+    /// The cursor: a row among [`State::visible`].
     pub cur: usize,
     /// First shown row.
     pub offset: usize,
 }
 
-impl CompareState {
+impl State {
     pub fn columns(&self) -> Vec<&str> {
         self.cmp.columns()
     }
@@ -110,7 +114,7 @@ impl CompareState {
 }
 
 /// The reports of `agency` as entries for work across years, read through the backend.
-fn agency_entries(backend: &dyn Backend, agency: &str) -> Vec<Entry> {
+pub(super) fn agency_entries(backend: &dyn Backend, agency: &str) -> Vec<Entry> {
     let places = PlaceMap::default();
     backend
         .find(agency, None)
@@ -124,129 +128,26 @@ fn agency_entries(backend: &dyn Backend, agency: &str) -> Vec<Entry> {
 }
 
 /// A file name from report text: no path separators, no control characters.
-fn file_part(s: &str) -> String {
+pub(super) fn file_part(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_control())
         .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })
         .collect()
 }
 
-/// Where the table screen is: agency, year, table id, cursor.
-type TablePlace = (String, Option<i32>, TableId, (usize, usize));
-
-impl App {
-    fn table_agency(&self) -> Option<TablePlace> {
-        match self.screens.last() {
-            Some(Screen::Table(t)) => Some((t.agency.clone()?, t.year, t.table.id, t.cur)),
-            _ => None,
-        }
+impl Handler for State {
+    fn ctx(&self) -> Ctx {
+        Ctx::Compare
     }
 
-    /// The table screen's keys across reports: compare, the year before / after, export.
-    pub(super) fn act_table_across(&mut self, a: Action) {
-        let Some(backend) = self.backend() else {
-            return;
-        };
-        let Some((agency, year, table, cur)) = self.table_agency() else {
-            self.status = Some("this report has no agency: nothing to compare".into());
-            return;
-        };
-        match a {
-            Action::Compare => {
-                let cmp = compare(&agency, &agency_entries(&*backend, &agency), table, None);
-                // Start on the cursor's row and column where the table has them.
-                let (row, col) = match self.screens.last() {
-                    Some(Screen::Table(t)) if !t.turned => (
-                        t.table.rows.get(cur.0).map(|r| r.label.clone()),
-                        t.table.columns.get(cur.1).cloned(),
-                    ),
-                    _ => (None, None),
-                };
-                let mut st = CompareState {
-                    cmp,
-                    column: 0,
-                    cur: 0,
-                    offset: 0,
-                };
-                if let Some(c) = col.and_then(|c| st.columns().iter().position(|x| *x == c)) {
-                    st.column = c;
-                }
-                if let Some(r) = row {
-                    let vis = st.visible();
-                    if let Some(i) = vis.iter().position(|&i| st.cmp.cells[i].row == r) {
-                        st.cur = i;
-                    }
-                }
-                self.screens.push(Screen::Compare(Box::new(st)));
-            }
-            Action::PrevYear | Action::NextYear => {
-                let Some(y) = year else { return };
-                let mut years: Vec<(i32, String)> = backend
-                    .find(&agency, None)
-                    .into_iter()
-                    .filter_map(|r| Some((r.year?, r.path)))
-                    .collect();
-                years.sort();
-                let target = if a == Action::PrevYear {
-                    years.iter().rev().find(|(x, _)| *x < y)
-                } else {
-                    years.iter().find(|(x, _)| *x > y)
-                };
-                let Some((ty, path)) = target.cloned() else {
-                    self.status = Some(format!(
-                        "{agency}: no report {} {y}",
-                        if a == Action::PrevYear {
-                            "before"
-                        } else {
-                            "after"
-                        }
-                    ));
-                    return;
-                };
-                let Ok(report) = backend.report(&path) else {
-                    return;
-                };
-                let Some(t) = report.table(table) else {
-                    self.status = Some(format!("{agency} {ty}: no table {table}"));
-                    return;
-                };
-                let mut ts = TableState::new(&report, t);
-                ts.cur = (
-                    cur.0.min(ts.table.rows.len().saturating_sub(1)),
-                    cur.1.min(ts.table.columns.len().saturating_sub(1)),
-                );
-                if let Some(s) = self.screens.last_mut() {
-                    *s = Screen::Table(Box::new(ts));
-                }
-                self.status = Some(format!("{agency} {ty} · 表{table}"));
-            }
-            Action::Export => {
-                let Some(Screen::Table(t)) = self.screens.last() else {
-                    return;
-                };
-                let text =
-                    crate::output::export::table(&t.table, crate::output::export::Format::Csv);
-                let path = PathBuf::from(format!(
-                    "nianbao-{}-{}-表{}.csv",
-                    file_part(&agency),
-                    year.map_or("?".into(), |y| y.to_string()),
-                    table
-                ));
-                self.effects.push(Effect::Write { path, text });
-            }
-            _ => {}
-        }
-    }
-
-    /// Keys of the compare screen.
-    pub(super) fn act_compare(&mut self, a: Action) {
-        let page = self.size.1.saturating_sub(8).max(1) as usize;
-        let Some(Screen::Compare(c)) = self.screens.last_mut() else {
-            return;
-        };
+    fn handle(&mut self, a: Action, env: &Env) -> Vec<Outcome> {
+        let page = env.area.height.saturating_sub(8).max(1) as usize;
+        let c = self;
         let n = c.visible().len();
         let ncols = if c.one_row() { 1 } else { c.columns().len() };
+        let mut out = Vec::new();
         match a {
+            Action::Back => return vec![Outcome::Pop],
             Action::Down => c.cur = (c.cur + 1).min(n.saturating_sub(1)),
             Action::Up => c.cur = c.cur.saturating_sub(1),
             Action::PageDown => c.cur = (c.cur + page).min(n.saturating_sub(1)),
@@ -254,7 +155,7 @@ impl App {
             Action::Right if ncols > 0 => c.column = (c.column + 1) % ncols,
             Action::Left if ncols > 0 => c.column = (c.column + ncols - 1) % ncols,
             Action::NextMatch | Action::PrevMatch if !c.jump_diff(a == Action::NextMatch) => {
-                self.status = Some("no figure changed over these years".into());
+                out.push(Outcome::Status("no figure changed over these years".into()));
             }
             Action::Export => {
                 let path = PathBuf::from(format!(
@@ -269,8 +170,7 @@ impl App {
                         .join("_")
                 ));
                 let text = c.csv();
-                self.effects.push(Effect::Write { path, text });
-                return;
+                return vec![Outcome::Effect(Effect::Write { path, text })];
             }
             _ => {}
         }
@@ -281,6 +181,15 @@ impl App {
         } else if c.cur >= c.offset + shown {
             c.offset = c.cur + 1 - shown;
         }
+        out
+    }
+
+    fn crumb(&self) -> Option<String> {
+        Some(format!("表{} 逐年对比", self.cmp.table))
+    }
+
+    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        views::compare::draw(f, app, self, theme, area);
     }
 }
 

@@ -1,0 +1,375 @@
+//! The report screen: outline, tables and a section's text with the query's matches marked;
+//! `/` finds in the report, `n` / `N` step through the matches, Enter opens a table.
+
+use super::{table, Env, Handler, Outcome};
+use crate::index::{match_ranges, parse_query};
+use crate::output::export;
+use crate::report::{Report, TableId};
+use crate::tui::i18n;
+use crate::tui::input::TextInput;
+use crate::tui::keys::{Action, Ctx};
+use crate::tui::layout;
+use crate::tui::reflow::reflow;
+use crate::tui::state::{report_label, App, Effect, Screen};
+use crate::tui::views::{self, Theme};
+use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::Rect;
+use ratatui::Frame;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReportFocus {
+    Sections,
+    Tables,
+}
+
+pub struct State {
+    pub report: Report,
+    /// The search had words to find (else next / previous match has nothing to look for).
+    pub has_terms: bool,
+    pub section: usize,
+    pub focus: ReportFocus,
+    pub table: usize,
+    /// First shown line of the section's wrapped text.
+    pub scroll: usize,
+    /// Every match: (section, byte range in the section's display text).
+    pub matches: Vec<(usize, Range<usize>)>,
+    pub current_match: Option<usize>,
+    /// The `/` prompt while it is open, with the matches and position it replaced (restored
+    /// by Esc).
+    pub find: Option<FindPrompt>,
+}
+
+/// What `/` replaced: matches, current match, whether there were terms, section, scroll.
+pub type SavedFind = (
+    Vec<(usize, Range<usize>)>,
+    Option<usize>,
+    bool,
+    usize,
+    usize,
+);
+
+pub struct FindPrompt {
+    pub input: TextInput,
+    pub saved: SavedFind,
+}
+
+impl State {
+    pub fn new(report: Report, query: &str) -> State {
+        let (matches, has_terms) = find_matches(&report, query);
+        let section = matches.first().map_or(0, |m| m.0);
+        State {
+            report,
+            has_terms,
+            section,
+            focus: ReportFocus::Sections,
+            table: 0,
+            scroll: 0,
+            matches,
+            current_match: None,
+            find: None,
+        }
+    }
+
+    /// Failed checks of one table.
+    pub fn failed_checks(&self, table_id: TableId) -> usize {
+        self.report
+            .failed_checks()
+            .filter(|c| c.cells.first().is_some_and(|r| r.table == table_id))
+            .count()
+    }
+}
+
+/// Every match of `query` in the report's sections, as (section, byte range in the section's
+/// display text), and whether the query has words to find. The index's own matching, so the
+/// report marks what the search found, and `/` finds what a search would.
+pub fn find_matches(report: &Report, query: &str) -> (Vec<(usize, Range<usize>)>, bool) {
+    let clauses = parse_query(query);
+    let mut matches: Vec<(usize, Range<usize>)> = Vec::new();
+    for (i, _) in report.sections.iter().enumerate() {
+        let text = section_text(report, i);
+        for (r, _) in match_ranges(&text, &clauses) {
+            match matches.last_mut() {
+                // Clauses may overlap (行政 and 行政复议): one mark, not two.
+                Some((s, last)) if *s == i && r.start <= last.end => last.end = last.end.max(r.end),
+                _ => matches.push((i, r)),
+            }
+        }
+    }
+    (matches, clauses.iter().any(|c| !c.exclude))
+}
+
+/// A section as shown and copied: its heading line, then its text reflowed.
+pub fn section_text(r: &Report, i: usize) -> String {
+    match r.sections.get(i) {
+        Some(s) => format!("{}、{}\n{}", s.number, s.title, reflow(s.text.trim())),
+        None if i == 0 => reflow(&r.text),
+        None => String::new(),
+    }
+}
+
+impl State {
+    /// Width and height of the text pane.
+    fn text_size(&self, area: Rect) -> (usize, usize) {
+        layout::report_text_inner(area, self.report.tables.len())
+    }
+
+    /// Makes sure the current match (if any) is in view.
+    fn fit(&mut self, area: Rect) {
+        let (w, h) = self.text_size(area);
+        let r = self;
+        if let Some((sec, range)) = r.current_match.and_then(|i| r.matches.get(i)) {
+            let lines = layout::wrap(&section_text(&r.report, *sec), w);
+            let line = layout::line_of(&lines, range.start);
+            if line < r.scroll || line >= r.scroll + h.max(1) {
+                r.scroll = line.saturating_sub(h / 3);
+            }
+        }
+    }
+
+    /// The table under the cursor of the tables pane, as a screen.
+    fn open_table(&self) -> Option<Screen> {
+        let t = self.report.tables.get(self.table)?;
+        Some(Screen::Table(Box::new(table::State::new(&self.report, t))))
+    }
+
+    /// Keys of the `/` prompt.
+    fn act_find(&mut self, a: Action) -> Vec<Outcome> {
+        let r = self;
+        match a {
+            // Enter keeps the matches; n/N then move between them.
+            Action::Open => r.find = None,
+            // Esc puts back the matches and the place the reader had.
+            Action::Back => {
+                if let Some(f) = r.find.take() {
+                    let (m, cur, terms, section, scroll) = f.saved;
+                    r.matches = m;
+                    r.current_match = cur;
+                    r.has_terms = terms;
+                    r.section = section;
+                    r.scroll = scroll;
+                    return vec![Outcome::ClearStatus];
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+}
+
+impl Handler for State {
+    fn ctx(&self) -> Ctx {
+        if self.find.is_some() {
+            Ctx::ReportFind
+        } else {
+            Ctx::Report
+        }
+    }
+
+    fn handle(&mut self, a: Action, env: &Env) -> Vec<Outcome> {
+        if self.find.is_some() {
+            return self.act_find(a);
+        }
+        let (w, h) = self.text_size(env.area);
+        let lang = env.lang;
+        let r = &mut *self;
+        let n_sections = r.report.sections.len().max(1);
+        let n_tables = r.report.tables.len();
+        let max_scroll = |r: &State| -> usize {
+            layout::wrap(&section_text(&r.report, r.section), w)
+                .len()
+                .saturating_sub(1)
+        };
+        match a {
+            Action::Back => return vec![Outcome::Pop],
+            Action::Down | Action::Up => {
+                let down = a == Action::Down;
+                match r.focus {
+                    ReportFocus::Sections => {
+                        let s = if down {
+                            (r.section + 1).min(n_sections - 1)
+                        } else {
+                            r.section.saturating_sub(1)
+                        };
+                        if s != r.section {
+                            r.section = s;
+                            r.scroll = 0;
+                        }
+                    }
+                    ReportFocus::Tables => {
+                        r.table = if down {
+                            (r.table + 1).min(n_tables.saturating_sub(1))
+                        } else {
+                            r.table.saturating_sub(1)
+                        }
+                    }
+                }
+            }
+            Action::PageDown => {
+                r.scroll = (r.scroll + h.saturating_sub(1).max(1)).min(max_scroll(r))
+            }
+            Action::PageUp => r.scroll = r.scroll.saturating_sub(h.saturating_sub(1).max(1)),
+            Action::SwitchFocus => {
+                r.focus = match r.focus {
+                    ReportFocus::Sections if n_tables > 0 => ReportFocus::Tables,
+                    _ => ReportFocus::Sections,
+                }
+            }
+            Action::Open => {
+                if r.focus == ReportFocus::Tables {
+                    return r.open_table().map(Outcome::Push).into_iter().collect();
+                } else if n_tables > 0 {
+                    r.focus = ReportFocus::Tables;
+                }
+            }
+            Action::Find => {
+                r.find = Some(FindPrompt {
+                    input: TextInput::default(),
+                    saved: (
+                        r.matches.clone(),
+                        r.current_match,
+                        r.has_terms,
+                        r.section,
+                        r.scroll,
+                    ),
+                });
+            }
+            Action::NextMatch | Action::PrevMatch => {
+                let n = r.matches.len();
+                if n == 0 {
+                    let t = lang.t();
+                    return vec![Outcome::Status(if !r.has_terms {
+                        t.no_terms.into()
+                    } else {
+                        t.no_matches.into()
+                    })];
+                }
+                let i = match (r.current_match, a == Action::NextMatch) {
+                    (None, true) => 0,
+                    (None, false) => n - 1,
+                    (Some(i), true) => (i + 1) % n,
+                    (Some(i), false) => (i + n - 1) % n,
+                };
+                r.current_match = Some(i);
+                if r.section != r.matches[i].0 {
+                    r.section = r.matches[i].0;
+                    r.scroll = 0;
+                }
+                r.fit(env.area);
+                return vec![Outcome::Status(i18n::fill(
+                    lang.t().match_of,
+                    &[("i", &(i + 1)), ("n", &n)],
+                ))];
+            }
+            Action::CopySection => {
+                let i = r.section;
+                let text = section_text(&r.report, i);
+                let heading = text.lines().next().unwrap_or_default().to_string();
+                let (out, fmt) = match env.copy.format {
+                    export::Format::Json => (
+                        r.report
+                            .sections
+                            .get(i)
+                            .and_then(|s| serde_json::to_string_pretty(s).ok())
+                            .unwrap_or_default(),
+                        "JSON",
+                    ),
+                    export::Format::Markdown => {
+                        let body = text.split_once('\n').map_or("", |x| x.1);
+                        (format!("## {heading}\n\n{body}\n"), "Markdown")
+                    }
+                    _ => (text, "text"),
+                };
+                return vec![Outcome::Effect(Effect::Copy {
+                    text: out,
+                    what: format!("section {heading} as {fmt}"),
+                })];
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn input(&mut self) -> Option<&mut TextInput> {
+        self.find.as_mut().map(|f| &mut f.input)
+    }
+
+    /// `/` typed so far: the matches in the report, the view on the first one from where the
+    /// reader is (the current section), as a pager's incremental search does.
+    fn edited(&mut self, env: &Env) -> Vec<Outcome> {
+        let r = &mut *self;
+        let Some(f) = &r.find else {
+            return Vec::new();
+        };
+        let (matches, has_terms) = find_matches(&r.report, &f.input.text);
+        let from = f.saved.3;
+        r.current_match = matches
+            .iter()
+            .position(|m| m.0 >= from)
+            .or(if matches.is_empty() { None } else { Some(0) });
+        r.matches = matches;
+        r.has_terms = has_terms;
+        if let Some(i) = r.current_match {
+            let sec = r.matches[i].0;
+            if r.section != sec {
+                r.section = sec;
+                r.scroll = 0;
+            }
+        }
+        let n = r.matches.len();
+        let t = env.lang.t();
+        let status = match r.current_match {
+            Some(i) => i18n::fill(t.match_of, &[("i", &(i + 1)), ("n", &n)]),
+            None if has_terms => t.no_matches.to_string(),
+            None => String::new(),
+        };
+        r.fit(env.area);
+        vec![Outcome::Status(status)]
+    }
+
+    fn mouse(&mut self, m: MouseEvent, env: &Env) -> Vec<Outcome> {
+        let (x, y) = (m.column, m.row);
+        let r = &mut *self;
+        match m.kind {
+            // The wheel pages the text.
+            MouseEventKind::ScrollDown | MouseEventKind::ScrollUp if r.find.is_none() => {
+                let a = if m.kind == MouseEventKind::ScrollDown {
+                    Action::PageDown
+                } else {
+                    Action::PageUp
+                };
+                return r.handle(a, env);
+            }
+            MouseEventKind::Down(MouseButton::Left) => {}
+            _ => return Vec::new(),
+        }
+        let inside = |r: Rect| x >= r.x && x < r.right() && y >= r.y && y < r.bottom();
+        let l = layout::report(env.area, r.report.tables.len());
+        if inside(l.outline) && y > l.outline.y {
+            let i = (y - l.outline.y - 1) as usize;
+            if i < r.report.sections.len() {
+                r.focus = ReportFocus::Sections;
+                if r.section != i {
+                    r.section = i;
+                    r.scroll = 0;
+                }
+            }
+        } else if inside(l.tables) && y > l.tables.y {
+            let i = (y - l.tables.y - 1) as usize;
+            if i < r.report.tables.len() {
+                r.focus = ReportFocus::Tables;
+                r.table = i;
+                return r.handle(Action::Open, env);
+            }
+        }
+        Vec::new()
+    }
+
+    fn crumb(&self) -> Option<String> {
+        Some(report_label(&self.report))
+    }
+
+    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
+        views::report::draw(f, app, self, theme, area);
+    }
+}
