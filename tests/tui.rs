@@ -1,7 +1,9 @@
 //! Screen tests of the browser: every screen and key path on a TestBackend, at 80×24 and wide.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
-use nianbao::index::{Backend, MemoryIndex};
+use nianbao::index::{
+    AgencyYears, Backend, IndexError, MemoryIndex, Query, ReportRef, SearchResults,
+};
 use nianbao::report;
 use nianbao::tui::events::AppEvent;
 use nianbao::tui::state::{copy_status, App, Effect, Screen};
@@ -40,7 +42,10 @@ struct H {
 
 impl H {
     fn new(w: u16, h: u16) -> H {
-        let backend = backend();
+        H::with(backend(), w, h)
+    }
+
+    fn with(backend: Arc<dyn Backend>, w: u16, h: u16) -> H {
         let mut app = App::new((w, h), false, "corpus");
         app.request_search();
         app.handle(AppEvent::Engine(EngineMsg::Ready(backend.clone())));
@@ -803,6 +808,69 @@ fn help_stops_at_its_end_and_shows_where_it_is() {
     let last = &items.last().unwrap().1;
     assert!(s.contains(last.as_str()), "{s}");
     assert!(!s.contains("↓"), "{s}");
+}
+
+/// An engine that counts the calls made to it.
+struct Counting(MemoryIndex, std::sync::atomic::AtomicUsize);
+
+impl Counting {
+    fn tick(&self) {
+        self.1.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl Backend for Counting {
+    fn search(&self, q: &Query) -> Result<SearchResults, IndexError> {
+        self.tick();
+        self.0.search(q)
+    }
+    fn resolve_agency(&self, input: &str) -> Vec<String> {
+        self.tick();
+        self.0.resolve_agency(input)
+    }
+    fn agencies(&self) -> Vec<AgencyYears> {
+        self.tick();
+        self.0.agencies()
+    }
+    fn find(&self, agency: &str, year: Option<i32>) -> Vec<ReportRef> {
+        self.tick();
+        self.0.find(agency, year)
+    }
+    fn report(&self, path: &str) -> Result<report::Report, IndexError> {
+        self.tick();
+        self.0.report(path)
+    }
+}
+
+#[test]
+fn drawing_never_asks_the_engine() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let reports = [
+        "中卫市工业和信息化局/2024.txt",
+        "石嘴山市公共资源交易中心/2023.txt",
+    ]
+    .iter()
+    .filter_map(|p| report::parse_file(&root.join("corpus").join(p)).ok())
+    .collect();
+    let engine = Arc::new(Counting(MemoryIndex::new(reports), Default::default()));
+    let calls = || engine.1.load(std::sync::atomic::Ordering::SeqCst);
+    let mut t = H::with(engine.clone(), 80, 24);
+    // The go-to prompt and the filters panel list what the engine says for the typed text.
+    for open in [KeyCode::Char('g'), KeyCode::Tab] {
+        let m = match open {
+            KeyCode::Char(_) => KeyModifiers::CONTROL,
+            _ => KeyModifiers::NONE,
+        };
+        t.key_mod(open, m).keys("zw");
+        let before = calls();
+        let s = t.screen();
+        assert!(s.contains("中卫市工业和信息化局"), "{s}");
+        for _ in 0..3 {
+            t.screen();
+        }
+        assert_eq!(calls(), before, "a frame asked the engine");
+        t.key(KeyCode::Esc);
+    }
 }
 
 #[test]

@@ -38,6 +38,6 @@ impl Handler for State {
     }
 
     fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        views::bookmarks(f, app, self.cursor, theme, area);
+        views::bookmarks::draw(f, app, self.cursor, theme, area);
     }
 }

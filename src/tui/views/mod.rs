@@ -1,5 +1,6 @@
 //! Drawing: small components that read the browser's state and never change it.
 
+pub(super) mod bookmarks;
 pub(super) mod compare;
 pub(super) mod filters;
 pub(super) mod goto;
@@ -95,49 +96,6 @@ pub fn draw(f: &mut Frame, app: &App) {
     if let Some(o) = &app.overlay {
         o.handler().draw(f, app, &theme, area);
     }
-}
-
-/// The bookmarks list: reports and tables marked with `m`, to jump back to.
-pub(super) fn bookmarks(f: &mut Frame, app: &App, cursor: usize, theme: &Theme, area: Rect) {
-    use ratatui::widgets::{Block, Borders};
-    let t = app.lang.t();
-    let marks = &app.history.bookmarks;
-    let r = layout::popup(area, 64, (marks.len() as u16 + 2).clamp(4, 20));
-    let block = Block::new()
-        .borders(Borders::ALL)
-        .border_style(theme.focus_border())
-        .title(t.bookmarks_title)
-        .title_bottom(t.bookmarks_keys);
-    let inner = block.inner(r);
-    clear_popup(f, r);
-    f.render_widget(block, r);
-    if marks.is_empty() {
-        f.render_widget(
-            Paragraph::new(Line::styled(t.no_bookmarks, theme.dim())),
-            inner,
-        );
-        return;
-    }
-    let h = inner.height.max(1) as usize;
-    let skip = cursor.saturating_sub(h - 1);
-    let lines: Vec<Line> = marks
-        .iter()
-        .enumerate()
-        .skip(skip)
-        .take(h)
-        .map(|(i, p)| {
-            let style = if i == cursor {
-                theme.selected()
-            } else {
-                Style::new()
-            };
-            Line::styled(
-                truncate(&format!(" {}", p.label()), inner.width as usize),
-                style,
-            )
-        })
-        .collect();
-    f.render_widget(Paragraph::new(lines), inner);
 }
 
 /// `text` as spans with `hl` on the highlighted byte ranges (ranges off char boundaries skipped).
