@@ -190,3 +190,96 @@ pub fn step(cursor: usize, a: Action, n: usize) -> usize {
         _ => cursor,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::MemoryIndex;
+    use crate::report::Template;
+
+    fn engine() -> MemoryIndex {
+        let report = |agency: &str, year: i32| {
+            let mut r = crate::report::parse_text(&format!("{agency}/{year}.txt"), "政府信息公开");
+            r.agency = Some(agency.into());
+            r.year = Some(year);
+            r
+        };
+        MemoryIndex::new(vec![
+            report("中卫市工业和信息化局", 2023),
+            report("中卫市工业和信息化局", 2024),
+            report("石嘴山市公共资源交易中心", 2024),
+        ])
+    }
+
+    fn env<'a>(b: &'a MemoryIndex, history: &'a History, query: &'a Query) -> Env<'a> {
+        Env {
+            area: Rect::new(0, 0, 80, 24),
+            lang: Lang::En,
+            backend: Some(b),
+            history,
+            query,
+            copy: Copying {
+                format: Format::Tsv,
+                header: false,
+                csv_bom: false,
+            },
+        }
+    }
+
+    /// A screen works on its own: keys in, outcomes out, no `App` needed.
+    #[test]
+    fn filters_list_what_was_typed_and_ask_for_a_new_query() {
+        let b = engine();
+        let (history, query) = (History::default(), Query::default());
+        let results = b.search(&Query {
+            limit: 10,
+            ..Query::default()
+        });
+        let results = results.ok();
+        let env = env(&b, &history, &query);
+        let mut p = filters::State::new(&env, results.as_ref());
+        assert_eq!(p.agencies.len(), 2, "every agency with hits before typing");
+        assert_eq!(p.years, [(2024, 2), (2023, 1)]);
+        p.agency_input = TextInput::new("szs");
+        assert!(matches!(p.edited(&env)[..], [Outcome::RefreshFilters]));
+        p.refresh(&env, results.as_ref());
+        assert_eq!(p.agencies, [("石嘴山市公共资源交易中心".to_string(), 1)]);
+        let Some(Outcome::Query(q)) = p.handle(Action::Open, &env).pop() else {
+            panic!("choosing an agency asks for a search");
+        };
+        assert_eq!(q.agencies, ["石嘴山市公共资源交易中心"]);
+        p.handle(Action::SwitchFocusBack, &env);
+        let Some(Outcome::Query(q)) = p.handle(Action::Open, &env).pop() else {
+            panic!("choosing a template asks for a search");
+        };
+        assert_eq!(q.template, Some(Template::T2021));
+    }
+
+    #[test]
+    fn goto_lists_candidates_when_the_input_changes_and_names_the_report() {
+        let b = engine();
+        let (history, query) = (History::default(), Query::default());
+        let env = env(&b, &history, &query);
+        let mut g = goto::State::new("zhongwei", &env);
+        assert_eq!(
+            g.cands,
+            [("中卫市工业和信息化局".to_string(), vec![2023, 2024])]
+        );
+        g.input = TextInput::new("nowhere 2023");
+        g.edited(&env);
+        assert!(g.cands.is_empty());
+        assert_eq!(g.year, Some(2023));
+        assert!(g.handle(Action::Open, &env).is_empty());
+        assert!(g.error.is_some(), "no agency: said in the prompt");
+        g.input = TextInput::new("szs 2024");
+        g.edited(&env);
+        assert!(g.error.is_none());
+        let Some(Outcome::Goto { name, year }) = g.handle(Action::Open, &env).pop() else {
+            panic!("Enter on a candidate opens its report");
+        };
+        assert_eq!(
+            (name.as_str(), year),
+            ("石嘴山市公共资源交易中心", Some(2024))
+        );
+    }
+}
