@@ -53,6 +53,9 @@ pub enum Command {
         rebuild: bool,
         #[arg(long)]
         json: bool,
+        /// Then keep the index up to date while files change, until Ctrl-C.
+        #[arg(long)]
+        watch: bool,
     },
     /// Search the reports: words are ANDed, "quoted phrases", -exclude.
     Search(SearchArgs),
@@ -89,11 +92,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Open the browser directly on one agency's report for a year.
+    /// Open the browser directly on one agency's report for a year, or on a report's path.
     Open {
-        /// The agency (as for `show`), optionally followed by the year.
-        #[arg(required = true, num_args = 1.., value_name = "AGENCY [YEAR]")]
+        /// The agency (as for `show`), optionally followed by the year; or a report's path.
+        #[arg(required = true, num_args = 1.., value_name = "AGENCY [YEAR] | PATH")]
         agency: Vec<String>,
+        /// Two reports of the same agency and year: which one (as listed, from 1).
+        #[arg(long, value_name = "N")]
+        pick: Option<usize>,
     },
     /// Print a shell completion script (e.g. `nianbao completions bash > ~/.local/share/bash-completion/completions/nianbao`).
     Completions {
@@ -160,6 +166,9 @@ pub struct CompareArgs {
     /// Also draw bars by year of a figure ("表3 新收 总计") or a metric (予以公开率).
     #[arg(long, value_name = "FIGURE|METRIC")]
     pub chart: Option<String>,
+    /// A year with two reports: compare this one (its path; repeatable, one per year).
+    #[arg(long, value_name = "PATH")]
+    pub pick: Vec<String>,
     #[arg(long)]
     pub json: bool,
 }

@@ -63,8 +63,18 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
             json,
             sections,
         }) => commands::parse::run(&files, json, sections, &mut out, &mut err),
-        Some(Command::Index { rebuild, json }) => {
-            commands::index::run(config, rebuild, json, &mut out, &mut err)
+        Some(Command::Index {
+            rebuild,
+            json,
+            watch,
+        }) => {
+            let built = commands::index::run(config, rebuild, json, &mut out, &mut err)?;
+            if !watch {
+                return Ok(built);
+            }
+            out.flush()?;
+            let dir = commands::index_dir(config)?;
+            Ok(commands::watch::run(config, &dir, &mut out, &mut err)? && built)
         }
         Some(Command::Search(args)) => commands::search::run(config, &args, &mut out, &mut err),
         Some(Command::Show {
@@ -116,18 +126,18 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
             clap_mangen::Man::new(Cli::command()).render(&mut out)?;
             Ok(true)
         }
-        Some(Command::Open { agency }) => {
+        Some(Command::Open { agency, pick }) => {
             let (agency, year) = nianbao::cli::agency_and_year(&agency);
             // An ambiguous name is settled here, on the command line, not in the browser.
-            match commands::open::resolve(config, &agency, year, &mut err)? {
-                Some(name) => browse(config, Some((name, year))),
+            match commands::open::resolve(config, &agency, year, pick, &mut err)? {
+                Some(t) => browse(config, Some(t)),
                 None => Ok(false),
             }
         }
     }
 }
 
-fn browse(config: &Config, open: Option<(String, Option<i32>)>) -> anyhow::Result<bool> {
+fn browse(config: &Config, open: Option<commands::open::Target>) -> anyhow::Result<bool> {
     // Said before the screen is taken over, with a failing status, not inside the browser.
     if !config.corpus.is_dir() {
         anyhow::bail!(
@@ -139,6 +149,13 @@ fn browse(config: &Config, open: Option<(String, Option<i32>)>) -> anyhow::Resul
         corpus: config.corpus.clone(),
         index: config.index.clone(),
         build: config.build_options(),
-        open,
+        open: match &open {
+            Some(commands::open::Target::Agency(name, year)) => Some((name.clone(), *year)),
+            _ => None,
+        },
+        open_path: match open {
+            Some(commands::open::Target::Report(path)) => Some(path),
+            _ => None,
+        },
     })
 }

@@ -376,3 +376,120 @@ fn the_tables_shape_decides_the_template_over_a_cited_notice() {
         nianbao::report::Template::T2021
     );
 }
+
+/// A report whose title names its agency without a place; `body` is its text's first section.
+fn placeless(body: &str) -> String {
+    format!(
+        "市场监督管理局2022年政府信息公开工作年度报告\n本报告统计数据从2022年1月1日至12月31日。\n一、总体情况\n{body}\n二、主动公开政府信息情况\n全年主动公开信息 12条。\n"
+    )
+}
+
+#[test]
+fn an_agency_without_its_place_takes_it_from_the_body_the_folder_or_the_file_name() {
+    // The body names the agency with its place: no warning needed, the report says it.
+    let r = parse_text(
+        "下载/a.txt",
+        &placeless("2022年，宁波市市场监督管理局认真贯彻落实条例。"),
+    );
+    assert_eq!(r.agency.as_deref(), Some("宁波市市场监督管理局"));
+    let plain = placeless("2022年，本局认真贯彻落实条例。");
+    // A folder that is the place.
+    let r = parse_text("语料/温州市/2022年报.txt", &plain);
+    assert_eq!(r.agency.as_deref(), Some("温州市市场监督管理局"));
+    assert!(
+        r.warnings
+            .iter()
+            .any(|w| w.contains("温州市市场监督管理局") && w.contains("folder")),
+        "{:?}",
+        r.warnings
+    );
+    // A file named with the agency's full name.
+    let r = parse_text("下载/2022_台州市市场监督管理局年报.txt", &plain);
+    assert_eq!(r.agency.as_deref(), Some("台州市市场监督管理局"));
+    assert!(
+        r.warnings.iter().any(|w| w.contains("file name")),
+        "{:?}",
+        r.warnings
+    );
+    // A folder of a place beside a file that names none: the folder.
+    let r = parse_text("湖州市/市场监督管理局2022.txt", &plain);
+    assert_eq!(r.agency.as_deref(), Some("湖州市市场监督管理局"));
+    // Nothing names a place: the name as given, said to be ambiguous.
+    let r = parse_text("下载/报告.txt", &plain);
+    assert_eq!(r.agency.as_deref(), Some("市场监督管理局"));
+    assert!(
+        r.warnings.iter().any(|w| w.contains("ambiguous")),
+        "{:?}",
+        r.warnings
+    );
+}
+
+#[test]
+fn two_cities_agencies_of_one_name_are_never_one_agency() {
+    let c = Corpus::new(&[
+        (
+            "下载/a.txt",
+            &placeless("2022年，宁波市市场监督管理局认真贯彻落实条例。"),
+        ),
+        (
+            "温州市/2022.txt",
+            &placeless("2022年，本局认真贯彻落实条例。"),
+        ),
+    ]);
+    let (ok, out, err) = c.run(&["agencies", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["agency"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["宁波市市场监督管理局", "温州市市场监督管理局"],
+        "{out}"
+    );
+}
+
+#[test]
+fn agencies_check_open_and_compare_say_when_a_year_has_two_files() {
+    let second = CELLS.replace("行政规范性文件 2 — 5", "行政规范性文件 3 — 5");
+    let c = Corpus::new(&[
+        ("某某县民政局/2022.txt", CELLS),
+        ("下载/某某县民政局2022年报.txt", &second),
+    ]);
+    let (ok, out, err) = c.run(&["agencies"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("(2 files for 2022)"), "{out}");
+    assert!(
+        out.contains("1 agency-years with more than one file"),
+        "{out}"
+    );
+    let (_, out, _) = c.run(&["agencies", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let d = &v[0]["duplicates"][0];
+    assert_eq!(d["year"], 2022);
+    assert_eq!(d["paths"].as_array().unwrap().len(), 2, "{out}");
+    // check: the rules of both files, each with its path.
+    let (_, out, _) = c.run(&["check", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let paths: std::collections::BTreeSet<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.len(), 2, "{out}");
+    // open: listed with their paths, nothing opened, until one is picked.
+    let (ok, _, err) = c.run(&["open", "某某县民政局", "2022"]);
+    assert!(!ok);
+    assert!(
+        err.contains("has 2 reports for 2022") && err.contains("--pick"),
+        "{err}"
+    );
+    assert!(err.contains("某某县民政局2022年报.txt"), "{err}");
+    // compare names the file set aside and how to choose it.
+    let (_, out, _) = c.run(&["compare", "某某县民政局", "--json"]);
+    assert!(out.contains("also has") && out.contains("--pick"), "{out}");
+}

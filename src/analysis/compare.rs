@@ -85,6 +85,17 @@ pub fn compare(
     table: TableId,
     years: Option<(i32, i32)>,
 ) -> Comparison {
+    compare_with(agency, entries, table, years, &[])
+}
+
+/// [`compare`], taking for a year with two reports the one whose path is in `prefer`.
+pub fn compare_with(
+    agency: &str,
+    entries: &[Entry],
+    table: TableId,
+    years: Option<(i32, i32)>,
+    prefer: &[String],
+) -> Comparison {
     let mut chosen: Vec<&Entry> = Vec::new();
     let mut notes = Vec::new();
     let mut mine: Vec<&Entry> = entries
@@ -96,11 +107,12 @@ pub fn compare(
             (Some((lo, hi)), Some(y)) => y >= lo && y <= hi,
         })
         .collect();
-    mine.sort_by(|a, b| (a.year, &a.path).cmp(&(b.year, &b.path)));
+    let unwanted = |e: &Entry| !prefer.contains(&e.path);
+    mine.sort_by(|a, b| (a.year, unwanted(a), &a.path).cmp(&(b.year, unwanted(b), &b.path)));
     for e in mine {
         if chosen.last().is_some_and(|l| l.year == e.year) {
             notes.push(format!(
-                "{} also has {} for {}; compared: {}",
+                "{} also has {} for {}; compared: {} (choose with --pick PATH)",
                 agency,
                 e.path,
                 e.year.unwrap_or(0),

@@ -3,6 +3,7 @@
 use super::open_index;
 use crate::cli::Config;
 use crate::output::grid;
+use std::collections::BTreeMap;
 use std::io::Write;
 
 /// `2017, 2021–2024`: consecutive years as ranges.
@@ -32,10 +33,34 @@ pub fn run(
 ) -> anyhow::Result<bool> {
     let index = open_index(config, err)?;
     let list = index.agencies();
+    // Years with more than one file, per agency: `show`, `open` and `check` list them and
+    // ask which one is meant.
+    let mut twice: BTreeMap<&str, BTreeMap<i32, Vec<String>>> = BTreeMap::new();
+    let reports = index.reports();
+    for r in &reports {
+        if let Some(y) = r.year {
+            twice
+                .entry(r.agency.as_str())
+                .or_default()
+                .entry(y)
+                .or_default()
+                .push(r.path.clone());
+        }
+    }
+    for years in twice.values_mut() {
+        years.retain(|_, paths| paths.len() > 1);
+    }
+    let dups = |name: &str| twice.get(name).cloned().unwrap_or_default();
     if json {
         let v: Vec<serde_json::Value> = list
             .iter()
-            .map(|a| serde_json::json!({"agency": a.name, "years": a.years, "reports": a.reports}))
+            .map(|a| {
+                let d: Vec<serde_json::Value> = dups(&a.name)
+                    .into_iter()
+                    .map(|(y, paths)| serde_json::json!({"year": y, "paths": paths}))
+                    .collect();
+                serde_json::json!({"agency": a.name, "years": a.years, "reports": a.reports, "duplicates": d})
+            })
             .collect();
         writeln!(out, "{}", serde_json::Value::Array(v))?;
         return Ok(true);
@@ -47,16 +72,34 @@ pub fn run(
         } else {
             &a.name
         };
+        let d = dups(&a.name);
+        let note = if d.is_empty() {
+            String::new()
+        } else {
+            let parts: Vec<String> = d
+                .iter()
+                .map(|(y, p)| format!("{} files for {y}", p.len()))
+                .collect();
+            format!("  ({})", parts.join(", "))
+        };
         writeln!(
             out,
-            "{}  {}",
+            "{}  {}{note}",
             grid::pad(name, w, true),
             years_text(&a.years)
         )?;
     }
+    let years_twice: usize = twice.values().map(BTreeMap::len).sum();
+    let more = if years_twice == 0 {
+        String::new()
+    } else {
+        format!(
+            "; {years_twice} agency-years with more than one file (`nianbao show AGENCY YEAR` lists them)"
+        )
+    };
     writeln!(
         out,
-        "{} agencies, {} reports",
+        "{} agencies, {} reports{more}",
         list.len(),
         index.num_reports()
     )?;

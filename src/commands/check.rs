@@ -76,7 +76,9 @@ pub fn run(
         (Some(_), None) => false,
     };
     // Per agency, its reports by year (the year before the range too, for the cross-year rule).
-    let mut by_agency: BTreeMap<String, BTreeMap<i32, Report>> = BTreeMap::new();
+    // Two files for one year are both kept: the rule is run on each pair, never on one
+    // file picked silently.
+    let mut by_agency: BTreeMap<String, BTreeMap<i32, Vec<Report>>> = BTreeMap::new();
     let mut findings = Vec::new();
     for r in index.reports() {
         if names.as_ref().is_some_and(|n| !n.contains(&r.agency)) {
@@ -107,17 +109,31 @@ pub fn run(
                 by_agency
                     .entry(r.agency.clone())
                     .or_default()
-                    .insert(y, rep);
+                    .entry(y)
+                    .or_default()
+                    .push(rep);
             }
         }
     }
     for (agency, reps) in &by_agency {
-        for (y, this) in reps {
+        for (y, these) in reps {
             if !in_years(Some(*y)) {
                 continue;
             }
-            if let Some(last) = reps.get(&(y - 1)) {
-                findings.extend(across_years(agency, last, this));
+            let Some(lasts) = reps.get(&(y - 1)) else {
+                continue;
+            };
+            for this in these {
+                for last in lasts {
+                    let mut found = across_years(agency, last, this);
+                    if lasts.len() > 1 {
+                        // Which of last year's files the figures were compared with.
+                        for f in &mut found {
+                            f.rule.push_str(&format!(" [{}: {}]", y - 1, last.path));
+                        }
+                    }
+                    findings.extend(found);
+                }
             }
         }
     }

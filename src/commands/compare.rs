@@ -1,7 +1,7 @@
 //! `nianbao compare AGENCY [--table 3] [--years 2019..2024] [--column C] [--chart F] [--json]`.
 
 use super::{agencies_for, open_index};
-use crate::analysis::compare::compare;
+use crate::analysis::compare::compare_with;
 use crate::analysis::figure::{FigureRef, Measure};
 use crate::analysis::{self, Selection};
 use crate::cli::{parse_years, CompareArgs, Config};
@@ -44,7 +44,18 @@ pub fn run(
         ..Selection::default()
     };
     let entries = analysis::select(&index, &sel)?.entries;
-    let c = compare(agency, &entries, table, years);
+    let mut prefer = Vec::new();
+    for p in &args.pick {
+        let canon = std::path::Path::new(p).canonicalize().ok();
+        let Some(e) = entries.iter().find(|e| {
+            e.path == *p
+                || canon.is_some() && std::path::Path::new(&e.path).canonicalize().ok() == canon
+        }) else {
+            anyhow::bail!("--pick {p}: not a report of {agency}");
+        };
+        prefer.push(e.path.clone());
+    }
+    let c = compare_with(agency, &entries, table, years, &prefer);
     if args.json {
         writeln!(out, "{}", serde_json::to_string(&c)?)?;
         return Ok(true);

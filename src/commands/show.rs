@@ -1,8 +1,11 @@
 //! `nianbao show AGENCY [YEAR] | PATH [--table ID] [--format F]`: one report, or one of its tables.
 
-use super::{agencies_for, open_index};
+use super::{agencies_for, open_fresh};
 use crate::cli::{Config, ShowFormat};
-use crate::output::{export, summary};
+use crate::index::build::key_of;
+use crate::index::fresh::Staleness;
+use crate::index::Index;
+use crate::output::{export, sanitize, summary};
 use crate::report::{self, Report, TableId};
 use std::io::Write;
 use std::path::Path;
@@ -30,9 +33,9 @@ fn find(
     if p.is_file() {
         return Ok(Some(report::parse_file(p)?));
     }
-    let index = open_index(config, err)?;
-    if let Ok(r) = index.report(target) {
-        return Ok(Some(r));
+    let (index, stale) = open_fresh(config, err)?;
+    if index.report(target).is_ok() {
+        return current(config, &stale, target, &index, err).map(Some);
     }
     let names = agencies_for(&index, target)?;
     if names.len() > 1 {
@@ -77,7 +80,35 @@ fn find(
             return Ok(None);
         }
     };
-    Ok(Some(index.report(&chosen)?))
+    current(config, &stale, &chosen, &index, err).map(Some)
+}
+
+/// The report at `path` as the corpus holds it now: from the index, or, when the index could
+/// not be updated and the file changed since, from the file itself (a stale figure is never
+/// printed as read); an error when the file is gone.
+fn current(
+    config: &Config,
+    stale: &Staleness,
+    path: &str,
+    index: &Index,
+    err: &mut dyn Write,
+) -> anyhow::Result<Report> {
+    if !stale.is_fresh() {
+        let key = key_of(&config.corpus, Path::new(path));
+        if stale.removed.contains(&key) {
+            anyhow::bail!("{path} is no longer in the corpus (the index is stale, see above)");
+        }
+        if stale.changed.contains(&key) {
+            let file = config.corpus.join(&key);
+            writeln!(
+                err,
+                "nianbao: {} changed since the index was built: read from the file",
+                sanitize::clean(path)
+            )?;
+            return Ok(report::parse_file(&file)?);
+        }
+    }
+    Ok(index.report(path)?)
 }
 
 pub fn run(

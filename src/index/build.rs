@@ -21,6 +21,10 @@ const VERIFIED_FILE: &str = "nianbao-verified.json";
 /// read and hash them again. Each entry holds the content hash it was checked against and
 /// applies only while the index still has that hash for the file.
 const MTIMES_FILE: &str = "nianbao-mtimes.json";
+/// Size and modification time of the files the last build could not index, with the size cap
+/// it read them under: a freshness check takes such a file as known until it changes, rather
+/// than as new on every command (which would rebuild each time and fail again).
+const FAILED_FILE: &str = "nianbao-failed.json";
 /// Memory for tantivy's indexing threads, shared between them.
 const WRITER_MEMORY: usize = 128 * 1024 * 1024;
 
@@ -192,18 +196,70 @@ fn create(dir: &Path) -> Result<tantivy::Index, IndexError> {
 }
 
 /// What the index holds for one file.
-struct Known {
-    size: u64,
-    mtime: i64,
+pub(crate) struct Known {
+    pub(crate) size: u64,
+    pub(crate) mtime: i64,
     hash: String,
     /// Size and time come from [`MTIMES_FILE`], not from the document.
     recorded: bool,
 }
 
 /// One entry of [`MTIMES_FILE`]: size, mtime (ns), content hash.
-type Recorded = std::collections::BTreeMap<String, (u64, i64, String)>;
+pub(crate) type Recorded = std::collections::BTreeMap<String, (u64, i64, String)>;
 
-fn read_recorded(dir: &Path) -> Recorded {
+/// The options of the last build that wrote the index: how a command that only brings the
+/// index up to date reads the corpus, unless its own command line says otherwise.
+const OPTIONS_FILE: &str = "nianbao-options.json";
+
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+struct RecordedOptions {
+    follow_links: bool,
+    max_report_bytes: Option<u64>,
+}
+
+/// The options to update the index at `dir` with when a command other than `index` does it:
+/// the last build's (an index built with `--follow-links` or `--max-report-size` keeps them),
+/// unless `given` sets them.
+pub fn update_options(dir: &Path, given: &BuildOptions) -> BuildOptions {
+    let last: RecordedOptions = std::fs::read(dir.join(OPTIONS_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default();
+    BuildOptions {
+        rebuild: given.rebuild,
+        follow_links: given.follow_links || last.follow_links,
+        max_report_bytes: given.max_report_bytes.or(last.max_report_bytes),
+    }
+}
+
+/// [`FAILED_FILE`]'s content.
+#[derive(Debug, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct FailedRecord {
+    /// The size cap the files were read under: another cap may read them.
+    pub(crate) cap: u64,
+    /// Key → (size, mtime in ns).
+    pub(crate) files: std::collections::BTreeMap<String, (u64, i64)>,
+}
+
+pub(crate) fn read_failed(dir: &Path) -> FailedRecord {
+    // A missing or unreadable record only means reading those files again.
+    std::fs::read(dir.join(FAILED_FILE))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .unwrap_or_default()
+}
+
+/// Takes the size and time of the files [`MTIMES_FILE`] records as theirs, where the index
+/// still holds the content they were recorded with.
+pub(crate) fn apply_recorded(known: &mut HashMap<String, Known>, recorded: &Recorded) {
+    for (key, (size, mtime, hash)) in recorded {
+        if let Some(e) = known.get_mut(key).filter(|e| e.hash == *hash) {
+            (e.size, e.mtime, e.recorded) = (*size, *mtime, true);
+        }
+    }
+}
+
+pub(crate) fn read_recorded(dir: &Path) -> Recorded {
     // A missing or unreadable record only means hashing those files again.
     std::fs::read(dir.join(MTIMES_FILE))
         .ok()
@@ -214,8 +270,17 @@ fn read_recorded(dir: &Path) -> Recorded {
 /// The key → (size, mtime, hash) of every live document, read from fast fields.
 fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, IndexError> {
     let reader = index.reader()?;
-    let searcher = reader.searcher();
-    let mut out = HashMap::new();
+    known_in(&reader.searcher(), true)
+}
+
+/// [`known_files`] as a searcher sees them; without `hashes`, every hash is empty (reading
+/// their dictionary is a third of a freshness check's time, and only [`MTIMES_FILE`]'s
+/// entries need them).
+pub(crate) fn known_in(
+    searcher: &tantivy::Searcher,
+    hashes: bool,
+) -> Result<HashMap<String, Known>, IndexError> {
+    let mut out = HashMap::with_capacity(searcher.num_docs() as usize);
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
         let (Some(key), Some(hash)) = (ff.str("key")?, ff.str("hash")?) else {
@@ -225,7 +290,11 @@ fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, IndexEr
         let mtime = ff.i64("mtime")?;
         // Dictionaries read once, in ordinal order (see schema::all_terms).
         let keys = super::schema::all_terms(&Some(key.clone()));
-        let hashes = super::schema::all_terms(&Some(hash.clone()));
+        let hashes = if hashes {
+            super::schema::all_terms(&Some(hash.clone()))
+        } else {
+            Vec::new()
+        };
         for doc in seg.doc_ids_alive() {
             let Some(k) = key.ords().first(doc).and_then(|o| keys.get(o as usize)) else {
                 continue;
@@ -250,7 +319,7 @@ fn known_files(index: &tantivy::Index) -> Result<HashMap<String, Known>, IndexEr
     Ok(out)
 }
 
-fn mtime_nanos(m: &std::fs::Metadata) -> i64 {
+pub(crate) fn mtime_nanos(m: &std::fs::Metadata) -> i64 {
     m.modified()
         .ok()
         .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
@@ -431,6 +500,78 @@ fn pause_after_walk_for_tests() {
     }
 }
 
+/// What a walk of the corpus found besides report files.
+pub(crate) struct Walked {
+    /// Files that are not reports, and links not followed or leading outside the corpus.
+    pub(crate) skipped: usize,
+    /// Folders that could not be read.
+    pub(crate) failed: Vec<FailedFile>,
+}
+
+/// Walks the corpus as a build reads it, calling `file` with each report file and its key.
+/// `sorted`: in file-name order (a build's order, so that runs are deterministic); a check
+/// that only compares does without.
+pub(crate) fn walk(
+    corpus: &Path,
+    opts: &BuildOptions,
+    sorted: bool,
+    file: &mut dyn FnMut(&walkdir::DirEntry, String),
+) -> Result<Walked, IndexError> {
+    let mut out = Walked {
+        skipped: 0,
+        failed: Vec::new(),
+    };
+    let outside = std::cell::Cell::new(0usize);
+    // With links followed, whatever a link leads to must lie inside the corpus folder.
+    let root = corpus.canonicalize().map_err(io_err(corpus))?;
+    let inside = |e: &walkdir::DirEntry| {
+        !e.path_is_symlink()
+            || e.path()
+                .canonicalize()
+                .is_ok_and(|target| target.starts_with(&root))
+    };
+    let mut walker = walkdir::WalkDir::new(corpus).follow_links(opts.follow_links);
+    if sorted {
+        walker = walker.sort_by_file_name();
+    }
+    let walker = walker.into_iter().filter_entry(|e| {
+        let ok = !opts.follow_links || inside(e);
+        if !ok {
+            outside.set(outside.get() + 1);
+        }
+        ok
+    });
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let p = e.path();
+                if !crate::source::is_report_file(p) {
+                    out.skipped += 1;
+                    continue;
+                }
+                let key = key_of(corpus, p);
+                file(&e, key);
+            }
+            // A link not followed (the default): counted, never read.
+            Ok(e) if e.path_is_symlink() => out.skipped += 1,
+            Ok(_) => {}
+            Err(e) => {
+                // A folder that vanished or cannot be read: name it and go on (the reason
+                // without the path, which the list gives).
+                let path = e
+                    .path()
+                    .map_or_else(|| corpus.display().to_string(), |p| p.display().to_string());
+                let reason = e
+                    .io_error()
+                    .map_or_else(|| e.to_string(), |io| format!("cannot read: {io}"));
+                out.failed.push(FailedFile { path, reason });
+            }
+        }
+    }
+    out.skipped += outside.get();
+    Ok(out)
+}
+
 /// Brings the index at `index_dir` up to date with `corpus`.
 pub fn build(
     corpus: &Path,
@@ -479,68 +620,23 @@ pub fn build(
     } else {
         let mut k = guard(|| known_files(&index))
             .map_err(|_| crashed(index_dir, "listing the indexed files crashed"))??;
-        for (key, (size, mtime, hash)) in &old_recorded {
-            if let Some(e) = k.get_mut(key).filter(|e| e.hash == *hash) {
-                (e.size, e.mtime, e.recorded) = (*size, *mtime, true);
-            }
-        }
+        apply_recorded(&mut k, &old_recorded);
         k
     };
     let mut recorded = Recorded::new();
+    let mut failed_now = std::collections::BTreeMap::new();
 
     // Walk first, so the progress bar knows the total.
     let mut files: Vec<(PathBuf, String)> = Vec::new();
-    let outside = std::cell::Cell::new(0usize);
-    // With links followed, whatever a link leads to must lie inside the corpus folder.
-    let root = corpus.canonicalize().map_err(io_err(corpus))?;
-    let inside = |e: &walkdir::DirEntry| {
-        !e.path_is_symlink()
-            || e.path()
-                .canonicalize()
-                .is_ok_and(|target| target.starts_with(&root))
-    };
-    let walker = walkdir::WalkDir::new(corpus)
-        .follow_links(opts.follow_links)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let ok = !opts.follow_links || inside(e);
-            if !ok {
-                outside.set(outside.get() + 1);
-            }
-            ok
-        });
-    for entry in walker {
-        match entry {
-            Ok(e) if e.file_type().is_file() => {
-                let p = e.path();
-                if !crate::source::is_report_file(p) {
-                    stats.skipped += 1;
-                    continue;
-                }
-                files.push((p.to_path_buf(), key_of(corpus, p)));
-                if files.len() % 1000 == 0 {
-                    progress(&Progress::Scanning { found: files.len() });
-                    pause_after_walk_for_tests();
-                }
-            }
-            // A link not followed (the default): counted, never read.
-            Ok(e) if e.path_is_symlink() => stats.skipped += 1,
-            Ok(_) => {}
-            Err(e) => {
-                // A folder that vanished or cannot be read: name it and go on (the reason
-                // without the path, which the list gives).
-                let path = e
-                    .path()
-                    .map_or_else(|| corpus.display().to_string(), |p| p.display().to_string());
-                let reason = e
-                    .io_error()
-                    .map_or_else(|| e.to_string(), |io| format!("cannot read: {io}"));
-                stats.failed.push(FailedFile { path, reason });
-            }
+    let walked = walk(corpus, opts, true, &mut |e, key| {
+        files.push((e.path().to_path_buf(), key));
+        if files.len() % 1000 == 0 {
+            progress(&Progress::Scanning { found: files.len() });
+            pause_after_walk_for_tests();
         }
-    }
-    stats.skipped += outside.get();
+    })?;
+    stats.skipped += walked.skipped;
+    stats.failed.extend(walked.failed);
     progress(&Progress::Scanning { found: files.len() });
     pause_after_walk_for_tests();
 
@@ -602,10 +698,15 @@ pub fn build(
                         }
                         seen.insert(key.clone());
                     }
-                    Outcome::Failed(reason) => stats.failed.push(FailedFile {
-                        path: path.display().to_string(),
-                        reason,
-                    }),
+                    Outcome::Failed(reason) => {
+                        if let Ok(m) = std::fs::metadata(path) {
+                            failed_now.insert(key.clone(), (m.len(), mtime_nanos(&m)));
+                        }
+                        stats.failed.push(FailedFile {
+                            path: path.display().to_string(),
+                            reason,
+                        })
+                    }
                     Outcome::Parsed(r, size, mtime, hash) => {
                         if known.contains_key(key) {
                             writer.delete_term(Term::from_field_text(fields.key, key));
@@ -674,6 +775,35 @@ pub fn build(
         };
         // Best effort: without the record those files are only hashed again next time.
         let _ = written;
+    }
+    let used = RecordedOptions {
+        follow_links: opts.follow_links,
+        max_report_bytes: opts.max_report_bytes,
+    };
+    let path = index_dir.join(OPTIONS_FILE);
+    // Best effort: without it, the next update reads with the defaults (and says what it did).
+    let _ = if used == RecordedOptions::default() {
+        std::fs::remove_file(&path)
+    } else {
+        serde_json::to_vec(&used)
+            .map_err(std::io::Error::other)
+            .and_then(|b| write_atomic(&path, &b))
+    };
+    let failed_now = FailedRecord {
+        cap,
+        files: failed_now,
+    };
+    if failed_now != read_failed(index_dir) {
+        let path = index_dir.join(FAILED_FILE);
+        // Best effort: without the record, a freshness check finds those files again and
+        // the next command reads them again.
+        let _ = if failed_now.files.is_empty() {
+            std::fs::remove_file(&path)
+        } else {
+            serde_json::to_vec(&failed_now)
+                .map_err(std::io::Error::other)
+                .and_then(|b| write_atomic(&path, &b))
+        };
     }
     stats.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(stats)

@@ -23,8 +23,13 @@ pub const MARKER: &str = VERSION_FILE;
 
 /// Files nianbao itself writes in its index folder (besides the marker); `.tmp` is the
 /// temporary name [`write_atomic`] uses.
-pub(crate) const OWN_FILES: [&str; 3] =
-    [VERSION_FILE, "nianbao-verified.json", "nianbao-mtimes.json"];
+pub(crate) const OWN_FILES: [&str; 5] = [
+    VERSION_FILE,
+    "nianbao-verified.json",
+    "nianbao-mtimes.json",
+    "nianbao-failed.json",
+    "nianbao-options.json",
+];
 
 /// tantivy's own bookkeeping files in an index folder.
 const TANTIVY_FILES: [&str; 4] = [
@@ -227,8 +232,16 @@ fn read_directory_as(dir: &Path, read_only: bool) -> Result<Box<dyn Directory>, 
     }
 }
 
+/// The environment variable that makes nianbao take every index folder as read-only: for the
+/// tests, which run as root in some environments, where a folder's permissions do not stop a
+/// write. It only ever stops writes.
+pub const READ_ONLY_ENV: &str = "NIANBAO_TEST_READ_ONLY_INDEX";
+
 /// Whether a file can be created in `dir` (tried, then removed).
-fn writable(dir: &Path) -> bool {
+pub(crate) fn writable(dir: &Path) -> bool {
+    if std::env::var_os(READ_ONLY_ENV).is_some() {
+        return false;
+    }
     let probe = dir.join(".nianbao-probe.tmp");
     match std::fs::OpenOptions::new()
         .write(true)

@@ -12,6 +12,7 @@ mod catalog;
 mod collect;
 mod filter;
 pub mod folder;
+pub mod fresh;
 mod memory;
 pub mod schema;
 mod search;

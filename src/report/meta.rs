@@ -92,6 +92,16 @@ pub fn read(
         {
             warnings.add(Topic::Agency, format!("agency: taken from the folder name \"{dir}\"; the report itself does not name it in full"));
             agency = Some(dir);
+        } else if let Some((full, from)) = agency.as_deref().and_then(|a| place_from_path(hints, a))
+        {
+            warnings.add(
+                Topic::Agency,
+                format!(
+                "agency: the report names no place for \"{}\"; \"{full}\" takes it from the {from}",
+                agency.as_deref().unwrap_or("")
+            ),
+            );
+            agency = Some(full);
         } else if let Some(a) = &agency {
             warnings.add(Topic::Agency, format!("agency: \"{a}\" is the name as the title gives it; the report names no place, so it may be ambiguous"));
         } else if let Some(guess) = agency_in_body(text) {
@@ -356,8 +366,21 @@ fn statistics_year(text: &str) -> Option<i32> {
 }
 
 /// Names that carry a place are complete; others (`公共资源交易中心`) are looked up in the body.
+/// A level character in a common word is no place (`市场监督管理局`, `农业农村局`,
+/// `住房和城乡建设局`), nor is one that starts the name.
 fn has_place(name: &str) -> bool {
-    name.contains(['省', '市', '县', '区', '州', '旗', '盟', '镇', '乡', '村'])
+    const WORDS: [&str; 20] = [
+        "市场", "城市", "市政", "市容", "超市", "都市", "区域", "社区", "园区", "景区", "小区",
+        "片区", "区划", "县域", "乡村", "农村", "城乡", "城镇", "乡镇", "联盟",
+    ];
+    let mut plain = name.to_string();
+    for w in WORDS {
+        plain = plain.replace(w, "〇〇");
+    }
+    plain
+        .char_indices()
+        .skip(1)
+        .any(|(_, c)| ['省', '市', '县', '区', '州', '旗', '盟', '镇', '乡', '村'].contains(&c))
         || name.contains("街道")
         || [
             "国家",
@@ -512,6 +535,55 @@ fn folder_agency(hints: &Hints) -> Option<String> {
     let folder = hints.folder.as_deref()?;
     (folder.chars().filter(|&c| is_han(c)).count() >= 4 && has_place(folder))
         .then(|| folder.to_string())
+}
+
+/// A place for an agency whose report names none (`市场监督管理局`), from its path: the folder
+/// or the file's name that names the agency with its place
+/// (`宁波市市场监督管理局`); else one that is a place alone (`宁波市/…`, `宁波市-2022.txt`).
+/// Gives the full name and where it came from.
+fn place_from_path(hints: &Hints, short: &str) -> Option<(String, String)> {
+    let mut names: Vec<(String, &str)> = Vec::new();
+    if let Some(f) = &hints.folder {
+        names.push((f.clone(), "folder name"));
+    }
+    if let Some(stem) = &hints.file_stem {
+        names.push((stem.clone(), "file name"));
+    }
+    // Each run of Chinese characters on its own: `2022_宁波市-市场监督管理局` too.
+    let runs = |name: &str| -> Vec<String> {
+        name.split(|c: char| !is_han(c))
+            .filter(|r| !r.is_empty())
+            .map(str::to_string)
+            .collect()
+    };
+    let say = |full: String, name: &str, from: &str| (full, format!("{from} \"{name}\""));
+    for (name, from) in &names {
+        if let Some(full) = runs(name).iter().find_map(|r| {
+            // `台州市市场监督管理局年报` → `台州市市场监督管理局`.
+            let n = trim_to_place(r, short)?;
+            n.find(short).map(|i| n[..i + short.len()].to_string())
+        }) {
+            return Some(say(full, name, from));
+        }
+    }
+    for (name, from) in &names {
+        if let Some(place) = runs(name).into_iter().find(|r| place_only(r)) {
+            return Some(say(format!("{place}{short}"), name, from));
+        }
+    }
+    None
+}
+
+/// A name that is a place and nothing else (`宁波市`, `海曙区`, `浙江省`): two to twelve Chinese
+/// characters ending in a level, naming no body.
+fn place_only(s: &str) -> bool {
+    let n = s.chars().count();
+    (2..=12).contains(&n)
+        && s.chars().all(is_han)
+        && s.ends_with(['省', '市', '县', '区', '州', '旗', '盟', '镇', '乡'])
+        && !["局", "委", "办", "院", "厅", "署", "中心", "政府", "报告"]
+            .iter()
+            .any(|b| s.contains(b))
 }
 
 #[cfg(test)]

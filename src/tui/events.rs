@@ -349,7 +349,12 @@ impl App {
                     self.request_search();
                 }
                 self.refresh_overlay();
-                if let Some((agency, year)) = self.pending_open.take() {
+                if let Some(path) = self.pending_report.take() {
+                    self.pending_open = None;
+                    if let Err(e) = self.open_report(&path, "") {
+                        self.status = Some(e);
+                    }
+                } else if let Some((agency, year)) = self.pending_open.take() {
                     self.open_named(&agency, year);
                 }
             }
@@ -469,20 +474,32 @@ impl App {
             .map(|a| a.years)
             .unwrap_or_default();
         let year = year.or_else(|| years.last().copied());
-        let path = backend
+        let mut paths: Vec<String> = backend
             .find(name, year)
             .into_iter()
-            .next()
             .map(|r| r.path)
-            .ok_or_else(|| {
-                let list: Vec<String> = years.iter().map(i32::to_string).collect();
-                format!(
-                    "{name} has no report for {}; it has: {}",
-                    year.map_or("any year".into(), |y| y.to_string()),
-                    list.join(", ")
-                )
-            })?;
-        self.open_report(&path, "")
+            .collect();
+        paths.sort();
+        let path = paths.first().cloned().ok_or_else(|| {
+            let list: Vec<String> = years.iter().map(i32::to_string).collect();
+            format!(
+                "{name} has no report for {}; it has: {}",
+                year.map_or("any year".into(), |y| y.to_string()),
+                list.join(", ")
+            )
+        })?;
+        self.open_report(&path, "")?;
+        // Two files for one agency and year: never one shown as if it were the only one (its
+        // path is in the report's border; the others are named here).
+        if paths.len() > 1 {
+            self.status = Some(format!(
+                "{name} has {} reports for {}: this is {path}; also {}",
+                paths.len(),
+                year.map_or("?".into(), |y| y.to_string()),
+                paths[1..].join(", ")
+            ));
+        }
+        Ok(())
     }
 
     /// `m`: the report (or the table) shown now becomes a bookmark, or stops being one.

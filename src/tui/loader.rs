@@ -1,10 +1,10 @@
 //! The browser's engines: the loader that opens, builds and updates the tantivy index in the
 //! background, and the one that parses the corpus into memory.
 
-use super::worker::{Loaded, Loader, Updater};
-use crate::index::{self, Backend, Index, MemoryIndex, Progress};
+use super::worker::{Loaded, Loader, Updater, Watch};
+use crate::index::{self, fresh, Backend, Index, IndexError, MemoryIndex, Progress};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Build progress as (done, total) for the progress bar.
 fn counts(p: &Progress) -> Option<(usize, usize)> {
@@ -16,7 +16,8 @@ fn counts(p: &Progress) -> Option<(usize, usize)> {
 }
 
 /// Opens the index of `corpus` (building it when missing or damaged, with progress); when an
-/// index was already there, brings it up to date afterwards while the user works.
+/// index was already there, brings it up to date afterwards while the user works, and keeps it
+/// so: files changed while the browser is open, and commits of other processes, are picked up.
 pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) -> Loader {
     Box::new(move |progress| {
         no_corpus(&corpus)?;
@@ -30,27 +31,90 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) 
             }
         };
         let (idx, built) = index::ensure_with(&corpus, &dir, &opts, &mut cb)?;
+        let opts = index::build::update_options(&dir, &opts);
+        // The index as the browser last opened it, and its commit's stamp: shared by the first
+        // update and the watch that follows it.
+        let current = Arc::new(Mutex::new((idx.clone(), commit_stamp(&dir))));
         let updater: Option<Updater> = if built.is_some() {
             None
         } else {
+            let (corpus, dir, opts, current) =
+                (corpus.clone(), dir.clone(), opts.clone(), current.clone());
             Some(Box::new(move |progress| {
                 let mut cb = |p: &Progress| {
                     if let Some((d, t)) = counts(p) {
                         progress(d, t);
                     }
                 };
+                // Cheap when nothing changed: no build, no checksum pass over the index.
+                let open = lock(&current).0.clone();
+                let stale = fresh::check(&corpus, &open, &opts)?;
+                if stale.is_fresh() {
+                    return Ok(None);
+                }
+                not_writable(&dir, &stale)?;
                 let stats = index::build(&corpus, &dir, &opts, &mut cb)?;
                 if stats.added + stats.updated + stats.removed == 0 {
                     return Ok(None);
                 }
-                Ok(Some(Arc::new(Index::open(&dir)?) as Arc<dyn Backend>))
+                let new = Index::open(&dir)?;
+                *lock(&current) = (new.clone(), commit_stamp(&dir));
+                Ok(Some(Arc::new(new) as Arc<dyn Backend>))
             }))
         };
+        let watch: Watch = Box::new(move || {
+            let (open, stamp) = lock(&current).clone();
+            // Another process (`nianbao index --watch`, a command) committed: read its commit.
+            let now = commit_stamp(&dir);
+            if now != stamp {
+                let new = Index::open(&dir)?;
+                *lock(&current) = (new.clone(), now);
+                return Ok(Some(Arc::new(new) as Arc<dyn Backend>));
+            }
+            let stale = fresh::check(&corpus, &open, &opts)?;
+            if stale.is_fresh() {
+                return Ok(None);
+            }
+            not_writable(&dir, &stale)?;
+            match index::build(&corpus, &dir, &opts, &mut |_| {}) {
+                // Someone else is updating it: their commit is read next time.
+                Err(IndexError::Locked(_)) => Ok(None),
+                Err(e) => Err(e.into()),
+                Ok(_) => {
+                    let new = Index::open(&dir)?;
+                    *lock(&current) = (new.clone(), commit_stamp(&dir));
+                    Ok(Some(Arc::new(new) as Arc<dyn Backend>))
+                }
+            }
+        });
         Ok(Loaded {
             backend: Arc::new(idx),
             updater,
+            watch: Some(watch),
         })
     })
+}
+
+/// A stale index in a folder that cannot be written: said, with what to do.
+fn not_writable(dir: &Path, stale: &fresh::Staleness) -> anyhow::Result<()> {
+    if !index::folder::writable(dir) {
+        anyhow::bail!(
+            "the index is stale ({}) and its folder cannot be written; run `nianbao index` where it can be",
+            stale.summary()
+        );
+    }
+    Ok(())
+}
+
+/// The size and time of the index's last commit (tantivy replaces meta.json at each one).
+fn commit_stamp(dir: &Path) -> Option<(u64, std::time::SystemTime)> {
+    let m = std::fs::metadata(dir.join("meta.json")).ok()?;
+    Some((m.len(), m.modified().ok()?))
+}
+
+/// The lock, also after a panic while it was held (its data is a whole value either way).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// A loader that parses the corpus into memory, with progress (tests, the bench, and
@@ -62,6 +126,7 @@ pub fn memory_loader(corpus: PathBuf) -> Loader {
         Ok(Loaded {
             backend: Arc::new(b) as Arc<dyn Backend>,
             updater: None,
+            watch: None,
         })
     })
 }
@@ -75,4 +140,46 @@ fn no_corpus(corpus: &Path) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn hits(b: &dyn Backend, q: &str) -> usize {
+        let q = index::Query {
+            text: q.to_string(),
+            limit: 10,
+            ..Default::default()
+        };
+        b.search(&q).unwrap().total
+    }
+
+    #[test]
+    fn the_open_browser_picks_up_a_new_file_and_another_processs_commit() {
+        let t = tempfile::tempdir().unwrap();
+        let (corpus, dir) = (t.path().join("corpus"), t.path().join("index"));
+        let report = |agency: &str, word: &str| {
+            format!("{agency}2023年政府信息公开工作年度报告\n一、总体情况\n{word}\n")
+        };
+        std::fs::create_dir_all(corpus.join("a")).unwrap();
+        std::fs::write(corpus.join("a/2023.txt"), report("甲县民政局", "甲")).unwrap();
+        let load = loader(corpus.clone(), Some(dir.clone()), Default::default());
+        let loaded = load(&mut |_, _| {}).unwrap();
+        let mut watch = loaded.watch.expect("a watch");
+        assert!(watch().unwrap().is_none(), "nothing changed");
+        assert_eq!(hits(&*loaded.backend, "鹦鹉螺号"), 0);
+
+        // A file added while the browser is open: the next look updates and hands a new engine.
+        std::fs::write(corpus.join("a/2022.txt"), report("甲县民政局", "鹦鹉螺号")).unwrap();
+        let b = watch().unwrap().expect("a new engine");
+        assert_eq!(hits(&*b, "鹦鹉螺号"), 1);
+        assert!(watch().unwrap().is_none());
+
+        // Another process updates the index: its commit is read, nothing is built here.
+        std::fs::write(corpus.join("a/2021.txt"), report("甲县民政局", "潜水艇")).unwrap();
+        crate::index::build(&corpus, &dir, &Default::default(), &mut |_| {}).unwrap();
+        let b = watch().unwrap().expect("the other commit");
+        assert_eq!(hits(&*b, "潜水艇"), 1);
+    }
 }

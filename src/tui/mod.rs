@@ -36,6 +36,8 @@ pub struct Options {
     pub build: crate::index::BuildOptions,
     /// Open this agency's report (for this year, or the latest) as soon as the engine is ready.
     pub open: Option<(String, Option<i32>)>,
+    /// Open this report (its path in the index) instead.
+    pub open_path: Option<String>,
 }
 
 enum Msg {
@@ -80,6 +82,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     // A typo in the settings is said, never fatal.
     app.status = problem.map(|p| format!("settings ignored: {p}"));
     app.pending_open = opts.open;
+    app.pending_report = opts.open_path;
     app.request_search();
     run_effects(&mut app, &worker);
     term.draw(|f| views::draw(f, &app))?;

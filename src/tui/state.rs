@@ -62,6 +62,9 @@ pub struct App {
     pub effects: Vec<Effect>,
     /// `nianbao open AGENCY YEAR`: done once the engine is ready.
     pub pending_open: Option<(String, Option<i32>)>,
+    /// Open this report (its path in the index) as soon as the engine is ready; chosen on the
+    /// command line among two files of one agency and year.
+    pub pending_report: Option<String>,
     /// Where the corpus is, for error messages.
     pub corpus: String,
     /// Progress of the background update of a usable index.
@@ -99,6 +102,7 @@ impl App {
             quit: false,
             effects: Vec::new(),
             pending_open: None,
+            pending_report: None,
             corpus: corpus.to_string(),
             updating: None,
             history: Default::default(),

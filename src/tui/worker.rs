@@ -57,10 +57,20 @@ pub type Updater = Box<
     dyn FnOnce(&mut dyn FnMut(usize, usize)) -> anyhow::Result<Option<Arc<dyn Backend>>> + Send,
 >;
 
-/// What a loader gives: an engine to search now, and maybe work to bring it up to date.
+/// Looks whether the engine should change (the corpus or the index changed since): a new
+/// engine when so. Called again and again while the browser runs.
+pub type Watch = Box<dyn FnMut() -> anyhow::Result<Option<Arc<dyn Backend>>> + Send>;
+
+/// The least time between two calls of a [`Watch`]; a slow one waits twenty times its cost,
+/// so that looking never takes more than a twentieth of a core.
+const WATCH_EVERY: Duration = Duration::from_secs(2);
+
+/// What a loader gives: an engine to search now, and maybe work to bring it up to date and
+/// keep it so.
 pub struct Loaded {
     pub backend: Arc<dyn Backend>,
     pub updater: Option<Updater>,
+    pub watch: Option<Watch>,
 }
 
 enum Cmd {
@@ -123,17 +133,25 @@ fn run(
     };
     let mut backend = loaded.backend;
     sink(EngineMsg::Ready(backend.clone()));
-    if let Some(update) = loaded.updater {
+    if loaded.updater.is_some() || loaded.watch.is_some() {
         let sink = sink.clone();
         let mut progress = throttled(sink.clone(), true);
-        std::thread::spawn(move || match update(&mut progress) {
-            Ok(Some(b)) => {
-                let _ = swap.send(Cmd::Swap(b.clone()));
-                sink(EngineMsg::Ready(b));
-                sink(EngineMsg::Updated(Ok(true)));
+        let (updater, watch) = (loaded.updater, loaded.watch);
+        std::thread::spawn(move || {
+            if let Some(update) = updater {
+                match update(&mut progress) {
+                    Ok(Some(b)) => {
+                        let _ = swap.send(Cmd::Swap(b.clone()));
+                        sink(EngineMsg::Ready(b));
+                        sink(EngineMsg::Updated(Ok(true)));
+                    }
+                    Ok(None) => sink(EngineMsg::Updated(Ok(false))),
+                    Err(e) => sink(EngineMsg::Updated(Err(format!("{e:#}")))),
+                }
             }
-            Ok(None) => sink(EngineMsg::Updated(Ok(false))),
-            Err(e) => sink(EngineMsg::Updated(Err(format!("{e:#}")))),
+            if let Some(watch) = watch {
+                keep_watching(watch, &swap, &*sink);
+            }
         });
     } else {
         drop(swap);
@@ -163,5 +181,36 @@ fn run(
             generation: req.generation,
             results,
         });
+    }
+}
+
+/// Calls `watch` until the worker is gone, handing each new engine to it and to the UI. An
+/// error is said once, not every time it recurs.
+fn keep_watching(mut watch: Watch, swap: &Sender<Cmd>, sink: &(dyn Fn(EngineMsg) + Send + Sync)) {
+    let mut said: Option<String> = None;
+    loop {
+        let started = Instant::now();
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut watch))
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("looking for changes crashed")));
+        let cost = started.elapsed();
+        match r {
+            Ok(Some(b)) => {
+                if swap.send(Cmd::Swap(b.clone())).is_err() {
+                    return;
+                }
+                said = None;
+                sink(EngineMsg::Ready(b));
+                sink(EngineMsg::Updated(Ok(true)));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                let m = format!("{e:#}");
+                if said.as_ref() != Some(&m) {
+                    sink(EngineMsg::Updated(Err(m.clone())));
+                    said = Some(m);
+                }
+            }
+        }
+        std::thread::sleep(WATCH_EVERY.max(cost * 20));
     }
 }

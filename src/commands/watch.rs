@@ -1,0 +1,175 @@
+//! `nianbao index --watch`: keeps the index up to date while files of the corpus change.
+//!
+//! The file system's change notices (inotify, FSEvents, … through the `notify` crate) only say
+//! *when* to look: what changed is found by the freshness check and the incremental build, as
+//! for any command, so a missed or doubled notice costs nothing but a look. Notices are
+//! debounced (an editor's save or a copy of a hundred files is one update), and the corpus is
+//! also looked at every [`POLL`] in case notices are lost (a network folder, a full inotify
+//! table). Ctrl-C (SIGINT) or SIGTERM stops it between updates: a build in progress finishes
+//! and commits first, so the index is never left half-written.
+
+use super::index::summary;
+use crate::cli::Config;
+use crate::index::{self as idx, fresh, Index, IndexError};
+use std::io::Write;
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+/// Quiet time after the last notice before updating.
+const SETTLE: Duration = Duration::from_millis(300);
+/// The longest a stream of notices delays an update.
+const MAX_DELAY: Duration = Duration::from_secs(3);
+/// How often the corpus is looked at without a notice.
+const POLL: Duration = Duration::from_secs(30);
+
+enum Msg {
+    /// Something changed in the corpus.
+    Changed,
+    /// The watcher failed (the reason); polling goes on.
+    WatchFailed(String),
+    Stop,
+}
+
+/// Watches until Ctrl-C. The first build has been done by the caller.
+pub fn run(
+    config: &Config,
+    dir: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> anyhow::Result<bool> {
+    let (tx, rx) = mpsc::channel::<Msg>();
+    let stop = tx.clone();
+    let mut signals = signal_hook::iterator::Signals::new([
+        signal_hook::consts::SIGINT,
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+    ])?;
+    let handle = signals.handle();
+    std::thread::spawn(move || {
+        if signals.forever().next().is_some() {
+            let _ = stop.send(Msg::Stop);
+        }
+    });
+    // The index folder may lie inside the corpus: its own writes are not changes.
+    let own = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let notices = tx.clone();
+    let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        let msg = match res {
+            Ok(e) => {
+                if e.kind.is_access() || e.paths.iter().all(|p| p.starts_with(&own)) {
+                    return;
+                }
+                Msg::Changed
+            }
+            Err(e) => Msg::WatchFailed(e.to_string()),
+        };
+        let _ = notices.send(msg);
+    });
+    let mut watcher = match watcher {
+        Ok(w) => Some(w),
+        Err(e) => {
+            writeln!(
+                err,
+                "nianbao: cannot watch the corpus ({e}); looking every {} s instead",
+                POLL.as_secs()
+            )?;
+            None
+        }
+    };
+    if let Some(w) = watcher.as_mut() {
+        use notify::Watcher;
+        if let Err(e) = w.watch(&config.corpus, notify::RecursiveMode::Recursive) {
+            writeln!(
+                err,
+                "nianbao: cannot watch {} ({e}); looking every {} s instead",
+                config.corpus.display(),
+                POLL.as_secs()
+            )?;
+            watcher = None;
+        }
+    }
+    writeln!(out, "watching {} (Ctrl-C stops)", config.corpus.display())?;
+    out.flush()?;
+    let mut ok = true;
+    loop {
+        // Wait for a notice (or the poll), then for the notices to settle.
+        let first = match rx.recv_timeout(POLL) {
+            Ok(m) => Some(m),
+            Err(mpsc::RecvTimeoutError::Timeout) => None,
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        };
+        match first {
+            Some(Msg::Stop) => break,
+            Some(Msg::WatchFailed(e)) => {
+                writeln!(err, "nianbao: watching the corpus: {e}")?;
+                continue;
+            }
+            Some(Msg::Changed) => {
+                let start = Instant::now();
+                let mut stopped = false;
+                while start.elapsed() < MAX_DELAY {
+                    match rx.recv_timeout(SETTLE) {
+                        Ok(Msg::Stop) => {
+                            stopped = true;
+                            break;
+                        }
+                        Ok(_) => continue,
+                        Err(_) => break,
+                    }
+                }
+                if stopped {
+                    break;
+                }
+            }
+            None => {}
+        }
+        match update(config, dir) {
+            Ok(Some(line)) => writeln!(out, "{line}")?,
+            Ok(None) => {}
+            Err(e) => {
+                ok = false;
+                writeln!(err, "nianbao: the index was not updated: {e:#}")?;
+            }
+        }
+        out.flush()?;
+    }
+    handle.close();
+    drop(watcher);
+    writeln!(out, "stopped watching {}", config.corpus.display())?;
+    Ok(ok)
+}
+
+/// Brings the index up to date when the corpus differs from it: a line saying what changed,
+/// `None` when nothing did.
+fn update(config: &Config, dir: &Path) -> anyhow::Result<Option<String>> {
+    let opts = config.build_options();
+    let index = Index::open(dir)?;
+    if fresh::check(&config.corpus, &index, &opts)?.is_fresh() {
+        return Ok(None);
+    }
+    drop(index);
+    let started = Instant::now();
+    let stats = loop {
+        match idx::build(&config.corpus, dir, &opts, &mut |_| {}) {
+            // Another command is updating it: it will be up to date when it finishes.
+            Err(IndexError::Locked(_)) if started.elapsed() < Duration::from_secs(60) => {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            r => break r?,
+        }
+    };
+    let mut line = format!("{}  {}", clock(), summary(&stats));
+    for f in &stats.failed {
+        line.push_str(&format!("\n  failed: {}: {}", f.path, f.reason));
+    }
+    Ok(Some(line))
+}
+
+/// The time of day (UTC), `HH:MM:SS`, for the lines of a long-running watch.
+fn clock() -> String {
+    let s = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    format!("{:02}:{:02}:{:02} UTC", s / 3600 % 24, s / 60 % 60, s % 60)
+}

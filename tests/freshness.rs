@@ -1,0 +1,284 @@
+//! Never an answer from a stale index: commands that answer from the index bring it up to date
+//! with the corpus first (edits, new files, deleted files), or say that it is stale.
+
+mod common;
+use common::synth::{Rng, Truth};
+use common::Env;
+use std::path::Path;
+
+const AGENCY: &str = "测试市统计局";
+
+/// A report of [`AGENCY`] whose figures differ with `seed`; `word` is written into its text.
+fn report(seed: u64, year: i32, word: &str) -> (Truth, String) {
+    let t = Truth::generate(&mut Rng(seed), AGENCY, year, None, 20);
+    let text = t.text().replace("仍有不足。", &format!("仍有不足。{word}"));
+    (t, text)
+}
+
+/// 一、本年新收 … and （七）总计, column 总计, of table 3 in `show … --format json`.
+fn new_and_total(report: &serde_json::Value) -> (f64, f64) {
+    let t3 = report["tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["id"] == "3")
+        .expect("table 3");
+    let cell = |label: &str| {
+        t3["rows"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["label"] == label)
+            .unwrap_or_else(|| panic!("no row {label}"))["values"][6]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{label}: {t3}"))
+    };
+    (cell("一、本年新收政府信息公开申请数量"), cell("（七）总计"))
+}
+
+fn truth_of(t: &Truth) -> (f64, f64) {
+    let n = t.t3.len();
+    (t.t3[0][6].unwrap() as f64, t.t3[n - 2][6].unwrap() as f64)
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Two reports of the same agency and year whose table 3 differs.
+fn two_versions() -> ((Truth, String), (Truth, String)) {
+    let a = report(7, 2023, "");
+    let mut seed = 8;
+    loop {
+        let b = report(seed, 2023, "");
+        if truth_of(&b.0) != truth_of(&a.0) {
+            return (a, b);
+        }
+        seed += 1;
+    }
+}
+
+#[test]
+fn an_edited_file_is_shown_with_its_new_figures_by_agency_and_year_as_by_path() {
+    let env = Env::new();
+    let ((a, a_text), (b, b_text)) = two_versions();
+    let rel = format!("{AGENCY}/2023.txt");
+    env.write(&rel, a_text.as_bytes());
+    env.ok(&["index"]);
+    let shown = env.json(&["show", AGENCY, "2023", "--format", "json"]);
+    assert_eq!(new_and_total(&shown), truth_of(&a));
+
+    env.write(&rel, b_text.as_bytes());
+    let o = env.run(&["show", AGENCY, "2023", "--format", "json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let by_name: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(new_and_total(&by_name), truth_of(&b));
+    // Said in one line, on stderr.
+    let err = stderr(&o);
+    assert!(
+        err.contains("updated it (0 added, 1 updated, 0 removed)"),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    let path = env.corpus().join(&rel);
+    let by_path = env.json(&["show", path.to_str().unwrap(), "--format", "json"]);
+    assert_eq!(new_and_total(&by_path), truth_of(&b));
+
+    // Nothing changed since: nothing said.
+    let o = env.run(&["show", AGENCY, "2023"]);
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "");
+}
+
+#[test]
+fn a_new_file_is_found_at_once_and_a_deleted_one_is_gone() {
+    let env = Env::new();
+    env.ok(&["index"]);
+    assert_eq!(env.total(&["鹦鹉螺号"]), 0);
+    let (_, text) = report(11, 2022, "鹦鹉螺号专项检查。");
+    env.write(&format!("{AGENCY}/2022.txt"), text.as_bytes());
+
+    let o = env.run(&["search", "鹦鹉螺号", "--json"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["total"], 1, "{v}");
+    assert_eq!(v["hits"][0]["agency"], AGENCY);
+    assert!(stderr(&o).contains("1 added"), "{}", stderr(&o));
+    let agencies = env.ok(&["agencies"]);
+    assert!(agencies.contains(AGENCY), "{agencies}");
+
+    std::fs::remove_file(env.corpus().join(format!("{AGENCY}/2022.txt"))).unwrap();
+    assert_eq!(env.total(&["鹦鹉螺号"]), 0);
+    assert!(!env.ok(&["agencies"]).contains(AGENCY));
+    let o = env.run(&["show", AGENCY, "2022"]);
+    assert!(!o.status.success());
+}
+
+#[test]
+fn a_file_that_cannot_be_indexed_is_not_read_again_by_every_command() {
+    let env = Env::new();
+    env.write("坏文件/2023.txt", b"   \n");
+    let o = env.run(&["index"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    let o = env.run(&["search", "行政复议"]);
+    assert!(o.status.success());
+    assert_eq!(stderr(&o), "", "the index was updated again");
+    // Once it changes, it is read again.
+    let (_, text) = report(3, 2023, "");
+    env.write("坏文件/2023.txt", text.as_bytes());
+    let o = env.run(&["search", "行政复议"]);
+    assert!(stderr(&o).contains("1 added"), "{}", stderr(&o));
+}
+
+/// Every file of a folder with its size and modification time.
+fn listing(dir: &Path) -> Vec<(String, u64, std::time::SystemTime)> {
+    let mut v: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|e| {
+            let m = e.metadata().unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                m.len(),
+                m.modified().unwrap(),
+            )
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn a_read_only_index_is_said_to_be_stale_and_still_answers() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    let ((_, a_text), (b, b_text)) = two_versions();
+    let rel = format!("{AGENCY}/2023.txt");
+    env.write(&rel, a_text.as_bytes());
+    env.ok(&["index"]);
+    env.write(&rel, b_text.as_bytes());
+    let (_, added) = report(5, 2021, "鹦鹉螺号专项检查。");
+    env.write(&format!("{AGENCY}/2021.txt"), added.as_bytes());
+
+    let index = env.index();
+    std::fs::set_permissions(&index, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Run as root, the permissions do not stop a write: the program is told instead.
+    let privileged = std::fs::write(index.join("probe"), b"").is_ok();
+    let _ = std::fs::remove_file(index.join("probe"));
+    let before = listing(&index);
+    let run = |args: &[&str]| {
+        let mut c = env.cmd(args);
+        if privileged {
+            c.env("NIANBAO_TEST_READ_ONLY_INDEX", "1");
+        }
+        c.output().unwrap()
+    };
+
+    let o = run(&["search", "鹦鹉螺号", "--json"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("is stale (1 added, 1 changed, 0 removed since it was built)"),
+        "{err}"
+    );
+    assert!(err.contains("nianbao index"), "{err}");
+    // The old index's answer, said to be old.
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["total"], 0);
+
+    // A report whose file changed is read from the file, never shown with old figures.
+    let o = run(&["show", AGENCY, "2023", "--format", "json"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("is stale") && err.contains("read from the file"),
+        "{err}"
+    );
+    let shown: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(new_and_total(&shown), truth_of(&b));
+
+    assert_eq!(listing(&index), before, "the read-only index was written");
+    std::fs::set_permissions(&index, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+/// Polls `f` every 100 ms until it is true or `limit` has passed.
+fn eventually(limit: std::time::Duration, mut f: impl FnMut() -> bool) -> bool {
+    let start = std::time::Instant::now();
+    while start.elapsed() < limit {
+        if f() {
+            return true;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    false
+}
+
+#[test]
+fn index_watch_keeps_the_index_fresh_and_stops_cleanly_on_ctrl_c() {
+    use std::io::Read;
+    let env = Env::new();
+    let mut child = env
+        .cmd(&["index", "--watch"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The first build done and the watch set up: the watcher says so.
+    let mut stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        let mut all = String::new();
+        while let Ok(n) = stdout.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            all.push_str(&String::from_utf8_lossy(&buf[..n]));
+            let _ = tx.send(all.clone());
+        }
+    });
+    let mut seen = String::new();
+    let ready = eventually(std::time::Duration::from_secs(30), || {
+        while let Ok(s) = rx.try_recv() {
+            seen = s;
+        }
+        seen.contains("watching")
+    });
+    assert!(ready, "never started watching: {seen}");
+
+    let (_, text) = report(13, 2022, "鹦鹉螺号专项检查。");
+    env.write(&format!("{AGENCY}/2022.txt"), text.as_bytes());
+    // Searched with the index taken as read-only, so that only the watcher can have added it.
+    let found = eventually(std::time::Duration::from_secs(30), || {
+        let o = env
+            .cmd(&["search", "鹦鹉螺号", "--json"])
+            .env("NIANBAO_TEST_READ_ONLY_INDEX", "1")
+            .output()
+            .unwrap();
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).is_ok_and(|v| v["total"] == 1)
+    });
+    assert!(found, "the watcher did not index the new file");
+
+    // Ctrl-C: it stops, says so, and leaves a sound index.
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let mut status = None;
+    assert!(
+        eventually(std::time::Duration::from_secs(30), || {
+            status = child.try_wait().unwrap();
+            status.is_some()
+        }),
+        "still running after Ctrl-C"
+    );
+    assert!(status.unwrap().success(), "{status:?}");
+    while let Ok(s) = rx.recv_timeout(std::time::Duration::from_secs(5)) {
+        seen = s;
+    }
+    assert!(seen.contains("1 added"), "{seen}");
+    assert!(seen.contains("stopped watching"), "{seen}");
+    let o = env.run(&["search", "鹦鹉螺号", "--json"]);
+    assert_eq!(stderr(&o), "");
+}
