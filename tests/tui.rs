@@ -319,6 +319,32 @@ fn go_to_prompt_opens_a_report_and_esc_comes_back() {
 }
 
 #[test]
+fn go_to_forgives_a_left_out_character_and_a_short_name_and_never_preselects_a_missing_year() {
+    let mut t = H::new(80, 24);
+    // 市 left out, as initials and as pinyin.
+    for typed in ["zwgyhxxhj", "zhongweigongye", "中卫 工信局", "zwgxj"] {
+        let (cands, _) = t.app.goto_candidates(typed);
+        assert_eq!(cands, ["中卫市工业和信息化局"], "{typed}");
+    }
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+        .keys("中卫 工信局 2019");
+    let s = t.screen();
+    assert!(s.contains("2019 — not one of its years: 2024"), "{s}");
+    // Tab completes the name and leaves out the year it lacks.
+    t.key(KeyCode::Tab);
+    let Some(nianbao::tui::screens::Overlay::Goto(g)) = &t.app.overlay else {
+        panic!("the go-to prompt closed");
+    };
+    assert_eq!(g.input.text.trim_end(), "中卫市工业和信息化局");
+    assert_eq!(g.year, None);
+    t.key(KeyCode::Enter);
+    let Some(Screen::Report(r)) = t.app.screens.last() else {
+        panic!("no report opened");
+    };
+    assert_eq!(r.report.year, Some(2024));
+}
+
+#[test]
 fn go_to_a_missing_year_says_which_years_exist() {
     let mut t = H::new(80, 24);
     t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)

@@ -1,22 +1,35 @@
-//! Finding agencies the way people type them: the full name, Chinese parts, full pinyin or initials.
+//! Finding agencies the way people type them: the full name, Chinese parts, pinyin, initials, short names.
 //!
 //! Each name is kept with every reading of each character (`to_pinyin_multi`, so polyphones
-//! such as 重 zhong/chong or 行 xing/hang work). Input is split on whitespace and every part must
-//! match: a Chinese part as a substring of the name, a Latin part as pinyin of consecutive
-//! characters where each character is written as its full reading or a prefix of it — so
-//! `zhongwei`, `zw`, `zwsggzy` and `zhongw` all find 中卫市…
+//! such as 重 zhong/chong or 行 xing/hang work), and again in its short form (工信局, from the
+//! one table of `abbrev.rs`). Input is split on whitespace and every part must match. A part is
+//! read character by character: a Chinese character must be the name's character, Latin
+//! letters are the full reading or a prefix of it of each character in turn — so `zhongwei`,
+//! `zw`, `zwsggzy`, `zhongw` and `中卫gy` all find 中卫市…
+//!
+//! Matches are graded and only the best grade found is given, so forgiving never buries what
+//! was typed exactly: (1) the characters stand together in the name; (2) they do once short
+//! forms are written out in the input or used in the name (`工信局`, `zwgxj`); (3) they stand in
+//! the name in order with others between (`zwgyhxxhj` or `zhongweigongye` without 市).
 
-use super::tokenizer::{fold_width, is_cjk};
+use super::abbrev;
+use crate::text::{fold_width, is_cjk};
 use pinyin::ToPinyinMulti;
+
+/// A name as characters, each with the ways it can be typed.
+#[derive(Debug, Clone)]
+struct Form {
+    /// Whitespace removed, widths folded, lowercased: for substring matching.
+    norm: String,
+    /// Per character: the character itself, then its readings (lowercase ASCII without tones).
+    readings: Vec<Vec<Box<[char]>>>,
+}
 
 #[derive(Debug, Clone)]
 struct Entry {
     name: String,
-    /// The name with whitespace removed and widths folded, for substring matching.
-    norm: String,
-    /// Per character: its readings, lowercase ASCII without tones; a non-Chinese
-    /// character stands for itself (lowercased).
-    readings: Vec<Vec<String>>,
+    /// The name, then its short form if it has one.
+    forms: Vec<Form>,
 }
 
 /// Matches user input against the agency names of an index.
@@ -33,64 +46,110 @@ fn norm(s: &str) -> String {
         .collect()
 }
 
-fn readings(c: char) -> Vec<String> {
-    let mut v: Vec<String> = Vec::new();
-    if let Some(m) = c.to_pinyin_multi() {
-        for p in m {
-            let s = p.plain().replace('ü', "v");
-            if !v.contains(&s) {
-                v.push(s);
+fn readings(c: char) -> Vec<Box<[char]>> {
+    let mut v: Vec<Box<[char]>> = vec![Box::from([c])];
+    if is_cjk(c) {
+        if let Some(m) = c.to_pinyin_multi() {
+            for p in m {
+                let s: Box<[char]> = p.plain().replace('ü', "v").chars().collect();
+                if !v.contains(&s) {
+                    v.push(s);
+                }
             }
         }
-    }
-    if v.is_empty() {
-        v.push(c.to_lowercase().collect());
     }
     v
 }
 
-/// Whether `q` (ASCII, lowercase) can be read from the characters starting at `start`, each
-/// character taking a nonempty prefix of one of its readings, all of `q` consumed.
-fn pinyin_from(readings: &[Vec<String>], start: usize, q: &[u8]) -> bool {
-    // reach[k]: q[..k] can be consumed by the characters start..i for the current i.
-    let mut reach = vec![false; q.len() + 1];
-    reach[0] = true;
-    for rs in &readings[start..] {
-        let mut next = vec![false; q.len() + 1];
-        for (k, ok) in reach.iter().enumerate() {
-            if !ok {
-                continue;
+impl Form {
+    fn new(name: &str) -> Form {
+        let norm = norm(name);
+        let readings = norm.chars().map(readings).collect();
+        Form { norm, readings }
+    }
+
+    /// Whether `q` can be read from the name's characters, each taking a nonempty prefix of
+    /// one of its readings, all of `q` consumed: from consecutive characters, or (`skip`)
+    /// from characters in order with any others between.
+    fn reads(&self, q: &[char], skip: bool) -> bool {
+        let n = q.len();
+        // reach[k]: q[..k] is consumed by the characters up to the current one.
+        let mut reach = vec![false; n + 1];
+        let mut next = vec![false; n + 1];
+        reach[0] = true;
+        for rs in &self.readings {
+            if skip {
+                next.copy_from_slice(&reach);
+            } else {
+                next.fill(false);
+                // A match may start at any character.
+                next[0] = true;
             }
-            for r in rs {
-                let r = r.as_bytes();
-                let mut n = 0;
-                while n < r.len() && k + n < q.len() && r[n] == q[k + n] {
-                    n += 1;
-                    next[k + n] = true;
+            for k in 0..n {
+                if !reach[k] {
+                    continue;
+                }
+                for r in rs {
+                    let mut m = 0;
+                    while m < r.len() && k + m < n && r[m] == q[k + m] {
+                        m += 1;
+                        next[k + m] = true;
+                    }
                 }
             }
+            if next[n] {
+                return true;
+            }
+            std::mem::swap(&mut reach, &mut next);
         }
-        if next[q.len()] {
-            return true;
-        }
-        if !next.iter().any(|&b| b) {
-            return false;
-        }
-        reach = next;
+        n == 0
     }
-    false
+}
+
+/// How well a part matches: lower is better.
+type Grade = u8;
+const TOGETHER: Grade = 1;
+const SHORT_FORM: Grade = 2;
+const IN_ORDER: Grade = 3;
+
+/// A part of the input, normalised, and with its short forms written out.
+struct Part {
+    chars: Vec<char>,
+    text: String,
+    expanded: Option<(String, Vec<char>)>,
+}
+
+impl Part {
+    fn new(text: String) -> Part {
+        let expanded = abbrev::expand(&text).map(|e| {
+            let c = e.chars().collect();
+            (e, c)
+        });
+        Part {
+            chars: text.chars().collect(),
+            text,
+            expanded,
+        }
+    }
 }
 
 impl Entry {
-    fn matches_part(&self, part: &str) -> bool {
-        if self.norm.contains(part) {
-            return true;
+    /// The best grade at which `p` matches this name, if any.
+    fn grade(&self, p: &Part) -> Option<Grade> {
+        let name = &self.forms[0];
+        if name.norm.contains(&p.text) || name.reads(&p.chars, false) {
+            return Some(TOGETHER);
         }
-        if part.is_ascii() && part.bytes().all(|b| b.is_ascii_alphanumeric()) {
-            let q = part.as_bytes();
-            return (0..self.readings.len()).any(|i| pinyin_from(&self.readings, i, q));
+        let expanded = p.expanded.as_ref();
+        let short = self.forms.get(1);
+        if expanded.is_some_and(|(e, c)| name.norm.contains(e) || name.reads(c, false))
+            || short.is_some_and(|s| s.norm.contains(&p.text) || s.reads(&p.chars, false))
+        {
+            return Some(SHORT_FORM);
         }
-        false
+        let in_order =
+            |f: &Form| f.reads(&p.chars, true) || expanded.is_some_and(|(_, c)| f.reads(c, true));
+        self.forms.iter().any(in_order).then_some(IN_ORDER)
     }
 }
 
@@ -99,46 +158,50 @@ impl AgencyMatcher {
         let entries = names
             .into_iter()
             .map(|name| {
-                let norm = norm(&name);
-                let readings = norm
-                    .chars()
-                    .map(|c| {
-                        if is_cjk(c) {
-                            readings(c)
-                        } else {
-                            vec![c.to_string()]
-                        }
-                    })
-                    .collect();
-                Entry {
-                    name,
-                    norm,
-                    readings,
+                let mut forms = vec![Form::new(&name)];
+                if let Some(short) = abbrev::shorten(&name) {
+                    forms.push(Form::new(&short));
                 }
+                Entry { name, forms }
             })
             .collect();
         AgencyMatcher { entries }
     }
 
     /// The names `input` can mean, best first: an exact name gives only itself; otherwise
-    /// every name all of whose parts match, shortest first (the most specific).
+    /// every name all of whose parts match at the best grade any name reaches, shortest
+    /// first (the most specific).
     pub fn resolve(&self, input: &str) -> Vec<String> {
         let whole = norm(input);
         if whole.is_empty() {
             return Vec::new();
         }
-        if let Some(e) = self.entries.iter().find(|e| e.norm == whole) {
+        if let Some(e) = self.entries.iter().find(|e| e.forms[0].norm == whole) {
             return vec![e.name.clone()];
         }
-        let parts: Vec<String> = input
+        let parts: Vec<Part> = input
             .split(|c: char| fold_width(c).is_whitespace())
             .map(norm)
             .filter(|p| !p.is_empty())
+            .map(Part::new)
             .collect();
-        let mut found: Vec<&Entry> = self
+        let graded: Vec<(Grade, &Entry)> = self
             .entries
             .iter()
-            .filter(|e| parts.iter().all(|p| e.matches_part(p)))
+            .filter_map(|e| {
+                parts
+                    .iter()
+                    .try_fold(0, |worst, p| e.grade(p).map(|g| worst.max(g)))
+                    .map(|g| (g, e))
+            })
+            .collect();
+        let Some(best) = graded.iter().map(|(g, _)| *g).min() else {
+            return Vec::new();
+        };
+        let mut found: Vec<&Entry> = graded
+            .into_iter()
+            .filter(|(g, _)| *g == best)
+            .map(|(_, e)| e)
             .collect();
         found.sort_by(|a, b| {
             a.name
@@ -191,5 +254,84 @@ mod tests {
         assert_eq!(m().resolve("chongqing"), vec!["重庆市行政审批局"]);
         assert_eq!(m().resolve("xingzheng"), vec!["重庆市行政审批局"]);
         assert!(m().resolve("zzzz").is_empty());
+    }
+
+    fn city() -> AgencyMatcher {
+        AgencyMatcher::new(vec![
+            "中卫市工业和信息化局".into(),
+            "中卫市人力资源和社会保障局".into(),
+            "中卫市住房和城乡建设局".into(),
+            "中卫市市场监督管理局".into(),
+            "中卫市发展和改革委员会".into(),
+            "中卫市卫生健康委员会".into(),
+            "中卫市生态环境局".into(),
+            "中卫市交通运输局".into(),
+            "中卫市文化和旅游局".into(),
+            "中卫市人民政府".into(),
+            "中卫市人民政府办公室".into(),
+            "银川市工业和信息化局".into(),
+            "中卫工业园区管理委员会".into(),
+        ])
+    }
+
+    #[test]
+    fn pinyin_and_initials_in_order_with_characters_between() {
+        // 市 left out: nothing has these characters together, so in order is enough.
+        assert_eq!(city().resolve("zwgyhxxhj"), vec!["中卫市工业和信息化局"]);
+        assert_eq!(
+            city().resolve("zhongweigongyehexinxihuaju"),
+            vec!["中卫市工业和信息化局"]
+        );
+        assert_eq!(
+            city().resolve("中卫工业和信息化局"),
+            vec!["中卫市工业和信息化局"]
+        );
+        // Together beats in order: 中卫工业 stands together only in the park's name.
+        assert_eq!(
+            city().resolve("zhongweigongye"),
+            vec!["中卫工业园区管理委员会"]
+        );
+        assert_eq!(city().resolve("中卫工业"), vec!["中卫工业园区管理委员会"]);
+        assert_eq!(
+            m().resolve("zhongweigongye"),
+            vec!["中卫市工业和信息化局"],
+            "without the park, the bureau in order"
+        );
+        // Mixed Chinese and pinyin in one part.
+        assert_eq!(m().resolve("中卫gyhxx"), vec!["中卫市工业和信息化局"]);
+        assert!(city().resolve("gyzw").is_empty(), "order matters");
+    }
+
+    #[test]
+    fn short_names_from_the_table() {
+        let c = city();
+        for (typed, meant) in [
+            ("中卫 工信局", "中卫市工业和信息化局"),
+            ("中卫人社局", "中卫市人力资源和社会保障局"),
+            ("中卫 住建局", "中卫市住房和城乡建设局"),
+            ("中卫市监局", "中卫市市场监督管理局"),
+            ("中卫 市场监管局", "中卫市市场监督管理局"),
+            ("中卫 发改委", "中卫市发展和改革委员会"),
+            ("卫健委", "中卫市卫生健康委员会"),
+            ("中卫 环保局", "中卫市生态环境局"),
+            ("中卫 交通局", "中卫市交通运输局"),
+            ("文旅局", "中卫市文化和旅游局"),
+            ("中卫市政府办", "中卫市人民政府办公室"),
+            // Initials of the short form.
+            ("zwgxj", "中卫市工信局"),
+            ("zwsrsj", "中卫市人力资源和社会保障局"),
+            ("zwszfb", "中卫市人民政府办公室"),
+        ] {
+            let meant = if meant == "中卫市工信局" {
+                "中卫市工业和信息化局"
+            } else {
+                meant
+            };
+            assert_eq!(c.resolve(typed), vec![meant], "{typed}");
+        }
+        assert_eq!(
+            c.resolve("工信局"),
+            vec!["中卫市工业和信息化局", "银川市工业和信息化局"]
+        );
     }
 }

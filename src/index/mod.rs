@@ -6,6 +6,7 @@
 //! Threading: [`Index`] is a cheap `Clone` (an `Arc`) and `Send + Sync`, so the browser can
 //! hand clones to a worker thread and search there while the UI thread keeps drawing.
 
+mod abbrev;
 pub mod agency;
 pub mod build;
 mod catalog;

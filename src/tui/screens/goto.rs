@@ -55,6 +55,18 @@ impl State {
             .collect();
         self.year = year;
     }
+
+    /// The year the candidate at `i` opens at: the typed one only if it has a report for it
+    /// (a year it lacks is never preselected), else none (its latest, or the user chooses).
+    pub fn year_for(&self, i: usize) -> Option<i32> {
+        let (_, years) = self.cands.get(i)?;
+        self.year.filter(|y| years.contains(y))
+    }
+
+    /// Whether the year typed is one the candidate at `i` lacks.
+    pub fn lacks_year(&self, i: usize) -> bool {
+        self.year.is_some() && self.year_for(i).is_none()
+    }
 }
 
 /// Agency candidates and the year typed in a go-to prompt: recently opened agencies first,
@@ -100,7 +112,9 @@ impl Handler for State {
             Action::Down | Action::Up => self.cursor = step(self.cursor, a, self.cands.len()),
             Action::Complete => {
                 if let Some((name, _)) = self.cands.get(self.cursor) {
-                    let y = self.year.map_or(String::new(), |y| y.to_string());
+                    let y = self
+                        .year_for(self.cursor)
+                        .map_or(String::new(), |y| y.to_string());
                     self.input = TextInput::new(&format!("{name} {y}"));
                     self.refresh(env);
                 }

@@ -42,6 +42,18 @@ pub fn draw(f: &mut Frame, app: &App, g: &State, theme: &Theme, area: Rect) {
         for l in layout::wrap(e, w) {
             lines.push(Line::styled(e[l].to_string(), theme.error()));
         }
+    } else if g.lacks_year(g.cursor) {
+        // Said before Enter, not after: the year typed is not one this agency has.
+        let (_, years) = &g.cands[g.cursor];
+        let y = g.year.map_or(String::new(), |y| y.to_string());
+        let t = app.lang.t();
+        let text = format!(
+            "{}: {y} — {} {}",
+            t.year_label,
+            t.year_missing,
+            years_of(years)
+        );
+        lines.push(Line::styled(truncate(&text, w), theme.error()));
     } else {
         let t = app.lang.t();
         let y = g.year.map_or(t.latest_year.to_string(), |y| y.to_string());
@@ -52,6 +64,8 @@ pub fn draw(f: &mut Frame, app: &App, g: &State, theme: &Theme, area: Rect) {
     for (i, (name, years)) in g.cands.iter().enumerate().skip(skip).take(shown) {
         let style = if i == g.cursor {
             theme.selected()
+        } else if g.lacks_year(i) {
+            theme.dim()
         } else {
             Style::new()
         };
