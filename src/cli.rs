@@ -89,6 +89,9 @@ pub enum Command {
         agency: Option<String>,
         #[arg(long)]
         year: Option<String>,
+        /// Two reports of the agency for the year: check only this one (as listed, from 1).
+        #[arg(long, value_name = "N")]
+        pick: Option<usize>,
         #[arg(long)]
         json: bool,
     },

@@ -98,10 +98,15 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
         Some(Command::Agencies { json }) => {
             commands::agencies::run(config, json, &mut out, &mut err)
         }
-        Some(Command::Check { agency, year, json }) => commands::check::run(
+        Some(Command::Check {
+            agency,
+            year,
+            pick,
+            json,
+        }) => commands::check::run(
             config,
             agency.as_deref(),
-            year.as_deref(),
+            (year.as_deref(), pick),
             json,
             &mut out,
             &mut err,

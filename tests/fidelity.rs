@@ -481,6 +481,31 @@ fn agencies_check_open_and_compare_say_when_a_year_has_two_files() {
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     assert_eq!(paths.len(), 2, "{out}");
+    let (_, _, err) = c.run(&["check", "--agency", "某某县民政局", "--year", "2022"]);
+    assert!(err.contains("has 2 reports for 2022, all checked"), "{err}");
+    // --pick N checks the one listed N-th.
+    let listed: Vec<String> = err
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("2. ").map(str::to_string))
+        .collect();
+    let (_, out, _) = c.run(&[
+        "check",
+        "--agency",
+        "某某县民政局",
+        "--year",
+        "2022",
+        "--pick",
+        "2",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let paths: std::collections::BTreeSet<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
+    assert_eq!(paths.into_iter().collect::<Vec<_>>(), [listed[0].as_str()]);
     // open: listed with their paths, nothing opened, until one is picked.
     let (ok, _, err) = c.run(&["open", "某某县民政局", "2022"]);
     assert!(!ok);

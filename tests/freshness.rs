@@ -282,3 +282,19 @@ fn index_watch_keeps_the_index_fresh_and_stops_cleanly_on_ctrl_c() {
     let o = env.run(&["search", "鹦鹉螺号", "--json"]);
     assert_eq!(stderr(&o), "");
 }
+
+#[test]
+fn a_corpus_folder_that_is_gone_leaves_the_index_to_answer_and_says_so() {
+    let env = Env::new();
+    env.ok(&["index"]);
+    std::fs::rename(env.corpus(), env.dir.path().join("moved")).unwrap();
+    let o = env.run(&["search", "行政复议", "--json"]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(
+        err.contains("is not there") && err.contains("unchecked"),
+        "{err}"
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["total"].as_u64().unwrap() > 0, "{v}");
+}

@@ -1,4 +1,4 @@
-//! `nianbao check [--agency A] [--year Y] [--json]`: every rule that fails or cannot be assessed.
+//! `nianbao check [--agency A] [--year Y [--pick N]] [--json]`: every rule that fails or cannot be assessed.
 //!
 //! The rules of one report come from the parser (`report.checks`); the rule across years
 //! (this year's 二、上年结转 = last year's 四、结转下年度继续办理, per column, same agency) needs
@@ -56,7 +56,7 @@ pub fn across_years(agency: &str, last: &Report, this: &Report) -> Vec<Finding> 
 pub fn run(
     config: &Config,
     agency: Option<&str>,
-    year: Option<&str>,
+    (year, pick): (Option<&str>, Option<usize>),
     json: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
@@ -70,6 +70,44 @@ pub fn run(
         Some(y) => Some(parse_years(y).map_err(anyhow::Error::msg)?),
         None => None,
     };
+    // One agency and one year with two files: both are checked, and said to be; `--pick N`
+    // checks one of them.
+    let mut left_out: Vec<String> = Vec::new();
+    if let (Some([name]), Some((y, y2))) = (names.as_deref(), years) {
+        let mut files: Vec<String> = index
+            .find(name, Some(y))
+            .into_iter()
+            .map(|r| r.path)
+            .collect();
+        files.sort();
+        match pick {
+            _ if y != y2 => {}
+            Some(k) if (1..=files.len()).contains(&k) => {
+                left_out = files
+                    .iter()
+                    .filter(|p| **p != files[k - 1])
+                    .cloned()
+                    .collect();
+            }
+            Some(k) => anyhow::bail!("--pick {k}: {name} has {} report(s) for {y}", files.len()),
+            None if files.len() > 1 => {
+                writeln!(
+                    err,
+                    "nianbao: {name} has {} reports for {y}, all checked:",
+                    files.len()
+                )?;
+                for (i, f) in files.iter().enumerate() {
+                    writeln!(err, "  {}. {f}", i + 1)?;
+                }
+                writeln!(err, "check one with --pick N")?;
+            }
+            None => {}
+        }
+    } else if pick.is_some() {
+        anyhow::bail!(
+            "--pick chooses among the reports of one agency (--agency) for one year (--year)"
+        );
+    }
     let in_years = |y: Option<i32>| match (years, y) {
         (None, _) => true,
         (Some((lo, hi)), Some(y)) => y >= lo && y <= hi,
@@ -81,7 +119,7 @@ pub fn run(
     let mut by_agency: BTreeMap<String, BTreeMap<i32, Vec<Report>>> = BTreeMap::new();
     let mut findings = Vec::new();
     for r in index.reports() {
-        if names.as_ref().is_some_and(|n| !n.contains(&r.agency)) {
+        if names.as_ref().is_some_and(|n| !n.contains(&r.agency)) || left_out.contains(&r.path) {
             continue;
         }
         let wanted = in_years(r.year);

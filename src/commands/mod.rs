@@ -81,6 +81,16 @@ pub fn refresh(
     let dir = index.dir().to_path_buf();
     let opts = idx::build::update_options(&dir, &config.build_options());
     let started = Instant::now();
+    if !config.corpus.is_dir() {
+        // An unmounted drive, a moved folder: the index is all there is, and is said to be.
+        writeln!(
+            err,
+            "nianbao: warning: the corpus folder {} is not there: these answers are from the index at {} as it was last built, unchecked",
+            config.corpus.display(),
+            dir.display()
+        )?;
+        return Ok((index, Staleness::default()));
+    }
     loop {
         let stale = fresh::check(&config.corpus, &index, &opts).with_context(|| {
             format!("cannot compare the index with {}", config.corpus.display())
