@@ -120,3 +120,54 @@ fn walk_plain(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The cheap walk finds the files the build's walk finds, under the same keys: otherwise
+    /// every command would find the index stale, or miss a change.
+    #[test]
+    fn the_cheap_walk_gives_the_builds_files_and_keys() {
+        let t = tempfile::tempdir().unwrap();
+        let corpus = t.path().join("corpus");
+        for f in [
+            "甲局/2023.txt",
+            "甲局/2024.html",
+            "甲局/notes.md",
+            "乙/丙/深层/2022.docx",
+            "2021.txt",
+            ".hidden/2020.txt",
+            "甲局/photo.jpg",
+        ] {
+            let p = corpus.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, b"x").unwrap();
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            let name = std::ffi::OsStr::from_bytes(b"\xb6\xfe\xc1\xe3");
+            std::fs::create_dir_all(corpus.join(name)).unwrap();
+            std::fs::write(corpus.join(name).join("2019.txt"), b"x").unwrap();
+            std::fs::write(corpus.join("乙").join(name).with_extension("txt"), b"x").unwrap();
+            std::os::unix::fs::symlink(corpus.join("甲局"), corpus.join("链接")).unwrap();
+        }
+        for given in [corpus.clone(), corpus.join(""), t.path().join("./corpus")] {
+            let mut built = Vec::new();
+            build::walk(&given, &BuildOptions::default(), true, &mut |_, k| {
+                built.push(k)
+            })
+            .unwrap();
+            let mut cheap = Vec::new();
+            walk_plain(&given, &given, Some(String::new()), &mut |k, m| {
+                assert!(m.is_some(), "{k}");
+                cheap.push(k)
+            });
+            built.sort();
+            cheap.sort();
+            assert_eq!(cheap, built, "{}", given.display());
+            assert!(built.len() >= 6, "{built:?}");
+        }
+    }
+}
