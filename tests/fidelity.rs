@@ -411,6 +411,14 @@ fn an_agency_without_its_place_takes_it_from_the_body_the_folder_or_the_file_nam
         "{:?}",
         r.warnings
     );
+    // Words before the place are no part of it.
+    let r = parse_text("下载/关于印发丽水市市场监督管理局年报.txt", &plain);
+    assert_eq!(
+        r.agency.as_deref(),
+        Some("市场监督管理局"),
+        "{:?}",
+        r.warnings
+    );
     // A folder of a place beside a file that names none: the folder.
     let r = parse_text("湖州市/市场监督管理局2022.txt", &plain);
     assert_eq!(r.agency.as_deref(), Some("湖州市市场监督管理局"));

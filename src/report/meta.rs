@@ -561,7 +561,9 @@ fn place_from_path(hints: &Hints, short: &str) -> Option<(String, String)> {
         if let Some(full) = runs(name).iter().find_map(|r| {
             // `台州市市场监督管理局年报` → `台州市市场监督管理局`.
             let n = trim_to_place(r, short)?;
-            n.find(short).map(|i| n[..i + short.len()].to_string())
+            let at = n.find(short)?;
+            // What stands before the name must be a place and nothing else (not `关于印发…区`).
+            place_only(&n[..at]).then(|| n[..at + short.len()].to_string())
         }) {
             return Some(say(full, name, from));
         }
@@ -581,9 +583,12 @@ fn place_only(s: &str) -> bool {
     (2..=12).contains(&n)
         && s.chars().all(is_han)
         && s.ends_with(['省', '市', '县', '区', '州', '旗', '盟', '镇', '乡'])
-        && !["局", "委", "办", "院", "厅", "署", "中心", "政府", "报告"]
-            .iter()
-            .any(|b| s.contains(b))
+        && ![
+            "局", "委", "办", "院", "厅", "署", "中心", "政府", "报告", "关于", "印发", "发布",
+            "公布", "年",
+        ]
+        .iter()
+        .any(|b| s.contains(b))
 }
 
 #[cfg(test)]
