@@ -411,7 +411,8 @@ fn an_agency_without_its_place_takes_it_from_the_body_the_folder_or_the_file_nam
         "{:?}",
         r.warnings
     );
-    // Words before the place are no part of it.
+    // Words before the place (`关于印发`) make it unsure where the place starts: the name is
+    // left as the title gives it, said to be ambiguous, never `关于印发丽水市…`.
     let r = parse_text("下载/关于印发丽水市市场监督管理局年报.txt", &plain);
     assert_eq!(
         r.agency.as_deref(),
@@ -419,6 +420,7 @@ fn an_agency_without_its_place_takes_it_from_the_body_the_folder_or_the_file_nam
         "{:?}",
         r.warnings
     );
+    assert!(r.warnings.iter().any(|w| w.contains("ambiguous")));
     // A folder of a place beside a file that names none: the folder.
     let r = parse_text("湖州市/市场监督管理局2022.txt", &plain);
     assert_eq!(r.agency.as_deref(), Some("湖州市市场监督管理局"));
