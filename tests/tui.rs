@@ -276,7 +276,11 @@ fn filters_pick_agency_by_pinyin_and_year_with_counts_and_chips() {
         // The index's order: the shortest (most specific) name first.
         t.key(KeyCode::Down).key(KeyCode::Enter);
         assert_eq!(t.app.query.agencies, vec!["中卫市公共资源交易中心"]);
-        t.key(KeyCode::Tab).keys("j").key(KeyCode::Enter);
+        // Tab: regions, then years.
+        t.key(KeyCode::Tab)
+            .key(KeyCode::Tab)
+            .keys("j")
+            .key(KeyCode::Enter);
         assert_eq!(t.app.query.years, Some((2017, 2017)));
         t.keys("k ");
         assert_eq!(t.app.query.years, Some((2017, 2024)));
@@ -286,6 +290,42 @@ fn filters_pick_agency_by_pinyin_and_year_with_counts_and_chips() {
         let (_, _, x) = t.app.chips()[0].clone();
         t.mouse(MouseEventKind::Down(MouseButton::Left), x + 1, 2);
         assert!(t.app.query.agencies.is_empty());
+        t.key_mod(KeyCode::Char('x'), KeyModifiers::CONTROL);
+        assert!(!t.app.query.has_filters());
+    }
+}
+
+#[test]
+fn filters_by_region_and_failed_checks_with_counts_and_chips() {
+    for (w, h) in SIZES {
+        let mut t = H::new(w, h);
+        // Tab to the regions: cities first, the most hits first.
+        t.key(KeyCode::Tab).key(KeyCode::Tab);
+        insta::assert_snapshot!(format!("filters_region_{w}x{h}"), t.screen());
+        t.key(KeyCode::Enter);
+        let Some(nianbao::tui::screens::Overlay::Filters(p)) = &t.app.overlay else {
+            panic!("the filters closed");
+        };
+        assert_eq!(p.regions[0].0.name, "中卫市");
+        assert_eq!(t.app.query.regions, [p.regions[0].0.clone()]);
+        assert_eq!(t.app.search.results.as_ref().unwrap().total, 3);
+        // The last row of templates: has failed checks; with 中卫市 there are none.
+        t.key(KeyCode::Tab).key(KeyCode::Tab);
+        t.key(KeyCode::Down).key(KeyCode::Down).key(KeyCode::Down);
+        t.key(KeyCode::Enter);
+        assert!(t.app.query.failed_only);
+        assert_eq!(t.app.search.results.as_ref().unwrap().total, 0);
+        t.key(KeyCode::Esc);
+        insta::assert_snapshot!(format!("filters_region_chips_{w}x{h}"), t.screen());
+        // Clicking the city's chip leaves the report whose checks fail.
+        let (_, _, x) = t.app.chips()[0].clone();
+        t.mouse(MouseEventKind::Down(MouseButton::Left), x + 1, 2);
+        assert!(t.app.query.regions.is_empty());
+        let r = t.app.search.results.as_ref().unwrap();
+        assert_eq!(
+            (r.total, r.hits[0].path.as_str()),
+            (1, "fixtures/nonzero2021.txt")
+        );
         t.key_mod(KeyCode::Char('x'), KeyModifiers::CONTROL);
         assert!(!t.app.query.has_filters());
     }

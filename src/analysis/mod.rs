@@ -76,7 +76,9 @@ pub struct Selected {
 /// The reports `sel` selects.
 pub fn select(index: &Index, sel: &Selection) -> Result<Selected, AnalysisError> {
     let q = &sel.query;
-    let paths: HashSet<String> = if q.text.trim().is_empty() {
+    // Regions and failed checks are filters only the engine's rule applies.
+    let listed = q.regions.is_empty() && !q.failed_only;
+    let paths: HashSet<String> = if q.text.trim().is_empty() && listed {
         index
             .reports()
             .into_iter()

@@ -62,6 +62,7 @@ pub fn build_query(index: &crate::index::Index, args: &Args) -> anyhow::Result<Q
         template,
         limit: args.limit,
         offset: 0,
+        ..Query::default()
     })
 }
 

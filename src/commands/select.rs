@@ -45,6 +45,7 @@ pub fn selection(index: &Index, args: &SelectArgs) -> anyhow::Result<Selection> 
             template,
             limit: 0,
             offset: 0,
+            ..Query::default()
         },
         filters,
         places,

@@ -353,6 +353,7 @@ fn document(
     );
     d.add_u64(f.size, size);
     d.add_i64(f.mtime, mtime);
+    d.add_u64(f.failed, r.failed_checks().count() as u64);
     d.add_text(f.hash, hash);
     d
 }

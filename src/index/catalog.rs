@@ -2,7 +2,7 @@
 //! template) read once from fast fields, that filters and facet counts use instead of queries.
 
 use super::agency::AgencyMatcher;
-use super::filter::template_code;
+use super::filter::{template_code, Places};
 use super::schema::{self, all_terms, Fields};
 use super::{AgencyYears, Index, IndexError, ReportRef};
 use crate::report::Template;
@@ -36,6 +36,8 @@ pub(super) struct Catalog {
     /// counts are arrays indexed by `year - first_year`, not hash maps.
     pub(super) first_year: i32,
     pub(super) year_span: usize,
+    /// Each agency's place, by agency id.
+    pub(super) places: Arc<Places>,
 }
 
 #[derive(Default)]
@@ -45,6 +47,8 @@ pub(super) struct SegFacts {
     /// `schema::NO_YEAR` when unknown.
     pub(super) year: Vec<i32>,
     pub(super) template: Vec<u8>,
+    /// Whether an arithmetic check fails.
+    pub(super) failed: Vec<bool>,
 }
 
 fn terr(e: impl std::fmt::Display) -> IndexError {
@@ -63,12 +67,14 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
             agency: vec![0; n],
             year: vec![schema::NO_YEAR as i32; n],
             template: vec![template_code(Template::Free); n],
+            failed: vec![false; n],
         };
         let agency = ff.str("agency").map_err(terr)?;
         let template = ff.str("template").map_err(terr)?;
         let path = ff.str("path").map_err(terr)?;
         let title = ff.str("title_raw").map_err(terr)?;
         let year = ff.i64("year").map_err(terr)?;
+        let failed = ff.u64("failed").map_err(terr)?;
         // Each column's dictionary is read once, in order (ordinal = position): looking terms up
         // one document at a time decompresses a dictionary block per call (seconds at 100k).
         let agency_terms = all_terms(&agency);
@@ -107,6 +113,7 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
             facts.agency[d] = aid;
             let y = year.first(doc).unwrap_or(schema::NO_YEAR) as i32;
             facts.year[d] = y;
+            facts.failed[d] = failed.first(doc).unwrap_or(0) > 0;
             let t =
                 Template::parse(&term(&template, &template_terms, doc)).unwrap_or(Template::Free);
             facts.template[d] = template_code(t);
@@ -155,6 +162,7 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
     });
     Ok((
         Catalog {
+            places: Arc::new(Places::new(&agencies)),
             agencies,
             segs,
             first_year,

@@ -1,7 +1,7 @@
 //! Collecting a query's matches: the top hits, the total and the facet counts, with every core.
 
 use super::catalog::{Catalog, SegFacts};
-use super::filter::FacetRule;
+use super::filter::{FacetRule, Places};
 use super::schema;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -56,10 +56,14 @@ pub(super) struct Fruit {
     /// By `year - Catalog::first_year`.
     pub(super) year: Vec<u64>,
     pub(super) template: [u64; 3],
+    /// By place id, per level.
+    pub(super) places: [Vec<u64>; 3],
+    pub(super) failed: u64,
 }
 
 pub(super) struct SegTop {
     facts: Arc<SegFacts>,
+    places: Arc<Places>,
     filter: Arc<Filter>,
     seg: u32,
     first_year: i32,
@@ -72,10 +76,11 @@ impl SegmentCollector for SegTop {
     type Fruit = Fruit;
     fn collect(&mut self, doc: DocId, score: Score) {
         let d = doc as usize;
-        let (Some(&a), Some(&y), Some(&t)) = (
+        let (Some(&a), Some(&y), Some(&t), Some(&failed)) = (
             self.facts.agency.get(d),
             self.facts.year.get(d),
             self.facts.template.get(d),
+            self.facts.failed.get(d),
         ) else {
             return;
         };
@@ -90,7 +95,11 @@ impl SegmentCollector for SegTop {
             return;
         }
         let no_year = schema::NO_YEAR as i32;
-        let pass = f.rule.test(Some(a), (y != no_year).then_some(y), t);
+        let pass = f.rule.test(Some(a), (y != no_year).then_some(y), t, failed);
+        self.places.count(&mut self.fruit.places, Some(a), pass);
+        if failed && pass.counts_failed() {
+            self.fruit.failed += 1;
+        }
         if pass.counts_agency() {
             if let Some(n) = self.fruit.agency.get_mut(a as usize) {
                 *n += 1;
@@ -131,6 +140,7 @@ impl FacetTop<'_> {
         Fruit {
             agency: vec![0; self.catalog.agencies.len()],
             year: vec![0; self.catalog.year_span],
+            places: self.catalog.places.zero_counts(),
             ..Fruit::default()
         }
     }
@@ -146,6 +156,7 @@ impl Collector for FacetTop<'_> {
             })?;
         Ok(SegTop {
             facts: facts.clone(),
+            places: self.catalog.places.clone(),
             filter: self.filter.clone(),
             seg: ord,
             first_year: self.catalog.first_year,
@@ -172,7 +183,11 @@ impl Collector for FacetTop<'_> {
             }
             for i in 0..3 {
                 all.template[i] += f.template[i];
+                for (a, b) in all.places[i].iter_mut().zip(&f.places[i]) {
+                    *a += b;
+                }
             }
+            all.failed += f.failed;
         }
         all.top.sort();
         all.top.truncate(self.keep);
@@ -277,6 +292,7 @@ mod tests {
                         agencies: agencies.clone(),
                         years,
                         template: None,
+                        ..FacetRule::default()
                     },
                     excluded: Vec::new(),
                 }),

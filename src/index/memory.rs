@@ -7,7 +7,7 @@
 //! does not rank, reports come by agency, then newest first.
 
 use super::agency::AgencyMatcher;
-use super::filter::{template_code, FacetRule, TEMPLATES};
+use super::filter::{template_code, FacetRule, Places, TEMPLATES};
 use super::snippet::{match_ranges, passages};
 use super::syntax::{parse_query, Clause};
 use super::{
@@ -27,6 +27,8 @@ pub struct MemoryIndex {
     /// Every agency, sorted, shared with every search's facet counts (as the catalog's).
     names: Arc<[String]>,
     matcher: AgencyMatcher,
+    /// Each agency's place, by agency id.
+    places: Places,
     agencies: Vec<AgencyYears>,
     by_path: HashMap<String, usize>,
 }
@@ -72,6 +74,7 @@ impl MemoryIndex {
             .collect();
         MemoryIndex {
             matcher: AgencyMatcher::new(names.to_vec()),
+            places: Places::new(&names),
             reports,
             agency_ids,
             names,
@@ -134,7 +137,9 @@ impl Backend for MemoryIndex {
                 ..c.clone()
             })
             .collect();
-        let rule = FacetRule::new(q, &self.names);
+        let rule = FacetRule::new(q, &self.names, &self.places);
+        let mut places = self.places.zero_counts();
+        let mut failed_count = 0;
         let mut agencies = vec![0u32; self.names.len()];
         let mut years: BTreeMap<i32, u64> = BTreeMap::new();
         let mut templates = [0u64; 3];
@@ -145,7 +150,12 @@ impl Backend for MemoryIndex {
                 continue;
             }
             let t = template_code(r.template);
-            let pass = rule.test(aid, r.year, t);
+            let failed = r.failed_checks().next().is_some();
+            let pass = rule.test(aid, r.year, t, failed);
+            self.places.count(&mut places, aid, pass);
+            if failed && pass.counts_failed() {
+                failed_count += 1;
+            }
             if pass.counts_agency() {
                 if let Some(n) = aid.and_then(|a| agencies.get_mut(a as usize)) {
                     *n += 1;
@@ -177,6 +187,8 @@ impl Backend for MemoryIndex {
                     .map(|&t| (t, templates[template_code(t) as usize]))
                     .filter(|(_, n)| *n > 0)
                     .collect(),
+                regions: self.places.facets(&places),
+                failed: failed_count,
             },
             elapsed: start.elapsed(),
         })

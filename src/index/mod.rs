@@ -81,16 +81,31 @@ pub struct Query {
     /// Inclusive year range.
     pub years: Option<(i32, i32)>,
     pub template: Option<Template>,
+    /// Places the agency's name states; within a level any of them, across levels all.
+    pub regions: Vec<Region>,
+    /// Only reports where an arithmetic check of FORMAT.md §4 fails.
+    pub failed_only: bool,
     /// How many hits to return (after `offset`).
     pub limit: usize,
     pub offset: usize,
 }
 
 impl Query {
-    /// Whether a filter (agency, year, template) narrows the query.
+    /// Whether a filter (agency, year, template, region, failed checks) narrows the query.
     pub fn has_filters(&self) -> bool {
-        !self.agencies.is_empty() || self.years.is_some() || self.template.is_some()
+        !self.agencies.is_empty()
+            || self.years.is_some()
+            || self.template.is_some()
+            || !self.regions.is_empty()
+            || self.failed_only
     }
+}
+
+/// A place at one level (province, city or county), as an agency's name states it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Region {
+    pub level: crate::report::place::Level,
+    pub name: String,
 }
 
 /// One matching report.
@@ -125,6 +140,10 @@ pub struct Facets {
     /// Sorted by year, descending. Reports without a year are not counted here.
     pub years: Vec<(i32, u64)>,
     pub templates: Vec<(Template, u64)>,
+    /// Provinces, then cities, then counties, each by hits (most first) then name.
+    pub regions: Vec<(Region, u64)>,
+    /// Reports with a failed check (counted with the other filters applied).
+    pub failed: u64,
 }
 
 /// Hits per agency: every agency of the index (shared with it, in name order) and a count for

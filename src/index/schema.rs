@@ -8,7 +8,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 /// Bumped whenever the schema, the tokenizer or what is stored changes: an index with another
 /// version is rebuilt from the corpus.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// The file in the index folder that records [`FORMAT_VERSION`].
 pub const VERSION_FILE: &str = "nianbao-format.json";
 
@@ -35,6 +35,8 @@ pub struct Fields {
     pub mtime: Field,
     /// blake3 of the file's bytes, hex.
     pub hash: Field,
+    /// How many arithmetic checks fail (a fast column, for the "has failed checks" filter).
+    pub failed: Field,
 }
 
 pub fn build() -> (Schema, Fields) {
@@ -64,6 +66,7 @@ pub fn build() -> (Schema, Fields) {
         json: b.add_text_field("json", STORED),
         size: b.add_u64_field("size", FAST),
         mtime: b.add_i64_field("mtime", FAST),
+        failed: b.add_u64_field("failed", FAST),
         hash: b.add_text_field("hash", STRING | FAST),
     };
     (b.build(), fields)

@@ -149,7 +149,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     let collector = FacetTop {
         catalog,
         filter: Arc::new(Filter {
-            rule: FacetRule::new(q, &catalog.agencies),
+            rule: FacetRule::new(q, &catalog.agencies, &catalog.places),
             excluded,
         }),
         keep: q.offset + q.limit,
@@ -192,6 +192,8 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
             agencies,
             years,
             templates,
+            regions: catalog.places.facets(&fruit.places),
+            failed: fruit.failed,
         },
         elapsed: start.elapsed(),
     })

@@ -18,7 +18,7 @@ pub struct Place {
 }
 
 /// The level a total or a ranking is grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Level {
     Province,
     City,

@@ -37,7 +37,7 @@ impl Ctx {
             Ctx::Query => "query line",
             Ctx::Results => "hit list",
             Ctx::FilterInput => "filters: agency box",
-            Ctx::FilterList => "filters: year and template lists",
+            Ctx::FilterList => "filters: region, year and template lists",
             Ctx::Goto => "go-to prompt",
             Ctx::Report => "report",
             Ctx::ReportFind => "find in the report",

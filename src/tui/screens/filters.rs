@@ -1,8 +1,9 @@
-//! The filters overlay (Tab): the agency picker, years and templates, each value with its count
-//! of hits; the lists are worked out when the agency box or the search results change.
+//! The filters overlay (Tab): the agency picker, regions, years, templates and "has failed
+//! checks", each value with its count of hits; the lists are worked out when the agency box or
+//! the search results change.
 
 use super::{Env, Handler, Outcome};
-use crate::index::SearchResults;
+use crate::index::{Region, SearchResults};
 use crate::report::Template;
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Action, Ctx};
@@ -17,7 +18,9 @@ const AGENCY_LIST_MAX: usize = 1_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FilterPane {
     Agency,
+    Region,
     Year,
+    /// The templates, then "has failed checks".
     Template,
 }
 
@@ -25,12 +28,17 @@ pub struct State {
     pub pane: FilterPane,
     pub agency_input: TextInput,
     pub agency_cursor: usize,
+    pub region_cursor: usize,
     pub year_cursor: usize,
     pub template_cursor: usize,
     /// What each list offers, with the hits choosing it would give.
     pub agencies: Vec<(String, u64)>,
     pub years: Vec<(i32, u64)>,
     pub templates: Vec<(Template, u64)>,
+    /// Provinces, cities, counties (as the agencies' names state them).
+    pub regions: Vec<(Region, u64)>,
+    /// Hits with a failed check.
+    pub failed: u64,
 }
 
 impl State {
@@ -39,11 +47,14 @@ impl State {
             pane: FilterPane::Agency,
             agency_input: TextInput::default(),
             agency_cursor: 0,
+            region_cursor: 0,
             year_cursor: 0,
             template_cursor: 0,
             agencies: Vec::new(),
             years: Vec::new(),
             templates: Vec::new(),
+            regions: Vec::new(),
+            failed: 0,
         };
         s.refresh(env, results);
         s
@@ -53,6 +64,18 @@ impl State {
     pub fn refresh(&mut self, env: &Env, results: Option<&SearchResults>) {
         self.agencies = agencies(env, results, &self.agency_input.text);
         self.years = results.map(|r| r.facets.years.clone()).unwrap_or_default();
+        self.regions = results
+            .map(|r| r.facets.regions.clone())
+            .unwrap_or_default();
+        // A chosen region stays listed (to be unchosen) even when the other filters leave it
+        // no hits.
+        for r in &env.query.regions {
+            if !self.regions.iter().any(|(x, _)| x == r) {
+                self.regions.push((r.clone(), 0));
+            }
+        }
+        self.region_cursor = self.region_cursor.min(self.regions.len().saturating_sub(1));
+        self.failed = results.map_or(0, |r| r.facets.failed);
         let counts = results.map_or(&[][..], |r| &r.facets.templates[..]);
         self.templates = [Template::T2021, Template::T2019, Template::Free]
             .into_iter()
@@ -101,8 +124,9 @@ impl Handler for State {
         let pane = self.pane;
         let (len, cur) = match pane {
             FilterPane::Agency => (self.agencies.len(), self.agency_cursor),
+            FilterPane::Region => (self.regions.len(), self.region_cursor),
             FilterPane::Year => (self.years.len(), self.year_cursor),
-            FilterPane::Template => (self.templates.len(), self.template_cursor),
+            FilterPane::Template => (self.templates.len() + 1, self.template_cursor),
         };
         let mut new_cur = cur;
         let mut q = env.query.clone();
@@ -112,17 +136,22 @@ impl Handler for State {
             Action::Up => new_cur = cur.saturating_sub(1),
             Action::SwitchFocus | Action::SwitchFocusBack => {
                 let fwd = a == Action::SwitchFocus;
-                self.pane = match (pane, fwd) {
-                    (FilterPane::Agency, true) | (FilterPane::Template, false) => FilterPane::Year,
-                    (FilterPane::Year, true) | (FilterPane::Agency, false) => FilterPane::Template,
-                    (FilterPane::Template, true) | (FilterPane::Year, false) => FilterPane::Agency,
-                };
+                const ORDER: [FilterPane; 4] = [
+                    FilterPane::Agency,
+                    FilterPane::Region,
+                    FilterPane::Year,
+                    FilterPane::Template,
+                ];
+                let i = ORDER.iter().position(|p| *p == pane).unwrap_or(0);
+                self.pane = ORDER[if fwd { i + 1 } else { i + ORDER.len() - 1 } % ORDER.len()];
                 return Vec::new();
             }
             Action::ClearFilter => {
                 match pane {
                     FilterPane::Agency => q.agencies.clear(),
+                    FilterPane::Region => q.regions.clear(),
                     FilterPane::Year => q.years = None,
+                    FilterPane::Template if cur == self.templates.len() => q.failed_only = false,
                     FilterPane::Template => q.template = None,
                 }
                 changed = true;
@@ -138,6 +167,21 @@ impl Handler for State {
                         }
                         changed = true;
                     }
+                }
+                FilterPane::Region => {
+                    if let Some((r, _)) = self.regions.get(cur) {
+                        match q.regions.iter().position(|x| x == r) {
+                            Some(i) => {
+                                q.regions.remove(i);
+                            }
+                            None => q.regions.push(r.clone()),
+                        }
+                        changed = true;
+                    }
+                }
+                FilterPane::Template if cur == self.templates.len() => {
+                    q.failed_only = !q.failed_only;
+                    changed = true;
                 }
                 FilterPane::Year => {
                     if let Some(&(y, _)) = self.years.get(cur) {
@@ -169,6 +213,7 @@ impl Handler for State {
         }
         match pane {
             FilterPane::Agency => self.agency_cursor = new_cur,
+            FilterPane::Region => self.region_cursor = new_cur,
             FilterPane::Year => self.year_cursor = new_cur,
             FilterPane::Template => self.template_cursor = new_cur,
         }

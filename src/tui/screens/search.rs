@@ -242,6 +242,8 @@ pub enum Chip {
     Agency(usize),
     Years,
     Template,
+    Region(usize),
+    Failed,
 }
 
 /// The chips of `q` in display order, with their text and starting column.
@@ -263,6 +265,12 @@ pub fn chips(q: &Query, lang: Lang) -> Vec<(Chip, String, u16)> {
         let name = lang.template(tpl);
         out.push((Chip::Template, format!("[{}:{name} ×]", t.chip_template)));
     }
+    for (i, r) in q.regions.iter().enumerate() {
+        out.push((Chip::Region(i), format!("[{}:{} ×]", t.chip_region, r.name)));
+    }
+    if q.failed_only {
+        out.push((Chip::Failed, format!("[{} ×]", t.failed_checks)));
+    }
     let mut x = width(t.chips_prefix) as u16;
     out.into_iter()
         .map(|(c, s)| {
@@ -282,6 +290,11 @@ pub fn remove_chip(q: &mut Query, chip: Chip) -> bool {
         Chip::Agency(_) => return false,
         Chip::Years => q.years = None,
         Chip::Template => q.template = None,
+        Chip::Region(i) if i < q.regions.len() => {
+            q.regions.remove(i);
+        }
+        Chip::Region(_) => return false,
+        Chip::Failed => q.failed_only = false,
     }
     true
 }

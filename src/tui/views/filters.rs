@@ -1,7 +1,9 @@
-//! The filters panel: agency picker, years and templates, each value with its count of hits.
+//! The filters panel: agency picker, regions, years, templates and failed checks, each value
+//! with its count of hits.
 
 use super::Theme;
 use crate::output::grid::{pad, truncate, width};
+use crate::report::place::Level;
 use crate::tui::layout;
 use crate::tui::screens::filters::{FilterPane, State};
 use crate::tui::state::App;
@@ -24,10 +26,13 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
     if inner.height < 3 || inner.width < 20 {
         return;
     }
+    // Names are long: agencies above regions in the left half, years and templates beside.
     let aw = inner.width / 2;
     let yw = inner.width / 4;
+    let ah = (inner.height * 3 / 5).max(3).min(inner.height);
     let boxes = [
-        Rect::new(inner.x, inner.y, aw, inner.height),
+        Rect::new(inner.x, inner.y, aw, ah),
+        Rect::new(inner.x, inner.y + ah, aw, inner.height - ah),
         Rect::new(inner.x + aw, inner.y, yw, inner.height),
         Rect::new(
             inner.x + aw + yw,
@@ -76,10 +81,40 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
         let x = ai.x + 2 + p.agency_input.cursor_width() as u16;
         f.set_cursor_position(Position::new(x.min(ai.right().saturating_sub(1)), ai.y));
     }
+    // Regions: the level, then the place.
+    let b = block(app.lang.t().pane_region, FilterPane::Region);
+    let ri = b.inner(boxes[1]);
+    f.render_widget(b, boxes[1]);
+    let skip = p
+        .region_cursor
+        .saturating_sub((ri.height as usize).saturating_sub(1));
+    let lines: Vec<Line> = p
+        .regions
+        .iter()
+        .enumerate()
+        .skip(skip)
+        .map(|(i, (r, n))| {
+            let on = app.query.regions.contains(r);
+            let cur = p.pane == FilterPane::Region && i == p.region_cursor;
+            let level = match r.level {
+                Level::Province => "省",
+                Level::City => "市",
+                Level::County => "县",
+            };
+            value_line(
+                &format!("{} {level} {}", if on { "✓" } else { " " }, r.name),
+                *n,
+                ri.width,
+                cur,
+                theme,
+            )
+        })
+        .collect();
+    f.render_widget(Paragraph::new(lines), ri);
     // Years.
     let b = block(app.lang.t().pane_year, FilterPane::Year);
-    let yi = b.inner(boxes[1]);
-    f.render_widget(b, boxes[1]);
+    let yi = b.inner(boxes[2]);
+    f.render_widget(b, boxes[2]);
     let years = &p.years;
     let skip = p
         .year_cursor
@@ -103,9 +138,9 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
     f.render_widget(Paragraph::new(lines), yi);
     // Templates.
     let b = block(app.lang.t().pane_template, FilterPane::Template);
-    let ti = b.inner(boxes[2]);
-    f.render_widget(b, boxes[2]);
-    let lines: Vec<Line> = p
+    let ti = b.inner(boxes[3]);
+    f.render_widget(b, boxes[3]);
+    let mut lines: Vec<Line> = p
         .templates
         .iter()
         .enumerate()
@@ -121,6 +156,16 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
             )
         })
         .collect();
+    // Failed checks: a row of its own under the templates.
+    let cur = p.pane == FilterPane::Template && p.template_cursor == p.templates.len();
+    let on = if app.query.failed_only { "✓" } else { " " };
+    lines.push(value_line(
+        &format!("{on} {}", app.lang.t().failed_checks),
+        p.failed,
+        ti.width,
+        cur,
+        theme,
+    ));
     f.render_widget(Paragraph::new(lines), ti);
 }
 
