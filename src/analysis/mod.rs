@@ -7,7 +7,7 @@ pub mod figure;
 pub mod rank;
 pub mod totals;
 
-use crate::index::{Index, IndexError, Query};
+use crate::index::{Index, IndexError, Query, StoredReport};
 use crate::report::checks;
 use crate::report::place::{self, Kind, Place, PlaceMap};
 use crate::report::{CellStatus, Source, Table, TableId, Template};
@@ -102,23 +102,10 @@ pub fn select(index: &Index, sel: &Selection) -> Result<Selected, AnalysisError>
             .map(|h| h.path)
             .collect()
     };
-    // The agency as the index lists it (the one `--agency` and the browser use).
-    let agency_of: std::collections::HashMap<String, String> = index
-        .reports()
-        .into_iter()
-        .filter(|r| paths.contains(&r.path))
-        .map(|r| (r.path, r.agency))
-        .collect();
     let stored = index.stored_reports(&|p| paths.contains(p))?;
     let mut entries: Vec<Entry> = stored
         .into_iter()
-        .map(|s| {
-            let mut r = s.report;
-            if let Some(a) = agency_of.get(&r.path) {
-                r.agency = Some(a.clone());
-            }
-            entry(r, s.hash, &sel.places)
-        })
+        .map(|s| stored_entry(s, &sel.places))
         .collect();
     entries.sort_by(|a, b| (&a.agency, a.year, &a.path).cmp(&(&b.agency, b.year, &b.path)));
     let before = entries.len();
@@ -129,7 +116,28 @@ pub fn select(index: &Index, sel: &Selection) -> Result<Selected, AnalysisError>
     })
 }
 
-/// An [`Entry`] from a report's stored contract.
+/// An [`Entry`] from the figures the index keeps; the agency is the one the index lists (the
+/// one `--agency` and the browser use).
+pub fn stored_entry(s: StoredReport, places: &PlaceMap) -> Entry {
+    Entry {
+        place: if places.is_empty() {
+            place::from_name(&s.agency)
+        } else {
+            places.place(&s.agency)
+        },
+        kind: place::kind(&s.agency),
+        agency: s.agency,
+        path: s.path,
+        year: s.year,
+        template: s.template,
+        hash: s.hash,
+        source: s.figures.source,
+        tables: s.figures.tables,
+        failed_checks: s.figures.failed_checks,
+    }
+}
+
+/// An [`Entry`] from a report's contract.
 pub fn entry(r: crate::report::Report, hash: String, places: &PlaceMap) -> Entry {
     let agency = r.agency.clone().unwrap_or_default();
     let failed_checks = checks::run(r.template, &r.tables)

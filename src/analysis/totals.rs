@@ -149,9 +149,13 @@ struct Acc {
     n: usize,
     rows: Vec<(String, Option<String>)>,
     columns: Vec<String>,
-    cells: BTreeMap<(usize, usize), (f64, bool, usize)>,
+    /// By row, then column: the sum, whether a decimal was added, the reports added.
+    cells: Vec<Vec<Option<(f64, bool, usize)>>>,
     templates: BTreeMap<Template, usize>,
     entries: Vec<usize>,
+    /// The row and column indexes of the last table added, by its labels: the tables of one
+    /// template have the same labels, so most tables are mapped by one comparison per row.
+    last_map: Option<(Vec<usize>, Vec<usize>)>,
 }
 
 impl Acc {
@@ -178,10 +182,51 @@ impl Acc {
         }
     }
     fn add(&mut self, r: usize, c: usize, v: Value) {
-        let cell = self.cells.entry((r, c)).or_insert((0.0, false, 0));
+        if self.cells.len() <= r {
+            self.cells.resize(r + 1, Vec::new());
+        }
+        let row = &mut self.cells[r];
+        if row.len() <= c {
+            row.resize(c + 1, None);
+        }
+        let cell = row[c].get_or_insert((0.0, false, 0));
         cell.0 += v.as_f64();
         cell.1 |= matches!(v, Value::Dec(_));
         cell.2 += 1;
+    }
+
+    fn cell(&self, r: usize, c: usize) -> Option<&(f64, bool, usize)> {
+        self.cells
+            .get(r)
+            .and_then(|row| row.get(c))
+            .and_then(Option::as_ref)
+    }
+
+    /// Where `t`'s rows and columns go in this group.
+    fn map(&mut self, t: &Table) -> (Vec<usize>, Vec<usize>) {
+        if let Some((rows, cols)) = &self.last_map {
+            let same = rows.len() == t.rows.len()
+                && cols.len() == t.columns.len()
+                && t.rows.iter().zip(rows).all(|(r, &i)| {
+                    let (l, g) = &self.rows[i];
+                    *l == r.label && *g == r.group
+                })
+                && t.columns
+                    .iter()
+                    .zip(cols)
+                    .all(|(c, &i)| self.columns[i] == *c);
+            if same {
+                return (rows.clone(), cols.clone());
+            }
+        }
+        let rows: Vec<usize> = t
+            .rows
+            .iter()
+            .map(|r| self.row_index(&r.label, r.group.as_deref()))
+            .collect();
+        let cols: Vec<usize> = t.columns.iter().map(|c| self.col_index(c)).collect();
+        self.last_map = Some((rows.clone(), cols.clone()));
+        (rows, cols)
     }
 }
 
@@ -219,9 +264,8 @@ pub fn totals(entries: &[Entry], table: TableId, by: Option<GroupBy>, min_cases:
         acc.n += 1;
         acc.entries.push(i);
         *acc.templates.entry(e.template).or_default() += 1;
-        let cols: Vec<usize> = t.columns.iter().map(|c| acc.col_index(c)).collect();
-        for row in &t.rows {
-            let r = acc.row_index(&row.label, row.group.as_deref());
+        let (row_at, cols) = acc.map(t);
+        for (row, &r) in t.rows.iter().zip(&row_at) {
             for (c, v) in row.values.iter().enumerate() {
                 if let (Some(v), Some(&ci)) = (v, cols.get(c)) {
                     acc.add(r, ci, *v);
@@ -274,9 +318,8 @@ fn finish(
         .iter()
         .enumerate()
         .filter_map(|(r, (label, g))| {
-            let cells: Vec<Option<&(f64, bool, usize)>> = (0..acc.columns.len())
-                .map(|c| acc.cells.get(&(r, c)))
-                .collect();
+            let cells: Vec<Option<&(f64, bool, usize)>> =
+                (0..acc.columns.len()).map(|c| acc.cell(r, c)).collect();
             if cells.iter().all(Option::is_none) {
                 return None;
             }
@@ -345,8 +388,7 @@ pub fn pooled<'a>(
 ) -> PooledMetric {
     let (mut num, mut den, mut k) = (0.0, 0.0, 0);
     for e in entries {
-        let v = metrics::eval(m, &e.tables, min_cases);
-        if let (Some(a), Some(b)) = (v.numerator, v.cases) {
+        if let (Some(a), Some(b)) = metrics::parts(m, &e.tables) {
             num += a;
             den += b;
             k += 1;

@@ -351,6 +351,7 @@ fn document(
         f.json,
         serde_json::to_string(&report::without_derived(r)).unwrap_or_default(),
     );
+    d.add_bytes(f.figures, &super::figures::encode(r));
     d.add_u64(f.size, size);
     d.add_i64(f.mtime, mtime);
     d.add_u64(f.failed, r.failed_checks().count() as u64);

@@ -11,6 +11,7 @@ pub mod agency;
 pub mod build;
 mod catalog;
 mod collect;
+mod figures;
 mod filter;
 pub mod folder;
 pub mod fresh;
@@ -29,6 +30,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 pub use build::{build, ensure_with, open_or_build};
+pub use figures::Figures;
 pub use memory::MemoryIndex;
 pub use snippet::match_ranges;
 pub use stored::StoredReport;
@@ -399,8 +401,8 @@ impl Index {
         }
     }
 
-    /// The stored tables of every report whose path `want` accepts (no text, sections or
-    /// checks), read in one pass over the store: for totals, rankings and export.
+    /// The figures of every report whose path `want` accepts (tables, source, failed-check
+    /// count; no text or sections), read from fast columns: for totals, rankings and export.
     pub fn stored_reports(
         &self,
         want: &dyn Fn(&str) -> bool,

@@ -31,6 +31,9 @@ pub struct Fields {
     /// body and the tables (`report::restore`): half the bytes a hit reads. Text, not bytes:
     /// tantivy 0.27 reads a stored bytes value one byte at a time, far slower than a string.
     pub json: Field,
+    /// The tables, source and failed-check count in the compact form of `figures.rs`, as a
+    /// fast column: work across reports reads them without the document store.
+    pub figures: Field,
     pub size: Field,
     pub mtime: Field,
     /// blake3 of the file's bytes, hex.
@@ -64,6 +67,7 @@ pub fn build() -> (Schema, Fields) {
         year: b.add_i64_field("year", INDEXED | STORED | FAST),
         template: b.add_text_field("template", STRING | STORED | FAST),
         json: b.add_text_field("json", STORED),
+        figures: b.add_bytes_field("figures", FAST),
         size: b.add_u64_field("size", FAST),
         mtime: b.add_i64_field("mtime", FAST),
         failed: b.add_u64_field("failed", FAST),
@@ -81,6 +85,20 @@ pub fn register(index: &tantivy::Index) {
 
 /// The year field's value for a report without a year: kept out of year filters and facets.
 pub const NO_YEAR: i64 = 0;
+
+/// Every value of a bytes column's dictionary, indexed by ordinal.
+pub(crate) fn all_bytes(col: &Option<tantivy::columnar::BytesColumn>) -> Vec<Vec<u8>> {
+    let Some(c) = col else {
+        return Vec::new();
+    };
+    let mut out = Vec::with_capacity(c.num_terms());
+    if let Ok(mut stream) = c.dictionary().stream() {
+        while stream.advance() {
+            out.push(stream.key().to_vec());
+        }
+    }
+    out
+}
 
 /// Every term of a string column's dictionary, indexed by ordinal.
 pub(crate) fn all_terms(col: &Option<tantivy::columnar::StrColumn>) -> Vec<String> {

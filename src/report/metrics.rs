@@ -237,37 +237,40 @@ impl MetricValue {
     }
 }
 
-/// The sum of a term's cells, pushing each cell read onto `cells`; `None` if any is missing.
+/// The sum of a term's cells, pushing each cell read onto `cells` when it is given (pooling
+/// over thousands of reports needs only the sums); `None` if any is missing.
 fn term_sum(
     tables: &[Table],
     t: &Term,
     part: &'static str,
-    cells: &mut Vec<CellUse>,
+    mut cells: Option<&mut Vec<CellUse>>,
 ) -> Option<f64> {
-    let mut use_cell = |row: String, value: Option<Value>| {
-        cells.push(CellUse {
-            table: t.table,
-            row,
-            column: t.column.to_string(),
-            value,
-            part,
-        });
+    let mut use_cell = |row: &dyn Fn() -> String, value: Option<Value>| {
+        if let Some(cells) = cells.as_deref_mut() {
+            cells.push(CellUse {
+                table: t.table,
+                row: row(),
+                column: t.column.to_string(),
+                value,
+                part,
+            });
+        }
         value.map(Value::as_f64)
     };
     let Some(table) = tables.iter().find(|x| x.id == t.table) else {
-        use_cell(describe_rows(t.rows), None);
+        use_cell(&|| describe_rows(t.rows), None);
         return None;
     };
     let col = table.columns.iter().position(|c| c == t.column);
     let value_at = |r: &super::model::Row| col.and_then(|c| r.values.get(c).copied().flatten());
     match t.rows {
         Rows::Label(l) => match table.row(l) {
-            Some(r) => use_cell(l.to_string(), value_at(r)),
-            None => use_cell(l.to_string(), None),
+            Some(r) => use_cell(&|| l.to_string(), value_at(r)),
+            None => use_cell(&|| l.to_string(), None),
         },
         Rows::First => match table.rows.first() {
-            Some(r) => use_cell(r.label.clone(), value_at(r)),
-            None => use_cell(String::new(), None),
+            Some(r) => use_cell(&|| r.label.clone(), value_at(r)),
+            None => use_cell(&String::new, None),
         },
         Rows::Group(g) => {
             let rows: Vec<_> = table
@@ -276,11 +279,11 @@ fn term_sum(
                 .filter(|r| r.group.as_deref() == Some(g))
                 .collect();
             if rows.is_empty() {
-                return use_cell(g.to_string(), None);
+                return use_cell(&|| g.to_string(), None);
             }
             let mut sum = Some(0.0);
             for r in rows {
-                let v = use_cell(format!("{g} {}", r.label), value_at(r));
+                let v = use_cell(&|| format!("{g} {}", r.label), value_at(r));
                 sum = match (sum, v) {
                     (Some(s), Some(v)) => Some(s + v),
                     _ => None,
@@ -302,12 +305,12 @@ fn side(
     tables: &[Table],
     terms: &[Term],
     part: &'static str,
-    cells: &mut Vec<CellUse>,
+    mut cells: Option<&mut Vec<CellUse>>,
 ) -> Option<f64> {
     let mut total = Some(0.0);
     for t in terms {
         let p = if t.sign < 0 { "-" } else { part };
-        let v = term_sum(tables, t, p, cells);
+        let v = term_sum(tables, t, p, cells.as_deref_mut());
         total = match (total, v) {
             (Some(a), Some(v)) => Some(a + f64::from(t.sign) * v),
             _ => None,
@@ -316,12 +319,21 @@ fn side(
     total
 }
 
+/// The metric's numerator and denominator over `tables`, as [`eval`] gives them, without
+/// recording the cells read: for pooling a metric over many reports.
+pub fn parts(m: &Metric, tables: &[Table]) -> (Option<f64>, Option<f64>) {
+    (
+        side(tables, m.numerator, "num", None),
+        side(tables, m.denominator, "den", None),
+    )
+}
+
 /// The metric over `tables` (one report's, or sums over many). `min_cases`: below it the
 /// value is flagged [`MetricValue::small`].
 pub fn eval(m: &Metric, tables: &[Table], min_cases: f64) -> MetricValue {
     let mut cells = Vec::new();
-    let num = side(tables, m.numerator, "num", &mut cells);
-    let den = side(tables, m.denominator, "den", &mut cells);
+    let num = side(tables, m.numerator, "num", Some(&mut cells));
+    let den = side(tables, m.denominator, "den", Some(&mut cells));
     let (value, reason) = match (num, den) {
         (Some(n), Some(d)) if d > 0.0 => (Some(n / d * 100.0), None),
         (Some(_), Some(0.0)) => (None, Some("no cases (the denominator is 0)".into())),
@@ -370,6 +382,29 @@ mod tests {
                 })
                 .collect(),
             page: None,
+        }
+    }
+
+    #[test]
+    fn parts_are_the_numerator_and_cases_eval_reads() {
+        type Cells = Box<dyn Fn(usize, usize) -> Option<i64>>;
+        let cases: [(Template, Cells); 3] = [
+            (
+                Template::T2021,
+                Box::new(|r, c| Some((r * 7 + c) as i64 % 13)),
+            ),
+            (Template::T2019, Box::new(|r, c| Some((r + c) as i64))),
+            (
+                Template::T2021,
+                Box::new(|r, c| (r != 3).then_some(c as i64)),
+            ),
+        ];
+        for (template, f) in cases {
+            let tables = [table3(template, f)];
+            for m in METRICS {
+                let v = eval(m, &tables, 30.0);
+                assert_eq!(parts(m, &tables), (v.numerator, v.cases), "{}", m.key);
+            }
         }
     }
 

@@ -321,3 +321,37 @@ pub fn section2_tables(template: Template) -> Vec<TableSpec> {
         ],
     }
 }
+
+/// A table as the template prints it, without figures: its title, columns and rows (label,
+/// group). What a stored table need not repeat.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Shape {
+    pub title: &'static str,
+    pub columns: &'static [&'static str],
+    pub rows: Vec<(&'static str, Option<&'static str>)>,
+}
+
+/// The shape of table `id` in `template`, or `None` where the template has no such table.
+pub fn shape(template: Template, id: TableId) -> Option<Shape> {
+    let rows = |specs: &[RowSpec]| specs.iter().map(|s| (s.label, s.group)).collect();
+    match id {
+        TableId::T3 => Some(Shape {
+            title: T3_TITLE,
+            columns: T3_COLUMNS,
+            rows: rows(&table3_rows(template)),
+        }),
+        TableId::T4 => Some(Shape {
+            title: T4_TITLE,
+            columns: T4_COLUMNS,
+            rows: vec![("", None)],
+        }),
+        _ => section2_tables(template)
+            .into_iter()
+            .find(|s| s.id == id)
+            .map(|s| Shape {
+                title: s.title,
+                columns: s.columns,
+                rows: rows(s.rows),
+            }),
+    }
+}
