@@ -8,7 +8,7 @@ use tantivy::tokenizer::TextAnalyzer;
 
 /// Bumped whenever the schema, the tokenizer or what is stored changes: an index with another
 /// version is rebuilt from the corpus.
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// The file in the index folder that records [`FORMAT_VERSION`].
 pub const VERSION_FILE: &str = "nianbao-format.json";
 
