@@ -351,7 +351,10 @@ mod tests {
             .flatten()
             .map(|e| e.path())
             .collect();
-        assert_eq!(before, after, "a file was written");
+        // Nothing new: a file that vanished meanwhile (tantivy collecting a merged segment's
+        // old files after the build) is not a write, and made this test fail under load.
+        let new: Vec<_> = after.iter().filter(|p| !before.contains(p)).collect();
+        assert!(new.is_empty(), "a file was written: {new:?}");
     }
 
     #[test]
