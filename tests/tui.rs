@@ -1156,3 +1156,47 @@ fn copies_carry_headers_a_source_line_and_a_bom_when_asked() {
         "\u{feff}# 某某市生态环境局 2022 表3 收到和处理政府信息公开申请情况\n44,15\n4,1\n"
     );
 }
+
+#[test]
+fn an_open_report_whose_file_changed_is_shown_as_it_is_now() {
+    let mut t = H::new(80, 24);
+    open_table3(&mut t);
+    assert!(matches!(t.app.screens.last(), Some(Screen::Table(_))));
+    let depth = t.app.screens.len();
+    let path = t
+        .app
+        .screens
+        .iter()
+        .rev()
+        .find_map(|s| match s {
+            Screen::Report(r) => Some(r.report.path.clone()),
+            _ => None,
+        })
+        .unwrap();
+    // The engine after an update: that report's first figure of table 3 corrected.
+    let mut reports = Vec::new();
+    for a in t.backend.agencies() {
+        for r in t.backend.find(&a.name, None) {
+            let mut rep = t.backend.report(&r.path).unwrap();
+            if rep.path == path {
+                let t3 = rep.tables.iter_mut().find(|t| t.id == "3").unwrap();
+                t3.rows[0].values[0] = Some(report::Value::Int(4444));
+            }
+            reports.push(rep);
+        }
+    }
+    let updated: Arc<dyn Backend> = Arc::new(MemoryIndex::new(reports));
+    t.backend = updated.clone();
+    t.app.handle(AppEvent::Engine(EngineMsg::Updated(Ok(true))));
+    t.app.handle(AppEvent::Engine(EngineMsg::Ready(updated)));
+    t.pump();
+    // The table opened from the old figures is closed; the report shows the new ones.
+    assert_eq!(t.app.screens.len(), depth - 1);
+    let Some(Screen::Report(r)) = t.app.screens.last() else {
+        panic!("no report")
+    };
+    let t3 = r.report.tables.iter().find(|t| t.id == "3").unwrap();
+    assert_eq!(t3.rows[0].values[0], Some(report::Value::Int(4444)));
+    let status = t.app.status.clone().unwrap_or_default();
+    assert!(status.contains("changed on disk"), "{status}");
+}

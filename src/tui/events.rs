@@ -345,6 +345,7 @@ impl App {
                 // A new engine (after an update) may give other results: ask again.
                 if !first {
                     self.refresh_search();
+                    self.reload_open_reports();
                 } else if !self.search.searching {
                     self.request_search();
                 }
@@ -426,6 +427,44 @@ impl App {
         self.screens
             .push(Screen::Report(Box::new(report::State::new(report, query))));
         Ok(())
+    }
+
+    /// After an update of the engine: an open report whose file changed is shown as it is now,
+    /// never with its old figures; the tables and comparisons opened from it (they show the old
+    /// figures) are closed. A report whose file is gone stays, said to be gone.
+    fn reload_open_reports(&mut self) {
+        let Some(backend) = self.backend() else {
+            return;
+        };
+        let mut first_changed = None;
+        let mut said = Vec::new();
+        for (i, s) in self.screens.iter_mut().enumerate() {
+            let Screen::Report(r) = s else { continue };
+            let path = r.report.path.clone();
+            match backend.report(&path) {
+                Ok(new) => {
+                    let old = &r.report;
+                    let same = new.tables == old.tables
+                        && new.text == old.text
+                        && (&new.agency, new.year, &new.title)
+                            == (&old.agency, old.year, &old.title);
+                    if !same {
+                        **r = report::State::new(new, "");
+                        first_changed.get_or_insert(i);
+                        said.push(format!("{path} changed on disk: shown as it is now"));
+                    }
+                }
+                Err(_) => said.push(format!(
+                    "{path} is no longer in the corpus: shown as it was"
+                )),
+            }
+        }
+        if let Some(i) = first_changed {
+            self.screens.truncate(i + 1);
+        }
+        if !said.is_empty() {
+            self.status = Some(said.join("; "));
+        }
     }
 
     /// Writes the history; a failure is said once on the status line, never fatal.

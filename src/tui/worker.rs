@@ -142,8 +142,10 @@ fn run(
                 match update(&mut progress) {
                     Ok(Some(b)) => {
                         let _ = swap.send(Cmd::Swap(b.clone()));
-                        sink(EngineMsg::Ready(b));
+                        // Said before the engine arrives: what the engine changes on the
+                        // screen (a report reloaded) is the more precise news, and stays.
                         sink(EngineMsg::Updated(Ok(true)));
+                        sink(EngineMsg::Ready(b));
                     }
                     Ok(None) => sink(EngineMsg::Updated(Ok(false))),
                     Err(e) => sink(EngineMsg::Updated(Err(format!("{e:#}")))),
@@ -199,8 +201,8 @@ fn keep_watching(mut watch: Watch, swap: &Sender<Cmd>, sink: &(dyn Fn(EngineMsg)
                     return;
                 }
                 said = None;
-                sink(EngineMsg::Ready(b));
                 sink(EngineMsg::Updated(Ok(true)));
+                sink(EngineMsg::Ready(b));
             }
             Ok(None) => {}
             Err(e) => {
