@@ -407,3 +407,59 @@ fn sigtstp_suspends_and_sigcont_redraws() {
     let mut s = start(&[]);
     suspend_and_continue(&mut s, |s| kill("-TSTP", s.child.process_id().unwrap()));
 }
+
+/// `o` in a report: `$PAGER` gets the terminal in the shell's modes and every key typed (the
+/// browser reads none of them); after it, the browser's modes are back and the screen is drawn.
+#[test]
+fn o_runs_the_pager_on_the_source_and_comes_back_intact() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("pager");
+    std::fs::create_dir_all(&out).unwrap();
+    let script = tmp.path().join("pager.sh");
+    std::fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{o}/args'\nstty -a > '{o}/stty'\n\
+             echo PAGER-RAN\nread line\necho \"$line\" > '{o}/line'\n",
+            o = out.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut s = start(&[("PAGER", script.to_str().unwrap())]);
+    s.wait_for(" hits ·");
+    s.send("生态环境");
+    s.wait_for("某某市生态环境局  2022");
+    s.send("\r");
+    s.wait_for("tables");
+    let before = s.output().len();
+    s.send("o");
+    s.wait_for("PAGER-RAN");
+    let stty = std::fs::read_to_string(out.join("stty")).unwrap();
+    assert!(
+        stty.contains(" icanon") && !stty.contains("-icanon"),
+        "the pager got raw mode: {stty}"
+    );
+    let args = std::fs::read_to_string(out.join("args")).unwrap();
+    assert!(
+        args.trim_end().ends_with("某某市生态环境局/2022.txt"),
+        "{args}"
+    );
+    // Typed keys are the pager's: the browser's input thread reads none of them.
+    s.send("typed-in-pager\r");
+    s.wait_for("back from");
+    let line = std::fs::read_to_string(out.join("line")).unwrap();
+    assert_eq!(line.trim(), "typed-in-pager");
+    s.wait_for("tables");
+    let after = s.output()[before..].to_vec();
+    assert!(
+        rfind(&after, b"\x1b[?1049h") > find(&after, b"\x1b[?1049l"),
+        "the alternate screen was not left and re-entered"
+    );
+    assert!(s.stty().contains("-icanon"), "raw mode not back");
+    // The browser still answers keys.
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s);
+}

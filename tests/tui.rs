@@ -38,6 +38,8 @@ struct H {
     term: Terminal<TestBackend>,
     backend: Arc<dyn Backend>,
     copies: Vec<String>,
+    /// Source files `o` asked to open.
+    opened: Vec<String>,
 }
 
 impl H {
@@ -54,6 +56,7 @@ impl H {
             term: Terminal::new(TestBackend::new(w, h)).unwrap(),
             backend,
             copies: Vec::new(),
+            opened: Vec::new(),
         };
         h.pump();
         h
@@ -87,6 +90,8 @@ impl H {
                     Effect::Write { path, .. } => {
                         self.app.status = Some(format!("written to {}", path.display()));
                     }
+                    // Running a program is tested in tests/e2e.rs.
+                    Effect::OpenSource(path) => self.opened.push(path),
                 }
             }
         }
@@ -382,6 +387,22 @@ fn go_to_forgives_a_left_out_character_and_a_short_name_and_never_preselects_a_m
         panic!("no report opened");
     };
     assert_eq!(r.report.year, Some(2024));
+}
+
+#[test]
+fn o_asks_to_open_the_source_file_of_the_report_or_the_table() {
+    let mut t = H::new(80, 24);
+    t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+        .keys("生态环境 2022")
+        .key(KeyCode::Enter);
+    t.keys("o");
+    assert_eq!(t.opened, ["fixtures/nonzero2021.txt"]);
+    // In a table: its report's file.
+    t.key(KeyCode::Tab).key(KeyCode::Enter);
+    assert!(matches!(t.app.screens.last(), Some(Screen::Table(_))));
+    t.keys("o");
+    assert_eq!(t.opened.len(), 2);
+    assert_eq!(t.opened[1], "fixtures/nonzero2021.txt");
 }
 
 #[test]
@@ -845,6 +866,7 @@ fn an_empty_corpus_says_so() {
         term: Terminal::new(TestBackend::new(80, 24)).unwrap(),
         backend: empty,
         copies: Vec::new(),
+        opened: Vec::new(),
     };
     h.pump();
     let s = h.screen();

@@ -387,6 +387,16 @@ impl App {
             Action::Goto => self.overlay = Some(Overlay::Goto(goto::State::new("", &env!(self)))),
             Action::Bookmarks => self.overlay = Some(Overlay::Bookmarks(Default::default())),
             Action::Bookmark => self.toggle_bookmark(),
+            Action::OpenSource => {
+                let path = match self.screens.last() {
+                    Some(Screen::Report(r)) => Some(r.report.path.clone()),
+                    Some(Screen::Table(t)) => Some(t.path.clone()),
+                    _ => None,
+                };
+                if let Some(p) = path {
+                    self.effects.push(Effect::OpenSource(p));
+                }
+            }
             Action::RemoveChip => {
                 if let Some(&(chip, _, _)) = self.chips().last() {
                     self.remove_chip(chip);

@@ -332,6 +332,10 @@ static KEY_HELP_ZH: &[(&str, &str)] = &[
     ("the same table, the year before", "前一年的同一张表"),
     ("write the comparison to a CSV file", "把对比写入 CSV 文件"),
     ("write the table to a CSV file", "把表格写入 CSV 文件"),
+    (
+        "open the source file ($PAGER, or the system viewer)",
+        "打开源文件（$PAGER，或系统查看器）",
+    ),
     ("add or remove the agency", "添加或去掉这个机构"),
     ("back", "返回"),
     ("back to the query line", "回到搜索框"),

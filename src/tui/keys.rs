@@ -119,6 +119,8 @@ pub enum Action {
     NextYear,
     /// Write what is shown to a file.
     Export,
+    /// Show the report's source file outside the browser.
+    OpenSource,
 }
 
 pub struct Binding {
@@ -336,6 +338,12 @@ pub static BINDINGS: &[Binding] = &[
     b!(Report, [ch('n')], NextMatch, "next match"),
     b!(Report, [ch('N')], PrevMatch, "previous match"),
     b!(Report, [ch('y')], CopySection, "copy this section's text"),
+    b!(
+        Report,
+        [ch('o')],
+        OpenSource,
+        "open the source file ($PAGER, or the system viewer)"
+    ),
     b!(Report, [ch('g')], Goto, "go to another report"),
     b!(Report, [(K::Esc, N), ch('h'), (K::Left, N)], Back, "back"),
     b!(
@@ -403,6 +411,12 @@ pub static BINDINGS: &[Binding] = &[
     ),
     b!(Table, [ch(']')], NextYear, "the same table, the year after"),
     b!(Table, [ch('w')], Export, "write the table to a CSV file"),
+    b!(
+        Table,
+        [ch('o')],
+        OpenSource,
+        "open the source file ($PAGER, or the system viewer)"
+    ),
     b!(Compare, [ch('j'), (K::Down, N)], Down, "next row"),
     b!(Compare, [ch('k'), (K::Up, N)], Up, "previous row"),
     b!(

@@ -13,6 +13,7 @@ pub mod input;
 pub mod keys;
 pub mod layout;
 pub mod loader;
+pub mod opener;
 pub mod reflow;
 pub mod screens;
 /// The compare screen and exports, where they were before the browser was split by screen.
@@ -84,7 +85,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     app.pending_open = opts.open;
     app.pending_report = opts.open_path;
     app.request_search();
-    run_effects(&mut app, &worker);
+    run_effects(&mut app, &worker, &mut term);
     term.draw(|f| views::draw(f, &app))?;
     if std::env::var_os("NIANBAO_TEST_PANIC").is_some_and(|v| v == "1") {
         panic!("NIANBAO_TEST_PANIC=1: forced panic after the first frame");
@@ -114,7 +115,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
                     break 'outer;
                 }
             }
-            run_effects(&mut app, &worker);
+            run_effects(&mut app, &worker, &mut term);
             if app.quit {
                 break 'outer;
             }
@@ -137,7 +138,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     }
 }
 
-fn run_effects(app: &mut App, worker: &Worker) {
+fn run_effects(app: &mut App, worker: &Worker, term: &mut terminal::Term) {
     for e in std::mem::take(&mut app.effects) {
         match e {
             Effect::Search(r) => worker.request(r),
@@ -147,6 +148,32 @@ fn run_effects(app: &mut App, worker: &Worker) {
                 app.status = Some(state::copy_status(app.lang, &what, &via));
             }
             Effect::Write { path, text } => app.status = Some(compare::write_export(&path, &text)),
+            Effect::OpenSource(path) => open_source(app, term, &path),
         }
     }
+}
+
+/// `o`: the source file in `$PAGER` or the system opener. The browser's modes are left while
+/// it runs (the input thread stops reading, so every key goes to the program) and taken back
+/// after, the whole screen drawn again.
+fn open_source(app: &mut App, term: &mut terminal::Term, path: &str) {
+    let p = std::path::Path::new(path);
+    if !p.is_file() {
+        app.status = Some(format!(
+            "cannot open the source: {path} is not there any more"
+        ));
+        return;
+    }
+    let pager = std::env::var("PAGER").ok();
+    let launch = opener::launch_for(p, pager.as_deref(), opener::Os::current());
+    terminal::pause_input();
+    terminal::restore();
+    let said = opener::run(&launch);
+    terminal::resume();
+    terminal::resume_input();
+    match terminal::fresh() {
+        Ok(t) => *term = t,
+        Err(e) => app.status = Some(format!("the screen could not be drawn again: {e}")),
+    }
+    app.status = Some(said);
 }

@@ -43,6 +43,8 @@ pub enum Effect {
         path: std::path::PathBuf,
         text: String,
     },
+    /// `o`: show the report's source file (its path as indexed) outside the browser.
+    OpenSource(String),
 }
 
 pub struct App {

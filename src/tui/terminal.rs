@@ -9,7 +9,9 @@ use crossterm::terminal::{
 use ratatui::backend::CrosstermBackend;
 use ratatui::Terminal;
 use std::io::{Stdout, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
+use std::time::Duration;
 
 pub type Term = Terminal<CrosstermBackend<Stdout>>;
 
@@ -85,6 +87,30 @@ pub fn resume() {
     let _ = out.flush();
 }
 
+/// Set while another program has the terminal: the input thread reads nothing.
+static INPUT_PAUSED: AtomicBool = AtomicBool::new(false);
+/// The input thread has seen [`INPUT_PAUSED`] and waits.
+static INPUT_PARKED: AtomicBool = AtomicBool::new(false);
+/// Set while another program has the terminal: Ctrl-C there is its own, not a quit here.
+static CHILD_HAS_TERMINAL: AtomicBool = AtomicBool::new(false);
+
+/// Stops the input thread reading, before another program takes the terminal (it would
+/// otherwise take that program's keys). Waits for it, a poll interval at most.
+pub fn pause_input() {
+    INPUT_PARKED.store(false, Ordering::SeqCst);
+    INPUT_PAUSED.store(true, Ordering::SeqCst);
+    CHILD_HAS_TERMINAL.store(true, Ordering::SeqCst);
+    let t = std::time::Instant::now();
+    while !INPUT_PARKED.load(Ordering::SeqCst) && t.elapsed() < Duration::from_millis(500) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+pub fn resume_input() {
+    CHILD_HAS_TERMINAL.store(false, Ordering::SeqCst);
+    INPUT_PAUSED.store(false, Ordering::SeqCst);
+}
+
 /// Reads terminal events on a thread and sends them to the loop.
 pub fn spawn_input<M: Send + 'static>(
     tx: Sender<M>,
@@ -93,6 +119,17 @@ pub fn spawn_input<M: Send + 'static>(
     use super::events::AppEvent;
     use crossterm::event::Event;
     std::thread::spawn(move || loop {
+        if INPUT_PAUSED.load(Ordering::SeqCst) {
+            INPUT_PARKED.store(true, Ordering::SeqCst);
+            std::thread::sleep(Duration::from_millis(10));
+            continue;
+        }
+        // A bounded wait, so that a pause is seen without a key being read first.
+        match crossterm::event::poll(Duration::from_millis(50)) {
+            Ok(true) if !INPUT_PAUSED.load(Ordering::SeqCst) => {}
+            Ok(_) => continue,
+            Err(_) => return,
+        }
         let ev = match crossterm::event::read() {
             Ok(e) => e,
             Err(_) => return,
@@ -123,6 +160,8 @@ pub fn spawn_signals<M: Send + 'static>(
         for s in signals.forever() {
             // Job control is handled here, not in the loop: the loop only redraws after it.
             let s = match s {
+                // The program that has the terminal (a pager) takes its own Ctrl-C.
+                SIGINT | SIGQUIT if CHILD_HAS_TERMINAL.load(Ordering::SeqCst) => continue,
                 SIGTSTP => {
                     suspend();
                     SIGCONT

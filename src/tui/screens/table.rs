@@ -25,6 +25,8 @@ pub struct State {
     pub turned: bool,
     /// Agency and year, for the breadcrumbs.
     pub report_label: String,
+    /// The report's source file (its path as indexed), for `o`.
+    pub path: String,
     /// Cells read by a failed check: (row, col).
     pub failed: HashSet<(usize, usize)>,
     /// Rules that failed on this table, with whose the failure probably is, for the footer.
@@ -73,6 +75,7 @@ impl State {
             },
             turned: turn,
             report_label: report_label(report),
+            path: report.path.clone(),
             failed,
             failed_rules,
             warnings: crate::output::summary::table_warnings(report, table.id)
