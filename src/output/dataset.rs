@@ -71,42 +71,6 @@ fn report_fields(e: &Entry) -> [String; 7] {
     ]
 }
 
-/// Every cell of every table of `e`, as long-form records.
-pub fn long_records(e: &Entry) -> impl Iterator<Item = [String; 18]> + '_ {
-    let head = report_fields(e);
-    e.tables.iter().flat_map(move |t| {
-        let head = head.clone();
-        t.rows.iter().enumerate().flat_map(move |(ri, r)| {
-            let head = head.clone();
-            t.columns.iter().enumerate().map(move |(ci, col)| {
-                let [a, p, c, k, kind, y, tpl] = head.clone();
-                [
-                    a,
-                    p,
-                    c,
-                    k,
-                    kind,
-                    y,
-                    tpl,
-                    t.id.to_string(),
-                    ri.to_string(),
-                    r.group.clone().unwrap_or_default(),
-                    r.label.clone(),
-                    col.clone(),
-                    value_text(r.values.get(ci).copied().flatten()),
-                    r.status
-                        .get(ci)
-                        .map_or_else(String::new, |s| s.as_str().to_string()),
-                    e.path.clone(),
-                    e.hash.clone(),
-                    e.source.url.clone().unwrap_or_default(),
-                    e.source.published.clone().unwrap_or_default(),
-                ]
-            })
-        })
-    })
-}
-
 fn csv_line(w: &mut dyn Write, fields: &[String]) -> io::Result<()> {
     let line: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
     w.write_all(line.join(",").as_bytes())?;
@@ -120,12 +84,63 @@ pub fn long_csv(entries: &[Entry], bom: bool, w: &mut dyn Write) -> io::Result<(
         w.write_all(BOM)?;
     }
     csv_line(w, &LONG_FIELDS.map(String::from))?;
+    // One record per cell, hundreds of thousands of them: written straight from the tables,
+    // with each report's own fields escaped once, never one String per field.
     for e in entries {
-        for rec in long_records(e) {
-            csv_line(w, &rec)?;
+        let mut head = Vec::new();
+        for f in report_fields(e) {
+            csv_write(&mut head, &f)?;
+            head.push(b',');
+        }
+        let mut tail = Vec::new();
+        for f in [
+            e.path.as_str(),
+            e.hash.as_str(),
+            e.source.url.as_deref().unwrap_or(""),
+            e.source.published.as_deref().unwrap_or(""),
+        ] {
+            tail.push(b',');
+            csv_write(&mut tail, f)?;
+        }
+        tail.extend_from_slice(b"\r\n");
+        for t in &e.tables {
+            for (ri, r) in t.rows.iter().enumerate() {
+                let mut row = Vec::new();
+                csv_write(&mut row, t.id.as_str())?;
+                write!(row, ",{ri},")?;
+                csv_write(&mut row, r.group.as_deref().unwrap_or(""))?;
+                row.push(b',');
+                csv_write(&mut row, &r.label)?;
+                row.push(b',');
+                for (ci, col) in t.columns.iter().enumerate() {
+                    w.write_all(&head)?;
+                    w.write_all(&row)?;
+                    csv_write(w, col)?;
+                    w.write_all(b",")?;
+                    if let Some(v) = r.values.get(ci).copied().flatten() {
+                        write!(w, "{v}")?;
+                    }
+                    w.write_all(b",")?;
+                    if let Some(st) = r.status.get(ci) {
+                        w.write_all(st.as_str().as_bytes())?;
+                    }
+                    w.write_all(&tail)?;
+                }
+            }
         }
     }
     Ok(())
+}
+
+/// `s` as one CSV field (quoted when it holds a comma, a quote or a line break).
+fn csv_write(w: &mut dyn Write, s: &str) -> io::Result<()> {
+    if s.contains([',', '"', '\n', '\r']) {
+        w.write_all(b"\"")?;
+        w.write_all(s.replace('"', "\"\"").as_bytes())?;
+        w.write_all(b"\"")
+    } else {
+        w.write_all(s.as_bytes())
+    }
 }
 
 pub fn long_jsonl(entries: &[Entry], w: &mut dyn Write) -> io::Result<()> {
