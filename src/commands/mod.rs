@@ -114,7 +114,7 @@ pub fn refresh(
         }
         match idx::build(&config.corpus, &dir, &opts, &mut |_| {}) {
             Ok(s) => {
-                let failed = if s.failed.is_empty() {
+                let mut failed = if s.failed.is_empty() {
                     String::new()
                 } else {
                     format!(
@@ -122,6 +122,9 @@ pub fn refresh(
                         s.failed.len()
                     )
                 };
+                if let Some(why) = &s.rebuilt {
+                    failed.push_str(&format!("; rebuilt from the corpus: {why}"));
+                }
                 writeln!(
                     err,
                     "nianbao: the corpus changed since the index was built: updated it ({} added, {} updated, {} removed{failed})",
