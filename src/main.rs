@@ -74,7 +74,7 @@ fn run(cli: Cli, config: &Config) -> anyhow::Result<bool> {
             }
             out.flush()?;
             let dir = commands::index_dir(config)?;
-            Ok(commands::watch::run(config, &dir, &mut out, &mut err)? && built)
+            Ok(commands::watch::run(config, &dir, json, &mut out, &mut err)? && built)
         }
         Some(Command::Search(args)) => commands::search::run(config, &args, &mut out, &mut err),
         Some(Command::Show {

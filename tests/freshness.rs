@@ -213,23 +213,13 @@ fn eventually(limit: std::time::Duration, mut f: impl FnMut() -> bool) -> bool {
     false
 }
 
-#[test]
-fn index_watch_keeps_the_index_fresh_and_stops_cleanly_on_ctrl_c() {
-    use std::io::Read;
-    let env = Env::new();
-    let mut child = env
-        .cmd(&["index", "--watch"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // The first build done and the watch set up: the watcher says so.
-    let mut stdout = child.stdout.take().unwrap();
+/// Everything a pipe has given so far, sent again after each read.
+fn follow(mut pipe: impl std::io::Read + Send + 'static) -> std::sync::mpsc::Receiver<String> {
     let (tx, rx) = std::sync::mpsc::channel::<String>();
     std::thread::spawn(move || {
         let mut buf = [0u8; 4096];
         let mut all = String::new();
-        while let Ok(n) = stdout.read(&mut buf) {
+        while let Ok(n) = pipe.read(&mut buf) {
             if n == 0 {
                 break;
             }
@@ -237,14 +227,41 @@ fn index_watch_keeps_the_index_fresh_and_stops_cleanly_on_ctrl_c() {
             let _ = tx.send(all.clone());
         }
     });
-    let mut seen = String::new();
+    rx
+}
+
+/// The latest of what `rx` has sent, waiting up to `wait` for more.
+fn latest(rx: &std::sync::mpsc::Receiver<String>, seen: &mut String, wait: std::time::Duration) {
+    while let Ok(s) = rx.recv_timeout(wait) {
+        *seen = s;
+    }
+}
+
+/// `index --watch` (with `--json` or not): started, a new file written, found by a search
+/// that cannot update the index itself, then Ctrl-C. Gives (stdout, stderr) of the watcher.
+fn watch_a_new_file(json: bool) -> (String, String) {
+    let env = Env::new();
+    let args: &[&str] = if json {
+        &["index", "--watch", "--json"]
+    } else {
+        &["index", "--watch"]
+    };
+    let mut child = env
+        .cmd(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = follow(child.stdout.take().unwrap());
+    let err = follow(child.stderr.take().unwrap());
+    let (mut seen_out, mut seen_err) = (String::new(), String::new());
+    // The first build done and the watch set up: the watcher says so.
     let ready = eventually(std::time::Duration::from_secs(30), || {
-        while let Ok(s) = rx.try_recv() {
-            seen = s;
-        }
-        seen.contains("watching")
+        latest(&out, &mut seen_out, std::time::Duration::ZERO);
+        latest(&err, &mut seen_err, std::time::Duration::ZERO);
+        seen_out.contains("watching") || seen_err.contains("watching")
     });
-    assert!(ready, "never started watching: {seen}");
+    assert!(ready, "never started watching: {seen_out} {seen_err}");
 
     let (_, text) = report(13, 2022, "鹦鹉螺号专项检查。");
     env.write(&format!("{AGENCY}/2022.txt"), text.as_bytes());
@@ -274,13 +291,31 @@ fn index_watch_keeps_the_index_fresh_and_stops_cleanly_on_ctrl_c() {
         "still running after Ctrl-C"
     );
     assert!(status.unwrap().success(), "{status:?}");
-    while let Ok(s) = rx.recv_timeout(std::time::Duration::from_secs(5)) {
-        seen = s;
-    }
-    assert!(seen.contains("1 added"), "{seen}");
-    assert!(seen.contains("stopped watching"), "{seen}");
+    latest(&out, &mut seen_out, std::time::Duration::from_secs(5));
+    latest(&err, &mut seen_err, std::time::Duration::from_secs(5));
     let o = env.run(&["search", "鹦鹉螺号", "--json"]);
     assert_eq!(stderr(&o), "");
+    (seen_out, seen_err)
+}
+
+#[test]
+fn index_watch_keeps_the_index_fresh_and_stops_cleanly_on_ctrl_c() {
+    let (out, _) = watch_a_new_file(false);
+    assert!(out.contains("1 added"), "{out}");
+    assert!(out.contains("stopped watching"), "{out}");
+}
+
+#[test]
+fn index_watch_json_prints_one_object_a_line() {
+    let (out, err) = watch_a_new_file(true);
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    // The first build, then the update that added the file.
+    assert!(lines.len() >= 2, "{out}");
+    assert!(lines.iter().skip(1).any(|v| v["added"] == 1), "{out}");
+    assert!(err.contains("stopped watching"), "{err}");
 }
 
 #[test]

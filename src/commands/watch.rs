@@ -10,7 +10,7 @@
 
 use super::index::summary;
 use crate::cli::Config;
-use crate::index::{self as idx, fresh, Index, IndexError};
+use crate::index::{self as idx, fresh, BuildStats, Index, IndexError};
 use std::io::Write;
 use std::path::Path;
 use std::sync::mpsc;
@@ -32,9 +32,12 @@ enum Msg {
 }
 
 /// Watches until Ctrl-C. The first build has been done by the caller.
+/// `json`: each update is one line of `index --json`'s object, and what is not an update
+/// (watching, stopped) goes to `err`, so that `out` stays one JSON object a line.
 pub fn run(
     config: &Config,
     dir: &Path,
+    json: bool,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<bool> {
@@ -89,7 +92,12 @@ pub fn run(
             watcher = None;
         }
     }
-    writeln!(out, "watching {} (Ctrl-C stops)", config.corpus.display())?;
+    let said = format!("watching {} (Ctrl-C stops)", config.corpus.display());
+    if json {
+        writeln!(err, "nianbao: {said}")?;
+    } else {
+        writeln!(out, "{said}")?;
+    }
     out.flush()?;
     let mut ok = true;
     loop {
@@ -125,7 +133,13 @@ pub fn run(
             None => {}
         }
         match update(config, dir) {
-            Ok(Some(line)) => writeln!(out, "{line}")?,
+            Ok(Some(stats)) if json => writeln!(out, "{}", serde_json::to_string(&stats)?)?,
+            Ok(Some(stats)) => {
+                writeln!(out, "{}  {}", clock(), summary(&stats))?;
+                for f in &stats.failed {
+                    writeln!(out, "  failed: {}: {}", f.path, f.reason)?;
+                }
+            }
             Ok(None) => {}
             Err(e) => {
                 ok = false;
@@ -136,13 +150,18 @@ pub fn run(
     }
     handle.close();
     drop(watcher);
-    writeln!(out, "stopped watching {}", config.corpus.display())?;
+    let said = format!("stopped watching {}", config.corpus.display());
+    if json {
+        writeln!(err, "nianbao: {said}")?;
+    } else {
+        writeln!(out, "{said}")?;
+    }
     Ok(ok)
 }
 
-/// Brings the index up to date when the corpus differs from it: a line saying what changed,
-/// `None` when nothing did.
-fn update(config: &Config, dir: &Path) -> anyhow::Result<Option<String>> {
+/// Brings the index up to date when the corpus differs from it: what the build did, `None`
+/// when nothing changed.
+fn update(config: &Config, dir: &Path) -> anyhow::Result<Option<BuildStats>> {
     let opts = config.build_options();
     let index = Index::open(dir)?;
     if fresh::check(&config.corpus, &index, &opts)?.is_fresh() {
@@ -159,11 +178,7 @@ fn update(config: &Config, dir: &Path) -> anyhow::Result<Option<String>> {
             r => break r?,
         }
     };
-    let mut line = format!("{}  {}", clock(), summary(&stats));
-    for f in &stats.failed {
-        line.push_str(&format!("\n  failed: {}: {}", f.path, f.reason));
-    }
-    Ok(Some(line))
+    Ok(Some(stats))
 }
 
 /// The time of day (UTC), `HH:MM:SS`, for the lines of a long-running watch.
