@@ -293,3 +293,37 @@ fn files_of_an_uncommitted_operation_do_not_block_the_next_run() {
     assert!(out["removed"] == 1 || out["rebuilt"].is_string(), "{out}");
     assert_eq!(env.total(&["交易中心"]), before - 1);
 }
+
+#[test]
+fn a_run_that_dies_keeps_what_it_committed_and_the_next_takes_up_from_there() {
+    let e = Env::new();
+    let sample = std::fs::read(e.corpus().join("中卫市工业和信息化局/2024.txt")).unwrap();
+    let shipped = std::fs::read_dir(e.corpus())
+        .unwrap()
+        .flatten()
+        .filter(|d| d.path().is_dir())
+        .count();
+    assert!(shipped > 0);
+    for i in 0..30 {
+        e.write(&format!("机构{i:02}局/2024.txt"), &sample);
+    }
+    let all = e.json(&["index", "--rebuild", "--json"])["reports"]
+        .as_u64()
+        .unwrap();
+    // A fresh index, built by a run that commits every 10 reports and dies (as an out-of-memory
+    // abort would) after its 25th.
+    std::fs::remove_dir_all(e.index()).unwrap();
+    let o = e
+        .cmd(&["index", "--json"])
+        .env("NIANBAO_TEST_COMMIT_EVERY", "10")
+        .env("NIANBAO_TEST_ABORT_AFTER", "25")
+        .output()
+        .unwrap();
+    assert!(!o.status.success(), "the run was to die");
+    // The next run parses only what the dead run had not committed.
+    let v = e.json(&["index", "--json"]);
+    assert_eq!(v["reports"].as_u64(), Some(all));
+    assert_eq!(v["added"].as_u64(), Some(all - 20), "{v}");
+    assert_eq!(v["unchanged"].as_u64(), Some(20), "{v}");
+    assert_eq!(e.total(&["政府信息公开"]), all);
+}

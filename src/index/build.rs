@@ -483,6 +483,20 @@ fn discard(writer: &mut IndexWriter) {
 
 /// The environment variable naming a file for [`pause_after_walk_for_tests`].
 pub const PAUSE_ENV: &str = "NIANBAO_TEST_PAUSE_AFTER_WALK";
+/// Tests: commit after this many new documents instead of [`COMMIT_EVERY`].
+pub const COMMIT_EVERY_ENV: &str = "NIANBAO_TEST_COMMIT_EVERY";
+/// Tests: abort the process (as an out-of-memory abort would) after this many new documents.
+pub const ABORT_ENV: &str = "NIANBAO_TEST_ABORT_AFTER";
+
+/// A long run commits its work every this many new or changed documents, or every
+/// [`COMMIT_SECONDS`]: a run that dies (out of memory, killed) loses only what came after its
+/// last commit, and the next run takes up from there (the committed files are known by hash).
+const COMMIT_EVERY: usize = 20_000;
+const COMMIT_SECONDS: u64 = 60;
+
+fn env_count(name: &str) -> Option<usize> {
+    std::env::var(name).ok().and_then(|v| v.parse().ok())
+}
 
 /// A test hook, so that "a file deleted between the walk and its reading" is tested
 /// deterministically: when `NIANBAO_TEST_PAUSE_AFTER_WALK` names a file, the build creates it
@@ -672,6 +686,9 @@ pub fn build(
         // Results arrive out of order; hold them until their turn, so runs are deterministic.
         let mut held: HashMap<usize, Outcome> = HashMap::new();
         let mut want = 0;
+        let commit_every = env_count(COMMIT_EVERY_ENV).unwrap_or(COMMIT_EVERY).max(1);
+        let abort_after = env_count(ABORT_ENV);
+        let (mut pending, mut written, mut since) = (0usize, 0usize, Instant::now());
         for (i, o) in rx {
             held.insert(i, o);
             while let Some(o) = held.remove(&want) {
@@ -718,6 +735,17 @@ pub fn build(
                         }
                         writer.add_document(document(&fields, key, &r, size, mtime, &hash))?;
                         seen.insert(key.clone());
+                        pending += 1;
+                        written += 1;
+                        if abort_after.is_some_and(|n| written >= n) {
+                            std::process::abort();
+                        }
+                        if pending >= commit_every || since.elapsed().as_secs() >= COMMIT_SECONDS {
+                            // Not the last commit: removals wait for the end, and the index
+                            // stays incomplete (never answered from) until the first run ends.
+                            writer.commit()?;
+                            (pending, since) = (0, Instant::now());
+                        }
                     }
                 }
             }
