@@ -435,6 +435,29 @@ fn an_agency_without_its_place_takes_it_from_the_body_the_folder_or_the_file_nam
 }
 
 #[test]
+fn a_scraped_pages_publisher_gives_a_placeless_agency_its_place() {
+    let page = |publisher: &str| {
+        format!(
+            "标题：市场监督管理局2022年政府信息公开工作年度报告\n发布机构：{publisher}\n正文\n{}",
+            placeless("2022年，本局认真贯彻落实条例。")
+        )
+    };
+    let r = parse_text("下载/a.txt", &page("宁波市市场监督管理局"));
+    assert_eq!(r.agency.as_deref(), Some("宁波市市场监督管理局"));
+    assert!(
+        r.warnings.iter().any(|w| w.contains("publisher")),
+        "{:?}",
+        r.warnings
+    );
+    // A government as publisher: its place, the longest it names.
+    let r = parse_text("下载/a.txt", &page("宁波市海曙区人民政府"));
+    assert_eq!(r.agency.as_deref(), Some("宁波市海曙区市场监督管理局"));
+    // A publisher that names no place gives none.
+    let r = parse_text("下载/a.txt", &page("门户网站"));
+    assert_eq!(r.agency.as_deref(), Some("市场监督管理局"));
+}
+
+#[test]
 fn two_cities_agencies_of_one_name_are_never_one_agency() {
     let c = Corpus::new(&[
         (

@@ -87,6 +87,18 @@ pub fn read(
     if needs_body {
         if let Some(full) = agency.as_deref().and_then(|a| name_in_body(text, a)) {
             agency = Some(full);
+        } else if let Some((full, publisher)) = agency.as_deref().and_then(|a| {
+            let p = head.publisher.as_deref()?;
+            Some((place_from_publisher(p, a)?, p))
+        }) {
+            warnings.add(
+                Topic::Agency,
+                format!(
+                    "agency: the report names no place for \"{}\"; \"{full}\" takes it from the page's publisher \"{publisher}\"",
+                    agency.as_deref().unwrap_or("")
+                ),
+            );
+            agency = Some(full);
         } else if let Some(dir) =
             folder_agency(hints).filter(|d| agency.as_deref().is_none_or(|a| is_subsequence(a, d)))
         {
@@ -574,6 +586,21 @@ fn place_from_path(hints: &Hints, short: &str) -> Option<(String, String)> {
         }
     }
     None
+}
+
+/// A place for an agency whose report names none, from the publisher a scraped page's header
+/// gives (`发布机构：宁波市海曙区人民政府`): the publisher itself when it is the agency with its
+/// place, else the longest place it starts with (`宁波市海曙区`) before the agency's name.
+fn place_from_publisher(publisher: &str, short: &str) -> Option<String> {
+    let p = compact(publisher);
+    if let Some(at) = p.find(short) {
+        return place_only(&p[..at]).then(|| p[..at + short.len()].to_string());
+    }
+    let place = p
+        .char_indices()
+        .map(|(i, c)| &p[..i + c.len_utf8()])
+        .rfind(|prefix| place_only(prefix))?;
+    Some(format!("{place}{short}"))
 }
 
 /// A name that is a place and nothing else (`宁波市`, `海曙区`, `浙江省`): two to twelve Chinese
