@@ -406,6 +406,80 @@ fn o_asks_to_open_the_source_file_of_the_report_or_the_table() {
 }
 
 #[test]
+fn d_shows_the_report_as_one_document_with_its_tables_inline() {
+    for (w, h) in SIZES {
+        let mut t = H::new(w, h);
+        t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)
+            .keys("生态环境 2022")
+            .key(KeyCode::Enter);
+        let state = |t: &H| match t.app.screens.last() {
+            Some(Screen::Report(r)) => (r.document, r.section, r.scroll, r.table),
+            _ => panic!("left the report"),
+        };
+        t.keys("d");
+        assert!(state(&t).0);
+        insta::assert_snapshot!(format!("report_document_{w}x{h}"), t.screen());
+        // The tables pane moves the document to a table: table 3, its grid whole.
+        let n3 = match t.app.screens.last() {
+            Some(Screen::Report(r)) => r
+                .report
+                .tables
+                .iter()
+                .position(|x| x.id == report::TableId::T3)
+                .unwrap(),
+            _ => unreachable!(),
+        };
+        t.key(KeyCode::Tab);
+        for _ in 0..n3 {
+            t.key(KeyCode::Down);
+        }
+        let s = t.screen();
+        insta::assert_snapshot!(format!("report_document_table3_{w}x{h}"), s);
+        assert!(s.contains("表3"), "{s}");
+        let (_, section, _, table) = state(&t);
+        assert_eq!(table, n3);
+        // The outline follows: table 3 is in section 三.
+        let number = match t.app.screens.last() {
+            Some(Screen::Report(r)) => r.report.sections[section].number.clone(),
+            _ => unreachable!(),
+        };
+        assert_eq!(number, "三");
+        // Paging moves through the whole document, then stops at its end.
+        for _ in 0..200 {
+            t.key(KeyCode::PageDown);
+        }
+        let (_, last_section, end, _) = state(&t);
+        t.key(KeyCode::PageDown);
+        assert_eq!(state(&t).2, end, "no scrolling past the end");
+        assert!(last_section >= section && end > 0);
+        // The last section's last words are on screen.
+        let last_words = match t.app.screens.last() {
+            Some(Screen::Report(r)) => r
+                .report
+                .sections
+                .last()
+                .unwrap()
+                .text
+                .trim()
+                .chars()
+                .rev()
+                .take(4)
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect::<String>(),
+            _ => unreachable!(),
+        };
+        assert!(t.screen().contains(&last_words), "{last_words}");
+        // `d` again: by section, at the section that was shown.
+        t.keys("d");
+        let (doc, back, _, _) = state(&t);
+        assert!(!doc);
+        assert_eq!(back, last_section);
+    }
+}
+
+#[test]
 fn go_to_a_missing_year_says_which_years_exist() {
     let mut t = H::new(80, 24);
     t.key_mod(KeyCode::Char('g'), KeyModifiers::CONTROL)

@@ -104,9 +104,27 @@ pub fn table_warnings(r: &Report, id: TableId) -> impl Iterator<Item = &Warning>
     r.warnings.iter().filter(move |w| w.table() == Some(id))
 }
 
+/// A table as [`table`] prints it, in parts: its title line, the grid's lines (to be shown
+/// whole or cut, never wrapped) and the notes under it (the numbered column names, warnings).
+pub struct TableText {
+    pub title: String,
+    pub grid: Vec<String>,
+    pub notes: Vec<String>,
+}
+
 /// A table as an aligned grid; long row labels are cut, column headers are numbered above.
 /// Cells carry their marks (see [`marks::LEGEND`]); the table's warnings follow it.
 pub fn table(r: &Report, t: &Table) -> String {
+    let parts = table_text(r, t);
+    let mut out = format!("{}\n", parts.title);
+    for l in parts.grid.iter().chain(&parts.notes) {
+        let _ = writeln!(out, "  {l}");
+    }
+    out
+}
+
+/// [`table`] in parts.
+pub fn table_text(r: &Report, t: &Table) -> TableText {
     let failed = |row: usize, col: usize| {
         r.failed_checks().any(|c| {
             c.cells
@@ -114,9 +132,8 @@ pub fn table(r: &Report, t: &Table) -> String {
                 .any(|x| x.table == t.id && x.row == row && x.col == col)
         })
     };
-    let mut out = String::new();
     let page = t.page.map_or(String::new(), |p| format!(" (page {p})"));
-    let _ = writeln!(out, "table {} {}{page}", t.id, t.title);
+    let title = format!("table {} {}{page}", t.id, t.title);
     // Table 4: fifteen rows under their groups, the headers as labels; no legend needed.
     let turned;
     let is_turned = super::turn::wants_turning(t);
@@ -157,11 +174,10 @@ pub fn table(r: &Report, t: &Table) -> String {
         );
         rows.push(line);
     }
-    for l in grid::render(&rows, 36) {
-        let _ = writeln!(out, "  {l}");
-    }
+    let grid = grid::render(&rows, 36);
+    let mut notes = Vec::new();
     if is_turned {
-        return out;
+        return TableText { title, grid, notes };
     }
     let cols: Vec<String> = t
         .columns
@@ -169,9 +185,9 @@ pub fn table(r: &Report, t: &Table) -> String {
         .enumerate()
         .map(|(i, c)| format!("[{}] {c}", i + 1))
         .collect();
-    let _ = writeln!(out, "  {}", cols.join("  "));
+    notes.push(cols.join("  "));
     for w in table_warnings(r, t.id) {
-        let _ = writeln!(out, "  ⚠ {w}");
+        notes.push(format!("⚠ {w}"));
     }
-    out
+    TableText { title, grid, notes }
 }

@@ -333,6 +333,10 @@ static KEY_HELP_ZH: &[(&str, &str)] = &[
     ("write the comparison to a CSV file", "把对比写入 CSV 文件"),
     ("write the table to a CSV file", "把表格写入 CSV 文件"),
     (
+        "the whole report as one document, tables inline (again: by section)",
+        "整篇报告连同表格一起阅读（再按一次：按节阅读）",
+    ),
+    (
         "open the source file ($PAGER, or the system viewer)",
         "打开源文件（$PAGER，或系统查看器）",
     ),

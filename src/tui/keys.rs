@@ -121,6 +121,8 @@ pub enum Action {
     Export,
     /// Show the report's source file outside the browser.
     OpenSource,
+    /// The report as one document with its tables inline, or by section again.
+    Document,
 }
 
 pub struct Binding {
@@ -338,6 +340,12 @@ pub static BINDINGS: &[Binding] = &[
     b!(Report, [ch('n')], NextMatch, "next match"),
     b!(Report, [ch('N')], PrevMatch, "previous match"),
     b!(Report, [ch('y')], CopySection, "copy this section's text"),
+    b!(
+        Report,
+        [ch('d')],
+        Document,
+        "the whole report as one document, tables inline (again: by section)"
+    ),
     b!(
         Report,
         [ch('o')],

@@ -6,6 +6,7 @@
 
 pub mod clipboard;
 pub mod config;
+pub mod document;
 pub mod events;
 pub mod history;
 pub mod i18n;

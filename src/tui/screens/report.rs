@@ -5,6 +5,7 @@ use super::{table, Env, Handler, Outcome};
 use crate::index::{match_ranges, parse_query};
 use crate::output::export;
 use crate::report::{Report, TableId};
+use crate::tui::document::Document;
 use crate::tui::i18n;
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Action, Ctx};
@@ -38,6 +39,9 @@ pub struct State {
     /// The `/` prompt while it is open, with the matches and position it replaced (restored
     /// by Esc).
     pub find: Option<FindPrompt>,
+    /// `d`: the whole report as one document with its tables inline; `scroll` is then a line
+    /// of the document and `section` the section of its first shown line.
+    pub document: bool,
 }
 
 /// What `/` replaced: matches, current match, whether there were terms, section, scroll.
@@ -68,6 +72,7 @@ impl State {
             matches,
             current_match: None,
             find: None,
+            document: false,
         }
     }
 
@@ -114,9 +119,25 @@ impl State {
         layout::report_text_inner(area, self.report.tables.len())
     }
 
+    /// The report as one document, for the text pane of `area`.
+    pub fn doc(&self, area: Rect) -> Document {
+        Document::new(&self.report, self.text_size(area).0)
+    }
+
     /// Makes sure the current match (if any) is in view.
     fn fit(&mut self, area: Rect) {
         let (w, h) = self.text_size(area);
+        if self.document {
+            let d = self.doc(area);
+            if let Some((sec, range)) = self.current_match.and_then(|i| self.matches.get(i)) {
+                let line = d.line_of(*sec, range.start);
+                if line < self.scroll || line >= self.scroll + h.max(1) {
+                    self.scroll = line.saturating_sub(h / 3).min(d.max_scroll(h));
+                }
+                self.section = *sec;
+            }
+            return;
+        }
         let r = self;
         if let Some((sec, range)) = r.current_match.and_then(|i| r.matches.get(i)) {
             let lines = layout::wrap(&section_text(&r.report, *sec), w);
@@ -125,6 +146,65 @@ impl State {
                 r.scroll = line.saturating_sub(h / 3);
             }
         }
+    }
+
+    /// `d`: into the document at the place the reader was, or back to that place's section.
+    fn toggle_document(&mut self, area: Rect) {
+        let (_, h) = self.text_size(area);
+        let d = self.doc(area);
+        if self.document {
+            let top = self.scroll.min(d.lines.len().saturating_sub(1));
+            self.section = d.section_at(top);
+            self.scroll =
+                top.saturating_sub(d.section_start.get(self.section).copied().unwrap_or(0));
+            // A table's lines are not the section's text: its end instead.
+            let text_lines = layout::wrap(
+                &d.texts[self.section.min(d.texts.len() - 1)],
+                self.text_size(area).0,
+            )
+            .len();
+            self.scroll = self.scroll.min(text_lines.saturating_sub(1));
+        } else {
+            let start = d.section_start.get(self.section).copied().unwrap_or(0);
+            self.scroll = (start + self.scroll).min(d.max_scroll(h));
+        }
+        self.document = !self.document;
+    }
+
+    /// The keys that move through the document; `false` for the others (the sections view's).
+    fn act_document(&mut self, a: Action, env: &Env) -> bool {
+        let (_, h) = self.text_size(env.area);
+        let d = self.doc(env.area);
+        let page = h.saturating_sub(1).max(1);
+        match (a, self.focus) {
+            (Action::Down | Action::Up, ReportFocus::Sections) => {
+                let n = d.section_start.len();
+                let s = d.section_at(self.scroll);
+                // Up from inside a section goes to its start first, as a pager's section key.
+                let s = match a {
+                    Action::Down => (s + 1).min(n.saturating_sub(1)),
+                    _ if self.scroll > d.section_start[s] => s,
+                    _ => s.saturating_sub(1),
+                };
+                self.scroll = d.section_start[s].min(d.max_scroll(h));
+                self.section = s;
+            }
+            (Action::Down | Action::Up, ReportFocus::Tables) => {
+                let n = self.report.tables.len();
+                self.table = match a {
+                    Action::Down => (self.table + 1).min(n.saturating_sub(1)),
+                    _ => self.table.saturating_sub(1),
+                };
+                if let Some(&l) = d.table_start.get(self.table) {
+                    self.scroll = l.min(d.max_scroll(h));
+                }
+            }
+            (Action::PageDown, _) => self.scroll = (self.scroll + page).min(d.max_scroll(h)),
+            (Action::PageUp, _) => self.scroll = self.scroll.saturating_sub(page),
+            _ => return false,
+        }
+        self.section = d.section_at(self.scroll);
+        true
     }
 
     /// The table under the cursor of the tables pane, as a screen.
@@ -169,6 +249,13 @@ impl Handler for State {
     fn handle(&mut self, a: Action, env: &Env) -> Vec<Outcome> {
         if self.find.is_some() {
             return self.act_find(a);
+        }
+        if a == Action::Document {
+            self.toggle_document(env.area);
+            return Vec::new();
+        }
+        if self.document && self.act_document(a, env) {
+            return Vec::new();
         }
         let (w, h) = self.text_size(env.area);
         let lang = env.lang;
@@ -349,7 +436,12 @@ impl Handler for State {
             let i = (y - l.outline.y - 1) as usize;
             if i < r.report.sections.len() {
                 r.focus = ReportFocus::Sections;
-                if r.section != i {
+                if r.document {
+                    let (_, h) = r.text_size(env.area);
+                    let d = r.doc(env.area);
+                    r.section = i;
+                    r.scroll = d.section_start[i].min(d.max_scroll(h));
+                } else if r.section != i {
                     r.section = i;
                     r.scroll = 0;
                 }

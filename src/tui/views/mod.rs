@@ -136,39 +136,49 @@ pub fn wrapped_lines<'a>(
         .into_iter()
         .skip(skip)
         .take(h)
-        .map(|line| {
-            let local: Vec<Range<usize>> = hls
-                .iter()
-                .filter(|r| r.end > line.start && r.start < line.end)
-                .map(|r| r.start.max(line.start) - line.start..r.end.min(line.end) - line.start)
-                .collect();
-            let s = &text[line.clone()];
-            let mut sp = Vec::new();
-            let mut at = 0;
-            for (r, abs) in local.iter().zip(
-                hls.iter()
-                    .filter(|r| r.end > line.start && r.start < line.end),
-            ) {
-                if !(s.is_char_boundary(r.start) && s.is_char_boundary(r.end)) || r.start < at {
-                    continue;
-                }
-                if r.start > at {
-                    sp.push(Span::raw(&s[at..r.start]));
-                }
-                let style = if Some(abs) == current {
-                    theme.hl().patch(theme.selected())
-                } else {
-                    theme.hl()
-                };
-                sp.push(Span::styled(&s[r.clone()], style));
-                at = r.end;
-            }
-            if at < s.len() {
-                sp.push(Span::raw(&s[at..]));
-            }
-            Line::from(sp)
-        })
+        .map(|line| marked_line(text, line, hls, current, theme))
         .collect()
+}
+
+/// The line `line` (a byte range) of `text`, with the highlights `hls` (byte ranges of
+/// `text`) marked and `current` marked as the current one.
+pub fn marked_line<'a>(
+    text: &'a str,
+    line: Range<usize>,
+    hls: &[Range<usize>],
+    current: Option<&Range<usize>>,
+    theme: &Theme,
+) -> Line<'a> {
+    let local: Vec<Range<usize>> = hls
+        .iter()
+        .filter(|r| r.end > line.start && r.start < line.end)
+        .map(|r| r.start.max(line.start) - line.start..r.end.min(line.end) - line.start)
+        .collect();
+    let s = &text[line.clone()];
+    let mut sp = Vec::new();
+    let mut at = 0;
+    for (r, abs) in local.iter().zip(
+        hls.iter()
+            .filter(|r| r.end > line.start && r.start < line.end),
+    ) {
+        if !(s.is_char_boundary(r.start) && s.is_char_boundary(r.end)) || r.start < at {
+            continue;
+        }
+        if r.start > at {
+            sp.push(Span::raw(&s[at..r.start]));
+        }
+        let style = if Some(abs) == current {
+            theme.hl().patch(theme.selected())
+        } else {
+            theme.hl()
+        };
+        sp.push(Span::styled(&s[r.clone()], style));
+        at = r.end;
+    }
+    if at < s.len() {
+        sp.push(Span::raw(&s[at..]));
+    }
+    Line::from(sp)
 }
 
 /// The top line: where the user is.

@@ -1,7 +1,8 @@
 //! The report screen: sections outline and tables list beside the section's text.
 
-use super::{crumbs, status, wrapped_lines, Theme};
+use super::{crumbs, marked_line, status, wrapped_lines, Theme};
 use crate::output::grid::truncate;
+use crate::tui::document::{DocLine, Document};
 use crate::tui::layout;
 use crate::tui::screens::report::{section_text, ReportFocus, State as ReportState};
 use crate::tui::state::App;
@@ -213,6 +214,9 @@ fn text(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
         .title_bottom(truncate(&foot, area.width.saturating_sub(2) as usize));
     let inner = block.inner(area);
     f.render_widget(block, area);
+    if r.document {
+        return document(f, r, theme, inner);
+    }
     let body = section_text(&r.report, r.section);
     let hls: Vec<std::ops::Range<usize>> = r
         .matches
@@ -234,5 +238,53 @@ fn text(f: &mut Frame, r: &ReportState, theme: &Theme, area: Rect) {
         inner.height as usize,
         theme,
     );
+    f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// `d`: the whole report, its tables' grids after their sections, from line `r.scroll`.
+fn document(f: &mut Frame, r: &ReportState, theme: &Theme, inner: Rect) {
+    let d = Document::new(&r.report, inner.width as usize);
+    let w = inner.width as usize;
+    let current = r.current_match.and_then(|i| r.matches.get(i));
+    let lines: Vec<Line> = d
+        .lines
+        .iter()
+        .skip(r.scroll)
+        .take(inner.height as usize)
+        .map(|l| match l {
+            DocLine::Text { section, range } => {
+                let hls: Vec<std::ops::Range<usize>> = r
+                    .matches
+                    .iter()
+                    .filter(|m| m.0 == *section)
+                    .map(|m| m.1.clone())
+                    .collect();
+                let cur = current.filter(|m| m.0 == *section).map(|m| &m.1);
+                marked_line(&d.texts[*section], range.clone(), &hls, cur, theme)
+            }
+            DocLine::TableTitle { table, text } => {
+                let failed = r
+                    .report
+                    .tables
+                    .get(*table)
+                    .map_or(0, |t| r.failed_checks(t.id));
+                let mark = if failed > 0 {
+                    format!(" ✗{failed}")
+                } else {
+                    String::new()
+                };
+                let text = truncate(text, w.saturating_sub(crate::output::grid::width(&mark)));
+                Line::from(vec![
+                    Span::styled(text, theme.strong()),
+                    Span::styled(mark, theme.error()),
+                ])
+            }
+            // Cut at the edge, not wrapped: the columns stay aligned; `Enter` on the table
+            // shows all of it.
+            DocLine::Grid { text, .. } => Line::raw(truncate(text, w)),
+            DocLine::Note { text, .. } => Line::styled(text.clone(), theme.dim()),
+            DocLine::Blank => Line::raw(""),
+        })
+        .collect();
     f.render_widget(Paragraph::new(lines), inner);
 }
