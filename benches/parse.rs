@@ -1,4 +1,5 @@
-//! How long parsing takes: every report of corpus/ and the fixtures, one by one and all together.
+//! How long parsing takes: every report of corpus/ and the fixtures, one by one and all together;
+//! and each kind of published document (PDF, DOCX, HTML) from its bytes to the report.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -50,5 +51,33 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+/// Each test document as published, from bytes to the report (the source layer and the parser).
+fn documents(c: &mut Criterion) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/documents");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/documents")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|e| e == "pdf" || e == "docx" || e == "html")
+        })
+        .collect();
+    files.sort();
+    let mut g = c.benchmark_group("documents");
+    g.sample_size(20);
+    for p in files {
+        let bytes = std::fs::read(&p).expect("read document");
+        let name = p
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let shown = p.to_string_lossy().into_owned();
+        g.bench_function(name, |b| {
+            b.iter(|| black_box(nianbao::report::parse_bytes(&shown, &bytes).ok()))
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, documents);
 criterion_main!(benches);
