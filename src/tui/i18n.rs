@@ -44,29 +44,6 @@ impl Lang {
         }
     }
 
-    /// Where the user is, for the help's title.
-    pub fn ctx_name(self, ctx: crate::tui::keys::Ctx) -> &'static str {
-        use crate::tui::keys::Ctx;
-        match self {
-            Lang::En => ctx.name(),
-            Lang::Zh => match ctx {
-                Ctx::Global => "任何位置",
-                Ctx::Query => "搜索框",
-                Ctx::Results => "结果列表",
-                Ctx::FilterInput => "筛选：机构输入框",
-                Ctx::FilterList => "筛选：地区、年份、模板列表",
-                Ctx::Goto => "跳转框",
-                Ctx::Report => "报告",
-                Ctx::ReportFind => "报告内搜索",
-                Ctx::Table => "表格",
-                Ctx::Compare => "逐年对比",
-                Ctx::Help => "帮助",
-                Ctx::Bookmarks => "书签",
-                Ctx::TextBox => "任何输入框",
-            },
-        }
-    }
-
     /// A key's help text in this language (the key table is written in English).
     pub fn key_help(self, en: &str) -> String {
         match self {

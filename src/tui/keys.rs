@@ -1,5 +1,6 @@
 //! The one key table: for each context, which key does which action, with the help text `?` shows.
 
+use super::i18n::Lang;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// Where the user is; decides which bindings apply.
@@ -46,6 +47,28 @@ impl Ctx {
             Ctx::Help => "help",
             Ctx::Bookmarks => "bookmarks",
             Ctx::TextBox => "any text box",
+        }
+    }
+
+    /// Where the user is, in `lang`, for the help's title.
+    pub fn name_in(self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::En => self.name(),
+            Lang::Zh => match self {
+                Ctx::Global => "任何位置",
+                Ctx::Query => "搜索框",
+                Ctx::Results => "结果列表",
+                Ctx::FilterInput => "筛选：机构输入框",
+                Ctx::FilterList => "筛选：地区、年份、模板列表",
+                Ctx::Goto => "跳转框",
+                Ctx::Report => "报告",
+                Ctx::ReportFind => "报告内搜索",
+                Ctx::Table => "表格",
+                Ctx::Compare => "逐年对比",
+                Ctx::Help => "帮助",
+                Ctx::Bookmarks => "书签",
+                Ctx::TextBox => "任何输入框",
+            },
         }
     }
 
@@ -665,7 +688,7 @@ pub fn help(ctx: Ctx) -> Vec<(String, String)> {
 
 /// The `?` help of a context in a language: its keys, then for the search the query syntax
 /// and for reports and tables the marks of the grid and the copy format.
-pub fn help_lines(ctx: Ctx, lang: super::i18n::Lang) -> Vec<(String, String)> {
+pub fn help_lines(ctx: Ctx, lang: Lang) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = help(ctx)
         .into_iter()
         .map(|(k, h)| (k, lang.key_help(&h)))

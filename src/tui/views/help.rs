@@ -37,7 +37,7 @@ pub fn draw(f: &mut Frame, ctx: Ctx, lang: Lang, scroll: usize, theme: &Theme, a
     let block = Block::new()
         .borders(Borders::ALL)
         .border_style(theme.focus_border())
-        .title(format!(" {} · {} ", t.help_title, lang.ctx_name(ctx)))
+        .title(format!(" {} · {} ", t.help_title, ctx.name_in(lang)))
         .title_bottom(format!("{position} {} ", t.help_close));
     let inner = block.inner(r);
     super::clear_popup(f, r);
