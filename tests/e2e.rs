@@ -58,6 +58,8 @@ fn start(env: &[(&str, &str)]) -> Session {
     cmd.arg("--index");
     cmd.arg(dir.path().join("index"));
     cmd.env("TERM", "xterm-256color");
+    // Exports (`w`) are written to the working folder: the test's own.
+    cmd.cwd(dir.path());
     // English screens unless a test asks otherwise; the history in the test's own folder.
     cmd.env("LANG", "en_US.UTF-8");
     cmd.env("NIANBAO_DATA", dir.path().join("data"));
@@ -459,6 +461,78 @@ fn o_runs_the_pager_on_the_source_and_comes_back_intact() {
     );
     assert!(s.stty().contains("-icanon"), "raw mode not back");
     // The browser still answers keys.
+    s.send("q");
+    assert_eq!(s.wait_exit(), 0);
+    assert_restored(&s);
+}
+
+/// Across years and out of the browser, in a real terminal: `C` on a table opens the
+/// comparison of its agency's years; `w` in the hit list writes every hit's cells to a CSV
+/// file in the working folder, named on the status line.
+#[test]
+fn compare_from_a_table_and_export_the_hits() {
+    let mut s = start(&[]);
+    s.wait_for(" hits ·");
+    // Esc: the hit list has the keys; `w` writes the whole selection.
+    s.send("\x1b");
+    // The hits may come before the index is ready (it is built in the background): ask again
+    // until it is, polling rather than sleeping a guessed time.
+    let t = Instant::now();
+    while !s.text().contains("written to nianbao-all-6-reports.csv") {
+        assert!(
+            t.elapsed() < Duration::from_secs(90),
+            "never written:\n{}",
+            s.text()
+        );
+        s.send("w");
+        let asked = Instant::now();
+        while asked.elapsed() < Duration::from_secs(2) && !s.text().contains("written to") {
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+    let dir = s._dir.path().to_path_buf();
+    let data = std::fs::read_to_string(dir.join("nianbao-all-6-reports.csv")).unwrap();
+    assert!(data.starts_with("agency,province,city,county,kind,year,template,table,"));
+    assert!(
+        data.contains("某某市生态环境局"),
+        "every report, not only those shown"
+    );
+    assert!(dir.join("nianbao-all-6-reports.dictionary.csv").is_file());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // A table of an agency with two years, then `C`.
+    s.send("\x07");
+    s.send("中卫市公共资源交易中心 2024");
+    s.send("\r");
+    s.wait_for("中卫市公共资源交易中心 2024");
+    s.wait_for("tables");
+    s.send("\t");
+    s.send("\r");
+    s.wait_for("› 表");
+    s.send("C");
+    s.wait_for("w write CSV");
+    assert!(
+        s.text().contains("2017     2024"),
+        "both years:\n{}",
+        s.text()
+    );
+    // `w` there writes the comparison.
+    s.send("w");
+    s.wait_for("written to nianbao-中卫市公共资源交易中心-表2-1-2017_2024.csv");
+    let cmp =
+        std::fs::read_to_string(dir.join("nianbao-中卫市公共资源交易中心-表2-1-2017_2024.csv"))
+            .unwrap();
+    assert!(
+        cmp.starts_with("row,group,column,2017,2024,changed in"),
+        "{cmp}"
+    );
+    s.send("\x1b");
+    s.wait_for("› 表2-1");
+    assert!(!s.text().contains("w write CSV"));
     s.send("q");
     assert_eq!(s.wait_exit(), 0);
     assert_restored(&s);

@@ -1,5 +1,5 @@
 //! The browser across years on TestBackend: the compare screen (differences, next-difference
-//! key, sparkline, empty state), `[` `]` between years keeping the cursor, and `w` exports.
+//! key, bar chart by year, empty state), `[` `]` between years keeping the cursor, and `w` exports.
 
 mod common;
 
@@ -169,7 +169,7 @@ fn brackets_step_to_the_same_table_of_the_year_before_and_after_keeping_the_curs
 }
 
 #[test]
-fn compare_screen_marks_changes_jumps_to_them_and_draws_a_sparkline() {
+fn compare_screen_marks_changes_jumps_to_them_and_charts_the_cursor_by_year() {
     let tr = truths();
     for (w, h) in SIZES {
         let mut t = H::new(w, h, &tr);
@@ -180,7 +180,7 @@ fn compare_screen_marks_changes_jumps_to_them_and_draws_a_sparkline() {
         };
         assert_eq!(s.cmp.years, vec![2021, 2022, 2023]);
         insta::assert_snapshot!(format!("compare_{w}x{h}"), t.screen());
-        // `n` goes to the next row whose figure changed, and the sparkline follows it.
+        // `n` goes to the next row whose figure changed, and the bar chart follows it.
         t.keys("n");
         let (row, values) = match t.app.screens.last() {
             Some(Screen::Compare(c)) => {
@@ -202,7 +202,22 @@ fn compare_screen_marks_changes_jumps_to_them_and_draws_a_sparkline() {
             truth
         );
         assert!(truth.windows(2).any(|p| p[0] != p[1]), "{row} changed");
-        insta::assert_snapshot!(format!("compare_next_change_{w}x{h}"), t.screen());
+        let screen = t.screen();
+        // Under the bars: each year and, in its bar, its figure.
+        let lines: Vec<&str> = screen.lines().collect();
+        let years = lines
+            .iter()
+            .rposition(|l| l.trim_start().starts_with("2021"))
+            .unwrap();
+        assert!(lines[years].contains("2022") && lines[years].contains("2023"));
+        for v in truth.iter().flatten() {
+            assert!(
+                lines[years - 1].contains(&v.to_string()),
+                "{v} in {}",
+                lines[years - 1]
+            );
+        }
+        insta::assert_snapshot!(format!("compare_next_change_{w}x{h}"), screen);
     }
 }
 
@@ -260,4 +275,51 @@ fn w_writes_the_comparison_and_the_table() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     let bad = nianbao::tui::compare::write_export(&dir.path().join("no/x.csv"), &text);
     assert!(bad.starts_with("cannot write"), "{bad}");
+}
+
+/// `w` in the hit list: every selected report (the agency filter's three years), one row per
+/// cell, the figures those the generator put in; the dictionary beside it.
+#[test]
+fn w_in_the_hit_list_writes_the_selection_in_long_form() {
+    let tr = truths();
+    let mut t = H::new(80, 24, &tr);
+    t.app.query.agencies = vec![AGENCY.to_string()];
+    t.key(KeyCode::Esc).keys("w");
+    assert_eq!(t.writes.len(), 2, "{:?}", t.app.status);
+    let (path, text) = t.writes.pop().unwrap();
+    let (dict_path, dict) = t.writes.pop().unwrap();
+    assert_eq!(path, PathBuf::from("nianbao-all-3-reports.csv"));
+    assert_eq!(
+        dict_path,
+        PathBuf::from("nianbao-all-3-reports.dictionary.csv")
+    );
+    assert!(dict.lines().count() > 10);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], nianbao::output::dataset::LONG_FIELDS.join(","));
+    // Three reports of the 2021 template: table 3 alone is 25 rows × 7 columns each.
+    let t3: Vec<Vec<&str>> = lines[1..]
+        .iter()
+        .map(|l| l.split(',').collect::<Vec<_>>())
+        .filter(|f| f[7] == "3")
+        .collect();
+    assert_eq!(t3.len(), 3 * 25 * 7);
+    assert!(lines[1..].iter().all(|l| l.starts_with(AGENCY)));
+    for (k, truth) in tr[..3].iter().enumerate() {
+        let year = truth.year.to_string();
+        for (r, row) in truth.t3.iter().enumerate() {
+            for (c, v) in row.iter().enumerate() {
+                let cell = t3
+                    .iter()
+                    .filter(|f| f[5] == year && f[8] == r.to_string())
+                    .nth(c)
+                    .unwrap_or_else(|| panic!("{k} {r} {c}"));
+                let want = v.map_or(String::new(), |v| v.to_string());
+                assert_eq!(cell[12], want, "{year} row {r} column {c}");
+            }
+        }
+    }
+    assert_eq!(
+        t.app.status.as_deref(),
+        Some("written to nianbao-all-3-reports.csv")
+    );
 }

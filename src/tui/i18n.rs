@@ -310,6 +310,10 @@ static KEY_HELP_ZH: &[(&str, &str)] = &[
     ("write the comparison to a CSV file", "把对比写入 CSV 文件"),
     ("write the table to a CSV file", "把表格写入 CSV 文件"),
     (
+        "write every hit's tables to a CSV file (one row per cell)",
+        "把所有命中报告的表格写入 CSV 文件（每格一行）",
+    ),
+    (
         "the whole report as one document, tables inline (again: by section)",
         "整篇报告连同表格一起阅读（再按一次：按节阅读）",
     ),

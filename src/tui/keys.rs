@@ -259,6 +259,12 @@ pub static BINDINGS: &[Binding] = &[
         RemoveChip,
         "remove the last filter chip"
     ),
+    b!(
+        Results,
+        [ch('w')],
+        Export,
+        "write every hit's tables to a CSV file (one row per cell)"
+    ),
     b!(Results, [ch('\'')], Bookmarks, "bookmarks: jump back"),
     b!(Results, [ch('?')], Help, "this help"),
     b!(Results, [ch('q')], Quit, "quit"),

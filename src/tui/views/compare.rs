@@ -1,6 +1,6 @@
 //! The compare screen: one table of one agency across its years, a column of the table at a
-//! time, changed figures marked, the cross-year rule on 二、上年结转, and a sparkline of the
-//! cursor's figure over the years.
+//! time, changed figures marked, the cross-year rule on 二、上年结转, and a bar chart of the
+//! cursor's figure by year.
 
 use super::{crumbs, status, Theme};
 use crate::output::across::plain;
@@ -10,7 +10,7 @@ use crate::tui::state::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Paragraph, Sparkline, Wrap};
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
 use ratatui::Frame;
 
 /// Width of one year's column: a figure, the change mark and the cross-year mark.
@@ -67,8 +67,12 @@ pub fn draw(f: &mut Frame, app: &App, c: &CompareState, theme: &Theme, area: Rec
         status(f, app, theme, status_area, "Esc back · ? help", "");
         return;
     }
-    // Rows: the grid takes what the sparkline (3 lines and its caption) leaves.
-    let spark_h: u16 = if body.height >= 14 { 4 } else { 0 };
+    // Rows: the grid takes what the bar chart (its caption, bars, figures and years) leaves.
+    let spark_h: u16 = match body.height {
+        20.. => 8,
+        14..=19 => 6,
+        _ => 0,
+    };
     let grid_h = (body.height - 1).saturating_sub(spark_h + 1) as usize;
     let years_w = YEAR_W * cmp.years.len();
     let label_w = (body.width as usize)
@@ -135,12 +139,24 @@ pub fn draw(f: &mut Frame, app: &App, c: &CompareState, theme: &Theme, area: Rec
     f.render_widget(Paragraph::new(lines), grid_area);
     if spark_h > 0 {
         let series = c.series();
+        // A year whose report lacks the table is `·` (nothing read), not `—` (none given).
+        let present = |i: usize| {
+            c.visible()
+                .get(c.cur)
+                .is_some_and(|&k| cmp.cells[k].present.get(i).copied().unwrap_or(false))
+        };
+        let mark = |i: usize, v: &Option<crate::report::Value>| match v {
+            Some(v) => v.to_string(),
+            None if present(i) => "—".to_string(),
+            None => "·".to_string(),
+        };
         let caption = format!(
             "逐年: {}",
             cmp.years
                 .iter()
                 .zip(&series)
-                .map(|(y, v)| format!("{y} {}", v.map_or("—".to_string(), |v| v.to_string())))
+                .enumerate()
+                .map(|(i, (y, v))| format!("{y} {}", mark(i, v)))
                 .collect::<Vec<_>>()
                 .join(" · ")
         );
@@ -156,33 +172,42 @@ pub fn draw(f: &mut Frame, app: &App, c: &CompareState, theme: &Theme, area: Rec
             )),
             cap_area,
         );
-        // One bar per year, three cells wide; an empty figure is no bar.
-        let data: Vec<Option<u64>> = series
+        // One bar per year, labelled with its year and its figure; an empty figure (—) or a
+        // year without the report (·) is a bar of nothing, never a zero. A bar of nothing
+        // carries no figure in ratatui: the caption above says every year's, 0 and — included.
+        let bars: Vec<Bar> = cmp
+            .years
             .iter()
-            .map(|v| v.map(|v| v.as_f64().max(0.0).round() as u64))
+            .zip(&series)
+            .enumerate()
+            .map(|(i, (y, v))| {
+                let value = v.map_or(0, |v| v.as_f64().max(0.0).round() as u64);
+                let text = mark(i, v);
+                Bar::default()
+                    .value(value)
+                    .text_value(text)
+                    .label(Line::from(y.to_string()))
+            })
             .collect();
-        let spark_area = Rect {
+        let n = bars.len().max(1) as u16;
+        // Wide enough for a year under each bar and a figure in it; narrower bars when many
+        // years would not fit.
+        let bar_w = ((body.width.saturating_sub(n)) / n).clamp(4, 8);
+        let chart_area = Rect {
             y: body.bottom() - spark_h + 1,
             height: spark_h - 1,
-            width: (data.len() as u16 * 3).min(body.width),
+            width: ((bar_w + 1) * n).min(body.width),
             ..body
         };
-        let stretched: Vec<Option<u64>> = data.iter().flat_map(|d| [*d, *d, None]).collect();
         f.render_widget(
-            Sparkline::default()
-                .data(
-                    stretched
-                        .iter()
-                        .map(|d| {
-                            d.map(ratatui::widgets::SparklineBar::from)
-                                .unwrap_or_else(|| {
-                                    ratatui::widgets::SparklineBar::from(None::<u64>)
-                                })
-                        })
-                        .collect::<Vec<_>>(),
-                )
-                .style(theme.chip()),
-            spark_area,
+            BarChart::default()
+                .data(BarGroup::default().bars(&bars))
+                .bar_width(bar_w)
+                .bar_gap(1)
+                .bar_style(theme.chip())
+                .value_style(theme.strong().patch(theme.selected()))
+                .label_style(theme.dim()),
+            chart_area,
         );
     }
     let changed = c.cmp.changed_cells().len();
