@@ -9,6 +9,7 @@ use super::figures::{self, Figures};
 use super::schema::{all_bytes, all_terms, NO_YEAR};
 use super::{Index, IndexError};
 use crate::report::Template;
+use std::borrow::Cow;
 
 /// One report's figures as the index keeps them for work across reports.
 #[derive(Debug, Clone)]
@@ -22,6 +23,41 @@ pub struct StoredReport {
     pub figures: Figures,
 }
 
+/// A dictionary-encoded column's values for the documents wanted: the whole dictionary read
+/// in one stream when most documents are wanted, one lookup per document when few are (one
+/// agency's years out of 100,000 reports must not read every report's figures).
+struct Values {
+    col: Option<tantivy::columnar::BytesColumn>,
+    all: Option<Vec<Vec<u8>>>,
+}
+
+impl Values {
+    fn new(col: Option<tantivy::columnar::BytesColumn>, stream: bool) -> Values {
+        let all = stream.then(|| all_bytes(&col));
+        Values { col, all }
+    }
+
+    fn get(&self, doc: tantivy::DocId) -> Option<Cow<'_, [u8]>> {
+        let col = self.col.as_ref()?;
+        let ord = col.ords().first(doc)?;
+        match &self.all {
+            Some(all) => all.get(ord as usize).map(|b| Cow::Borrowed(b.as_slice())),
+            None => {
+                let mut buf = Vec::new();
+                col.ord_to_bytes(ord, &mut buf)
+                    .ok()?
+                    .then_some(Cow::Owned(buf))
+            }
+        }
+    }
+
+    fn text(&self, doc: tantivy::DocId) -> String {
+        self.get(doc)
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
+    }
+}
+
 /// The stored reports whose path `want` accepts, in no particular order.
 pub(crate) fn stored_reports(
     index: &Index,
@@ -32,47 +68,42 @@ pub(crate) fn stored_reports(
     let mut out = Vec::new();
     for seg in inner.searcher.segment_readers() {
         let ff = seg.fast_fields();
-        let str_col = |name: &str| -> Result<_, IndexError> {
-            let col = ff.str(name).map_err(terr)?;
-            let terms = all_terms(&col);
-            Ok((col, terms))
+        let path_col = ff.str("path").map_err(terr)?;
+        let paths = all_terms(&path_col);
+        let wanted: Vec<(tantivy::DocId, String)> = seg
+            .doc_ids_alive()
+            .filter_map(|doc| {
+                let o = path_col.as_ref()?.ords().first(doc)?;
+                let p = paths.get(o as usize)?;
+                want(p).then(|| (doc, p.clone()))
+            })
+            .collect();
+        if wanted.is_empty() {
+            continue;
+        }
+        let stream = wanted.len() * 8 >= seg.num_docs() as usize;
+        let column = |name: &str| -> Result<Values, IndexError> {
+            let col = ff.str(name).map_err(terr)?.map(Into::into);
+            Ok(Values::new(col, stream))
         };
-        let (path_col, paths) = str_col("path")?;
-        let (agency_col, agencies) = str_col("agency")?;
-        let (template_col, templates) = str_col("template")?;
-        let (hash_col, hashes) = str_col("hash")?;
-        let figures_col = ff.bytes("figures").map_err(terr)?;
-        let blobs = all_bytes(&figures_col);
+        let (agencies, templates, hashes) =
+            (column("agency")?, column("template")?, column("hash")?);
+        let figures_col = Values::new(ff.bytes("figures").map_err(terr)?, stream);
         let years = ff.i64("year").map_err(terr)?;
-        let term = |col: &Option<tantivy::columnar::StrColumn>, terms: &[String], doc| {
-            col.as_ref()
-                .and_then(|c| c.ords().first(doc))
-                .and_then(|o| terms.get(o as usize))
-                .cloned()
-                .unwrap_or_default()
-        };
-        for doc in seg.doc_ids_alive() {
-            let path = term(&path_col, &paths, doc);
-            if !want(&path) {
-                continue;
-            }
-            let template =
-                Template::parse(&term(&template_col, &templates, doc)).unwrap_or(Template::Free);
-            let blob = figures_col
-                .as_ref()
-                .and_then(|c| c.ords().first(doc))
-                .and_then(|o| blobs.get(o as usize));
-            let figures = blob
+        for (doc, path) in wanted {
+            let template = Template::parse(&templates.text(doc)).unwrap_or(Template::Free);
+            let figures = figures_col
+                .get(doc)
                 .ok_or_else(|| IndexError::Tantivy(format!("no stored figures for {path}")))
                 .and_then(|b| {
-                    figures::decode(b, template)
+                    figures::decode(&b, template)
                         .map_err(|e| IndexError::Tantivy(format!("{path}: {e}")))
                 })?;
             out.push(StoredReport {
-                agency: term(&agency_col, &agencies, doc),
+                agency: agencies.text(doc),
                 year: years.first(doc).filter(|&y| y != NO_YEAR).map(|y| y as i32),
                 template,
-                hash: term(&hash_col, &hashes, doc),
+                hash: hashes.text(doc),
                 figures,
                 path,
             });
