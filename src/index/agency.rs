@@ -73,36 +73,39 @@ impl Form {
     /// from characters in order with any others between.
     fn reads(&self, q: &[char], skip: bool) -> bool {
         let n = q.len();
-        // reach[k]: q[..k] is consumed by the characters up to the current one.
-        let mut reach = vec![false; n + 1];
-        let mut next = vec![false; n + 1];
-        reach[0] = true;
+        if n == 0 {
+            return true;
+        }
+        // Bit k of `reach`: q[..k] is consumed by the characters up to the current one. A
+        // bit set, not an array: this runs for every name on every keystroke. Input longer
+        // than the set (127 characters) is found only as it is written (the substring test).
+        if n >= 128 {
+            return false;
+        }
+        let full = 1u128 << n;
+        let mut reach: u128 = 1;
         for rs in &self.readings {
-            if skip {
-                next.copy_from_slice(&reach);
-            } else {
-                next.fill(false);
-                // A match may start at any character.
-                next[0] = true;
-            }
-            for k in 0..n {
-                if !reach[k] {
-                    continue;
-                }
+            // A consecutive match may start at any character; in order, what was consumed
+            // stays consumed when a character is skipped.
+            let mut next: u128 = if skip { reach } else { 1 };
+            let mut bits = reach;
+            while bits != 0 {
+                let k = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
                 for r in rs {
                     let mut m = 0;
                     while m < r.len() && k + m < n && r[m] == q[k + m] {
                         m += 1;
-                        next[k + m] = true;
+                        next |= 1 << (k + m);
                     }
                 }
             }
-            if next[n] {
+            if next & full != 0 {
                 return true;
             }
-            std::mem::swap(&mut reach, &mut next);
+            reach = next;
         }
-        n == 0
+        false
     }
 }
 
@@ -117,6 +120,9 @@ struct Part {
     chars: Vec<char>,
     text: String,
     expanded: Option<(String, Vec<char>)>,
+    /// Has Latin letters or digits: without, reading it is matching its characters, and the
+    /// characters-together grade is a substring test.
+    latin: bool,
 }
 
 impl Part {
@@ -127,29 +133,43 @@ impl Part {
         });
         Part {
             chars: text.chars().collect(),
+            latin: text.bytes().any(|b| b.is_ascii_alphanumeric()),
             text,
             expanded,
         }
     }
 }
 
+impl Form {
+    /// `text` (whose characters are `chars`) stands in the name, read together.
+    fn together(&self, text: &str, chars: &[char], latin: bool) -> bool {
+        self.norm.contains(text) || (latin && self.reads(chars, false))
+    }
+}
+
 impl Entry {
-    /// The best grade at which `p` matches this name, if any.
-    fn grade(&self, p: &Part) -> Option<Grade> {
+    /// Whether `p` matches this name at grade `g` or better.
+    fn matches_at(&self, p: &Part, g: Grade) -> bool {
         let name = &self.forms[0];
-        if name.norm.contains(&p.text) || name.reads(&p.chars, false) {
-            return Some(TOGETHER);
+        if name.together(&p.text, &p.chars, p.latin) {
+            return true;
+        }
+        if g < SHORT_FORM {
+            return false;
         }
         let expanded = p.expanded.as_ref();
         let short = self.forms.get(1);
-        if expanded.is_some_and(|(e, c)| name.norm.contains(e) || name.reads(c, false))
-            || short.is_some_and(|s| s.norm.contains(&p.text) || s.reads(&p.chars, false))
+        if expanded.is_some_and(|(e, c)| name.together(e, c, p.latin))
+            || short.is_some_and(|s| s.together(&p.text, &p.chars, p.latin))
         {
-            return Some(SHORT_FORM);
+            return true;
+        }
+        if g < IN_ORDER {
+            return false;
         }
         let in_order =
             |f: &Form| f.reads(&p.chars, true) || expanded.is_some_and(|(_, c)| f.reads(c, true));
-        self.forms.iter().any(in_order).then_some(IN_ORDER)
+        self.forms.iter().any(in_order)
     }
 }
 
@@ -185,24 +205,19 @@ impl AgencyMatcher {
             .filter(|p| !p.is_empty())
             .map(Part::new)
             .collect();
-        let graded: Vec<(Grade, &Entry)> = self
-            .entries
-            .iter()
-            .filter_map(|e| {
-                parts
-                    .iter()
-                    .try_fold(0, |worst, p| e.grade(p).map(|g| worst.max(g)))
-                    .map(|g| (g, e))
-            })
-            .collect();
-        let Some(best) = graded.iter().map(|(g, _)| *g).min() else {
-            return Vec::new();
-        };
-        let mut found: Vec<&Entry> = graded
-            .into_iter()
-            .filter(|(g, _)| *g == best)
-            .map(|(_, e)| e)
-            .collect();
+        // Grade by grade, the cheapest first: a more forgiving grade is only tried when no name
+        // matches at a stricter one (only the best grade found is given).
+        let mut found: Vec<&Entry> = Vec::new();
+        for g in [TOGETHER, SHORT_FORM, IN_ORDER] {
+            found = self
+                .entries
+                .iter()
+                .filter(|e| parts.iter().all(|p| e.matches_at(p, g)))
+                .collect();
+            if !found.is_empty() {
+                break;
+            }
+        }
         found.sort_by(|a, b| {
             a.name
                 .chars()
