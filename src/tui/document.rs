@@ -2,7 +2,7 @@
 //! prints it) after the section it belongs to, line by line for scrolling and drawing.
 
 use super::layout;
-use super::screens::report::section_text;
+use super::reflow::reflow;
 use crate::output::summary;
 use crate::report::Report;
 use std::ops::Range;
@@ -127,6 +127,15 @@ impl Document {
     /// The largest first line that still fills a pane `h` lines high.
     pub fn max_scroll(&self, h: usize) -> usize {
         self.lines.len().saturating_sub(h.max(1))
+    }
+}
+
+/// A section as shown and copied: its heading line, then its text reflowed.
+pub fn section_text(r: &Report, i: usize) -> String {
+    match r.sections.get(i) {
+        Some(s) => format!("{}、{}\n{}", s.number, s.title, reflow(s.text.trim())),
+        None if i == 0 => reflow(&r.text),
+        None => String::new(),
     }
 }
 

@@ -5,12 +5,12 @@ use super::{table, Env, Handler, Outcome};
 use crate::index::{match_ranges, parse_query};
 use crate::output::export;
 use crate::report::{Report, TableId};
+pub use crate::tui::document::section_text;
 use crate::tui::document::Document;
 use crate::tui::i18n;
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::layout;
-use crate::tui::reflow::reflow;
 use crate::tui::state::{report_label, App, Effect, Screen};
 use crate::tui::views::{self, Theme};
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
@@ -102,15 +102,6 @@ pub fn find_matches(report: &Report, query: &str) -> (Vec<(usize, Range<usize>)>
         }
     }
     (matches, clauses.iter().any(|c| !c.exclude))
-}
-
-/// A section as shown and copied: its heading line, then its text reflowed.
-pub fn section_text(r: &Report, i: usize) -> String {
-    match r.sections.get(i) {
-        Some(s) => format!("{}、{}\n{}", s.number, s.title, reflow(s.text.trim())),
-        None if i == 0 => reflow(&r.text),
-        None => String::new(),
-    }
 }
 
 impl State {
