@@ -92,14 +92,14 @@ impl MemoryIndex {
         if !corpus.is_dir() {
             return Err(IndexError::NoCorpus(corpus.to_path_buf()));
         }
-        let files: Vec<PathBuf> = walkdir::WalkDir::new(corpus)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_map(Result::ok)
-            .filter(|e| e.file_type().is_file())
-            .map(|e| e.into_path())
-            .filter(|p| crate::source::is_report_file(p))
-            .collect();
+        // The build's own walk: the same files in the same order, links not followed.
+        let mut files: Vec<PathBuf> = Vec::new();
+        super::build::walk(
+            corpus,
+            &super::BuildOptions::default(),
+            true,
+            &mut |e, _| files.push(e.path().to_path_buf()),
+        )?;
         let total = files.len();
         let mut reports = Vec::with_capacity(total);
         for (i, f) in files.iter().enumerate() {
