@@ -91,13 +91,8 @@ pub fn read(
             let p = head.publisher.as_deref()?;
             Some((place_from_publisher(p, a)?, p))
         }) {
-            warnings.add(
-                Topic::Agency,
-                format!(
-                    "agency: the report names no place for \"{}\"; \"{full}\" takes it from the page's publisher \"{publisher}\"",
-                    agency.as_deref().unwrap_or("")
-                ),
-            );
+            let from = format!("page's publisher \"{publisher}\"");
+            place_taken(warnings, agency.as_deref(), &full, &from);
             agency = Some(full);
         } else if let Some(dir) =
             folder_agency(hints).filter(|d| agency.as_deref().is_none_or(|a| is_subsequence(a, d)))
@@ -106,13 +101,7 @@ pub fn read(
             agency = Some(dir);
         } else if let Some((full, from)) = agency.as_deref().and_then(|a| place_from_path(hints, a))
         {
-            warnings.add(
-                Topic::Agency,
-                format!(
-                "agency: the report names no place for \"{}\"; \"{full}\" takes it from the {from}",
-                agency.as_deref().unwrap_or("")
-            ),
-            );
+            place_taken(warnings, agency.as_deref(), &full, &from);
             agency = Some(full);
         } else if let Some(a) = &agency {
             warnings.add(Topic::Agency, format!("agency: \"{a}\" is the name as the title gives it; the report names no place, so it may be ambiguous"));
@@ -539,6 +528,18 @@ fn agency_in_body(text: &str) -> Option<String> {
 fn is_subsequence(needle: &str, hay: &str) -> bool {
     let mut it = hay.chars();
     needle.chars().all(|n| it.any(|h| h == n))
+}
+
+/// Says that `full`, the agency's name with a place, took the place from `from` (the page's
+/// publisher, the folder, the file name) because the report names none for `bare`.
+fn place_taken(warnings: &mut Vec<Warning>, bare: Option<&str>, full: &str, from: &str) {
+    let bare = bare.unwrap_or("");
+    warnings.add(
+        Topic::Agency,
+        format!(
+            "agency: the report names no place for \"{bare}\"; \"{full}\" takes it from the {from}"
+        ),
+    );
 }
 
 /// The report's folder as an agency's name, when it reads as one: four Chinese characters or
