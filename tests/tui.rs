@@ -1296,3 +1296,29 @@ fn an_open_report_whose_file_changed_is_shown_as_it_is_now() {
     let status = t.app.status.clone().unwrap_or_default();
     assert!(status.contains("changed on disk"), "{status}");
 }
+
+/// Regression: a report opened while a newer search is still out marks what found it (the
+/// results' own query), not text typed since.
+#[test]
+fn an_opened_report_marks_the_search_that_found_it_not_text_typed_since() {
+    let mut t = H::new(80, 24);
+    t.keys("依申请公开");
+    for c in " 复议".chars() {
+        t.app.handle(AppEvent::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    }
+    // The search for "依申请公开 复议" is still running: its request is never answered.
+    t.app.effects.clear();
+    t.key(KeyCode::Enter);
+    let Some(Screen::Report(r)) = t.app.screens.last() else {
+        panic!("Enter opens the selected hit");
+    };
+    assert!(!r.matches.is_empty(), "the report marks 依申请公开");
+    for (sec, range) in &r.matches {
+        let text = nianbao::tui::screens::report::section_text(&r.report, *sec);
+        let marked: String = text[range.clone()].split_whitespace().collect();
+        assert_eq!(marked, "依申请公开");
+    }
+}

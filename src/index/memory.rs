@@ -191,6 +191,7 @@ impl Backend for MemoryIndex {
                 failed: failed_count,
             },
             elapsed: start.elapsed(),
+            clauses,
         })
     }
 

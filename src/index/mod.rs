@@ -223,6 +223,9 @@ pub struct SearchResults {
     pub total: usize,
     pub facets: Facets,
     pub elapsed: Duration,
+    /// The query's text as the engine read it: a report opened from these hits marks what
+    /// found it with these, not with a query typed since.
+    pub clauses: Vec<Clause>,
 }
 
 /// One agency and the years it has reports for.

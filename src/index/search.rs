@@ -196,6 +196,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
             failed: fruit.failed,
         },
         elapsed: start.elapsed(),
+        clauses,
     })
 }
 

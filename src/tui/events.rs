@@ -7,6 +7,7 @@ use super::layout;
 use super::screens::{filters, goto, help, report, table, Copying, Env, Handler, Outcome};
 use super::state::*;
 use super::worker::{EngineMsg, Request};
+use crate::index::Clause;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
@@ -211,8 +212,12 @@ impl App {
                     self.screens.pop();
                 }
                 Outcome::Close => self.overlay = None,
-                Outcome::Open { path, query } => {
-                    if let Err(e) = self.open_report(&path, &query) {
+                Outcome::Open {
+                    path,
+                    query,
+                    clauses,
+                } => {
+                    if let Err(e) = self.open_report(&path, &query, clauses) {
                         self.status = Some(e);
                     }
                 }
@@ -254,7 +259,7 @@ impl App {
 
     /// A bookmark: its report above whatever is shown (Esc comes back), then its table.
     fn open_place(&mut self, p: &crate::tui::history::Place) {
-        if let Err(e) = self.open_report(&p.path, "") {
+        if let Err(e) = self.open_report(&p.path, "", Vec::new()) {
             self.status = Some(e);
             return;
         }
@@ -352,7 +357,7 @@ impl App {
                 self.refresh_overlay();
                 if let Some(path) = self.pending_report.take() {
                     self.pending_open = None;
-                    if let Err(e) = self.open_report(&path, "") {
+                    if let Err(e) = self.open_report(&path, "", Vec::new()) {
                         self.status = Some(e);
                     }
                 } else if let Some((agency, year)) = self.pending_open.take() {
@@ -421,7 +426,12 @@ impl App {
     }
 
     /// Loads a report and shows it above the current screen.
-    pub fn open_report(&mut self, path: &str, query: &str) -> Result<(), String> {
+    pub fn open_report(
+        &mut self,
+        path: &str,
+        query: &str,
+        clauses: Vec<Clause>,
+    ) -> Result<(), String> {
         let backend = self
             .backend()
             .ok_or("the index is not ready yet; wait for the progress bar to finish")?;
@@ -435,7 +445,9 @@ impl App {
         });
         self.save_history();
         self.screens
-            .push(Screen::Report(Box::new(report::State::new(report, query))));
+            .push(Screen::Report(Box::new(report::State::new(
+                report, clauses,
+            ))));
         Ok(())
     }
 
@@ -459,7 +471,7 @@ impl App {
                         && (&new.agency, new.year, &new.title)
                             == (&old.agency, old.year, &old.title);
                     if !same {
-                        **r = report::State::new(new, "");
+                        **r = report::State::new(new, r.clauses.clone());
                         first_changed.get_or_insert(i);
                         said.push(format!("{path} changed on disk: shown as it is now"));
                     }
@@ -537,7 +549,7 @@ impl App {
                 list.join(", ")
             )
         })?;
-        self.open_report(&path, "")?;
+        self.open_report(&path, "", Vec::new())?;
         // Two files for one agency and year: never one shown as if it were the only one (its
         // path is in the report's border; the others are named here).
         if paths.len() > 1 {

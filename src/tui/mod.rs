@@ -7,6 +7,7 @@
 pub mod clipboard;
 pub mod config;
 pub mod document;
+pub mod effect;
 pub mod events;
 pub mod history;
 pub mod i18n;

@@ -2,15 +2,14 @@
 //! and what they share (the engine, the query, history, settings). Views read it; `events.rs`
 //! routes input to the screen that has the focus and does what the screens ask.
 
+pub use super::effect::Effect;
 pub use super::input::TextInput;
 use super::keys::Ctx;
 pub use super::screens::search::{Chip, SearchFocus};
 use super::screens::Handler;
-pub use super::screens::{search, Overlay, Screen};
-use super::worker::Request;
+pub use super::screens::{report_label, search, Overlay, Screen};
 use crate::index::{Backend, Query};
 use crate::output::export::Format;
-use crate::report::Report;
 use std::sync::Arc;
 
 /// The engine as the browser sees it.
@@ -18,33 +17,6 @@ pub enum Engine {
     Loading { done: usize, total: usize },
     Ready(Arc<dyn Backend>),
     Failed(String),
-}
-
-/// A report as the breadcrumbs and copies name it: agency and year.
-pub fn report_label(r: &Report) -> String {
-    let agency = r.agency.as_deref().unwrap_or("（机构不详）");
-    match r.year {
-        Some(y) => format!("{agency} {y}"),
-        None => agency.to_string(),
-    }
-}
-
-/// Work the event loop does on the browser's behalf after an event has been handled.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    Search(Request),
-    /// Put `text` on the clipboard; `what` is for the status line.
-    Copy {
-        text: String,
-        what: String,
-    },
-    /// Write `text` to the file `path` (an export), saying where on the status line.
-    Write {
-        path: std::path::PathBuf,
-        text: String,
-    },
-    /// `o`: show the report's source file (its path as indexed) outside the browser.
-    OpenSource(String),
 }
 
 pub struct App {

@@ -2,10 +2,6 @@
 
 use super::{step, Env, Handler, Outcome};
 use crate::tui::keys::{Action, Ctx};
-use crate::tui::state::App;
-use crate::tui::views::{self, Theme};
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 #[derive(Default)]
 pub struct State {
@@ -35,9 +31,5 @@ impl Handler for State {
             _ => {}
         }
         Vec::new()
-    }
-
-    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        views::bookmarks::draw(f, app, self.cursor, theme, area);
     }
 }

@@ -1,16 +1,13 @@
 //! The compare screen: one table of one agency across its years, a column at a time, changes
 //! marked (`n` / `N` to the next), `w` writing the comparison to a CSV file.
 
+use super::Effect;
 use super::{Env, Handler, Outcome};
 use crate::analysis::compare::Comparison;
 use crate::analysis::{entry, Entry};
 use crate::index::Backend;
 use crate::report::{PlaceMap, Value};
 use crate::tui::keys::{Action, Ctx};
-use crate::tui::state::{App, Effect};
-use crate::tui::views::{self, Theme};
-use ratatui::layout::Rect;
-use ratatui::Frame;
 use std::path::PathBuf;
 
 /// One table of one agency across its years; the grid shows one column of the table at a time
@@ -186,10 +183,6 @@ impl Handler for State {
 
     fn crumb(&self) -> Option<String> {
         Some(format!("表{} 逐年对比", self.cmp.table))
-    }
-
-    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        views::compare::draw(f, app, self, theme, area);
     }
 }
 

@@ -7,10 +7,6 @@ use crate::index::{Region, SearchResults};
 use crate::report::Template;
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Action, Ctx};
-use crate::tui::state::App;
-use crate::tui::views::{self, Theme};
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 /// Agencies listed in the picker before anything is typed.
 const AGENCY_LIST_MAX: usize = 1_000;
@@ -232,9 +228,5 @@ impl Handler for State {
         self.agency_cursor = 0;
         // The list follows the box: the browser refreshes it with the results it holds.
         vec![Outcome::RefreshFilters]
-    }
-
-    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        views::filters::draw(f, app, self, theme, area);
     }
 }

@@ -6,10 +6,6 @@ use crate::index::Backend;
 use crate::tui::history::History;
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Action, Ctx};
-use crate::tui::state::App;
-use crate::tui::views::{self, Theme};
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 pub struct State {
     pub input: TextInput,
@@ -149,9 +145,5 @@ impl Handler for State {
         self.error = None;
         self.refresh(env);
         Vec::new()
-    }
-
-    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        views::goto::draw(f, app, self, theme, area);
     }
 }

@@ -3,10 +3,6 @@
 use super::{Env, Handler, Outcome};
 use crate::tui::keys::{self, Action, Ctx};
 use crate::tui::layout;
-use crate::tui::state::App;
-use crate::tui::views::{self, Theme};
-use ratatui::layout::Rect;
-use ratatui::Frame;
 
 pub struct State {
     /// Whose keys are shown.
@@ -39,9 +35,5 @@ impl Handler for State {
         }
         .min(max);
         Vec::new()
-    }
-
-    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        views::help::draw(f, self.ctx, app.lang, self.scroll, theme, area);
     }
 }

@@ -1,9 +1,9 @@
-//! The browser's screens, one module each: its state, its keys and how it is drawn.
+//! The browser's screens, one module each: its state and its keys (its drawing is in `views/`).
 //!
 //! A screen sees the rest of the browser only through [`Env`] (read-only) and asks for
 //! anything beyond its own state with an [`Outcome`] (open a report, search again, copy),
-//! which `App` performs. Adding a screen is one file here and one line in [`screens!`] or
-//! [`overlays!`] below.
+//! which `App` performs. Adding a screen is one file here, one line in [`screens!`] or
+//! [`overlays!`] below, and its drawing in `views/` (one file, one line in `views::draw`).
 
 pub mod bookmarks;
 pub mod compare;
@@ -14,17 +14,16 @@ pub mod report;
 pub mod search;
 pub mod table;
 
+pub use super::effect::Effect;
 use super::history::{History, Place};
 use super::i18n::Lang;
 use super::input::TextInput;
 use super::keys::{Action, Ctx};
-use super::state::{App, Effect};
-use super::views::Theme;
-use crate::index::{Backend, Query};
+use crate::index::{Backend, Clause, Query};
 use crate::output::export::Format;
+use crate::report::Report;
 use crossterm::event::MouseEvent;
 use ratatui::layout::Rect;
-use ratatui::Frame;
 
 /// What a screen may read of the browser while it handles a key.
 pub struct Env<'a> {
@@ -64,10 +63,12 @@ pub enum Outcome {
     Pop,
     /// Close the overlay (help, filters, go-to, bookmarks).
     Close,
-    /// Open this report above what is shown, marking what `query` finds.
+    /// Open this report above what is shown, marking what `clauses` (the search that found
+    /// it) match; `query` is that search's text, for the history.
     Open {
         path: String,
         query: String,
+        clauses: Vec<Clause>,
     },
     /// Open a bookmark: its report, and its table if it has one.
     OpenPlace(Place),
@@ -87,7 +88,7 @@ pub enum Outcome {
     RefreshFilters,
 }
 
-/// One screen's behaviour: what the key table calls it, its keys and its drawing.
+/// One screen's behaviour: what the key table calls it, and its keys.
 pub trait Handler {
     /// Which bindings of the key table apply.
     fn ctx(&self) -> Ctx;
@@ -110,7 +111,15 @@ pub trait Handler {
     fn crumb(&self) -> Option<String> {
         None
     }
-    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect);
+}
+
+/// A report as the breadcrumbs and copies name it: agency and year.
+pub fn report_label(r: &Report) -> String {
+    let agency = r.agency.as_deref().unwrap_or("（机构不详）");
+    match r.year {
+        Some(y) => format!("{agency} {y}"),
+        None => agency.to_string(),
+    }
 }
 
 /// The screens of the stack above the search screen: each one line, `Name(module::State)`, and

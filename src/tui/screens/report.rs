@@ -1,8 +1,9 @@
 //! The report screen: outline, tables and a section's text with the query's matches marked;
 //! `/` finds in the report, `n` / `N` step through the matches, Enter opens a table.
 
+use super::{report_label, Effect, Screen};
 use super::{table, Env, Handler, Outcome};
-use crate::index::{match_ranges, parse_query};
+use crate::index::{match_ranges, parse_query, Clause};
 use crate::output::export;
 use crate::report::{Report, TableId};
 pub use crate::tui::document::section_text;
@@ -11,11 +12,8 @@ use crate::tui::i18n;
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::layout;
-use crate::tui::state::{report_label, App, Effect, Screen};
-use crate::tui::views::{self, Theme};
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
-use ratatui::Frame;
 use std::ops::Range;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +24,9 @@ pub enum ReportFocus {
 
 pub struct State {
     pub report: Report,
+    /// The search that opened the report: its matches are marked, and marked again when the
+    /// report is reloaded after its file changed.
+    pub clauses: Vec<Clause>,
     /// The search had words to find (else next / previous match has nothing to look for).
     pub has_terms: bool,
     pub section: usize,
@@ -59,11 +60,12 @@ pub struct FindPrompt {
 }
 
 impl State {
-    pub fn new(report: Report, query: &str) -> State {
-        let (matches, has_terms) = find_matches(&report, query);
+    pub fn new(report: Report, clauses: Vec<Clause>) -> State {
+        let (matches, has_terms) = find_matches(&report, &clauses);
         let section = matches.first().map_or(0, |m| m.0);
         State {
             report,
+            clauses,
             has_terms,
             section,
             focus: ReportFocus::Sections,
@@ -85,15 +87,14 @@ impl State {
     }
 }
 
-/// Every match of `query` in the report's sections, as (section, byte range in the section's
+/// Every match of `clauses` in the report's sections, as (section, byte range in the section's
 /// display text), and whether the query has words to find. The index's own matching, so the
 /// report marks what the search found, and `/` finds what a search would.
-pub fn find_matches(report: &Report, query: &str) -> (Vec<(usize, Range<usize>)>, bool) {
-    let clauses = parse_query(query);
+pub fn find_matches(report: &Report, clauses: &[Clause]) -> (Vec<(usize, Range<usize>)>, bool) {
     let mut matches: Vec<(usize, Range<usize>)> = Vec::new();
     for (i, _) in report.sections.iter().enumerate() {
         let text = section_text(report, i);
-        for (r, _) in match_ranges(&text, &clauses) {
+        for (r, _) in match_ranges(&text, clauses) {
             match matches.last_mut() {
                 // Clauses may overlap (行政 and 行政复议): one mark, not two.
                 Some((s, last)) if *s == i && r.start <= last.end => last.end = last.end.max(r.end),
@@ -379,7 +380,7 @@ impl Handler for State {
         let Some(f) = &r.find else {
             return Vec::new();
         };
-        let (matches, has_terms) = find_matches(&r.report, &f.input.text);
+        let (matches, has_terms) = find_matches(&r.report, &parse_query(&f.input.text));
         let from = f.saved.3;
         r.current_match = matches
             .iter()
@@ -450,9 +451,5 @@ impl Handler for State {
 
     fn crumb(&self) -> Option<String> {
         Some(report_label(&self.report))
-    }
-
-    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        views::report::draw(f, app, self, theme, area);
     }
 }

@@ -8,11 +8,8 @@ use crate::tui::i18n::Lang;
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::layout;
-use crate::tui::state::App;
-use crate::tui::views::{self, Theme};
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
-use ratatui::Frame;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SearchFocus {
@@ -200,7 +197,7 @@ fn export_selection(env: &Env) -> Vec<Outcome> {
     [(dict_path, dict), (path, data)]
         .into_iter()
         .map(|(path, bytes)| {
-            Outcome::Effect(crate::tui::state::Effect::Write {
+            Outcome::Effect(super::Effect::Write {
                 path,
                 text: String::from_utf8_lossy(&bytes).into_owned(),
             })
@@ -238,14 +235,12 @@ impl Handler for State {
             Action::End => return self.move_hit(isize::MAX / 2),
             Action::Export => return export_selection(env),
             Action::Open => {
-                let hit = self
-                    .results
-                    .as_ref()
-                    .and_then(|r| r.hits.get(self.selected));
-                if let Some(h) = hit {
+                let results = self.results.as_ref();
+                if let Some((r, h)) = results.and_then(|r| Some((r, r.hits.get(self.selected)?))) {
                     return vec![Outcome::Open {
                         path: h.path.clone(),
                         query: self.input.text.clone(),
+                        clauses: r.clauses.clone(),
                     }];
                 }
             }
@@ -295,10 +290,6 @@ impl Handler for State {
             }
         }
         Vec::new()
-    }
-
-    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        views::search::draw(f, app, theme, area);
     }
 }
 

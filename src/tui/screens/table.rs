@@ -3,6 +3,7 @@
 //! or after, `w` writes it to a CSV file.
 
 use super::compare::{self, agency_entries, file_part};
+use super::{report_label, Effect, Screen};
 use super::{Env, Handler, Outcome};
 use crate::analysis::compare::compare;
 use crate::output::export;
@@ -10,11 +11,8 @@ use crate::output::export::Selection;
 use crate::report::{Report, Table};
 use crate::tui::keys::{Action, Ctx};
 use crate::tui::layout;
-use crate::tui::state::{report_label, App, Effect, Screen};
-use crate::tui::views::{self, Theme};
 use crossterm::event::{MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
-use ratatui::Frame;
 use std::collections::HashSet;
 use std::path::PathBuf;
 
@@ -350,10 +348,6 @@ impl Handler for State {
 
     fn crumb(&self) -> Option<String> {
         Some(format!("表{} {}", self.table.id, self.table.title))
-    }
-
-    fn draw(&self, f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
-        views::table::draw(f, app, self, theme, area);
     }
 }
 

@@ -10,7 +10,7 @@ pub(super) mod search;
 pub(super) mod table;
 
 use super::layout;
-use super::state::App;
+use super::state::{App, Overlay, Screen};
 use crate::output::grid::{truncate, width};
 use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
@@ -85,16 +85,25 @@ impl Theme {
     }
 }
 
-/// Draws the whole browser for the current state.
+/// Draws the whole browser for the current state: the screen on top, then the overlay.
+///
+/// Screens never draw themselves (they hold state and keys); this match names each one's
+/// drawing, so a new screen that is not drawn does not compile.
 pub fn draw(f: &mut Frame, app: &App) {
     let area = f.area();
     let theme = Theme::new(app.no_color, app.palette);
     match app.screens.last() {
         None => search::draw(f, app, &theme, area),
-        Some(s) => s.handler().draw(f, app, &theme, area),
+        Some(Screen::Report(r)) => report::draw(f, app, r, &theme, area),
+        Some(Screen::Table(t)) => table::draw(f, app, t, &theme, area),
+        Some(Screen::Compare(c)) => compare::draw(f, app, c, &theme, area),
     }
-    if let Some(o) = &app.overlay {
-        o.handler().draw(f, app, &theme, area);
+    match &app.overlay {
+        None => {}
+        Some(Overlay::Help(h)) => help::draw(f, h.ctx, app.lang, h.scroll, &theme, area),
+        Some(Overlay::Bookmarks(b)) => bookmarks::draw(f, app, b.cursor, &theme, area),
+        Some(Overlay::Filters(p)) => filters::draw(f, app, p, &theme, area),
+        Some(Overlay::Goto(g)) => goto::draw(f, app, g, &theme, area),
     }
 }
 
