@@ -122,7 +122,8 @@ pub struct Hit {
     pub score: f32,
     /// A short passage around the best match, on one line.
     pub snippet: Passage,
-    /// A longer passage around the best match, line breaks kept, for a preview pane.
+    /// A longer passage around the best match for a preview pane: paragraphs kept, the
+    /// line breaks of PDF extraction joined as the report view joins them.
     pub preview: Passage,
 }
 

@@ -3,6 +3,7 @@
 
 use super::syntax::{snippet_chars, Clause};
 use super::Passage;
+use crate::report::reflow_mapped;
 use std::ops::Range;
 
 /// Characters of context before a match in a snippet, and the snippet's length in characters.
@@ -174,8 +175,48 @@ pub fn passages(text: &str, clauses: &[Clause]) -> (Passage, Passage) {
     let before_prev = if found.is_empty() { 0 } else { PREVIEW_BEFORE };
     (
         window(text, center, before_snip, SNIPPET_CHARS, &ranges, true),
-        window(text, center, before_prev, PREVIEW_CHARS, &ranges, false),
+        reflow_passage(&window(
+            text,
+            center,
+            before_prev,
+            PREVIEW_CHARS,
+            &ranges,
+            false,
+        )),
     )
+}
+
+/// A passage reflowed as the report view shows text (`report::reflow`), its highlights moved
+/// to where their text is after the reflow.
+fn reflow_passage(p: &Passage) -> Passage {
+    let (text, lines) = reflow_mapped(&p.text);
+    // lines: (start in the source, start in the output, length) of each kept line.
+    let to_out = |pos: usize, is_end: bool| -> usize {
+        let i = lines.partition_point(|l| l.0 <= pos);
+        match (i.checked_sub(1).and_then(|k| lines.get(k)), lines.get(i)) {
+            (Some(l), _) if pos <= l.0 + l.2 => l.1 + (pos - l.0),
+            // Between lines (spaces, blank lines): a start moves to the next line's start,
+            // an end back to the previous line's end.
+            (Some(l), Some(n)) => {
+                if is_end {
+                    l.1 + l.2
+                } else {
+                    n.1
+                }
+            }
+            (Some(l), None) => l.1 + l.2,
+            (None, Some(n)) => n.1,
+            (None, None) => 0,
+        }
+    };
+    let mut highlights: Vec<Range<usize>> = Vec::new();
+    for h in &p.highlights {
+        let r = to_out(h.start, false)..to_out(h.end, true);
+        if r.start < r.end && text.is_char_boundary(r.start) && text.is_char_boundary(r.end) {
+            highlights.push(r);
+        }
+    }
+    Passage { text, highlights }
 }
 
 #[cfg(test)]
@@ -215,5 +256,37 @@ mod tests {
         assert_eq!(&snip.text[snip.highlights[0].clone()], "行政复议");
         assert!(snip.text.starts_with('甲'));
         assert_eq!(&preview.text[preview.highlights[0].clone()], "行政复议");
+    }
+
+    #[test]
+    fn reflow_keeps_highlights_on_their_text() {
+        let text = "一、总体情况\n\n　　本机关收到行政\n复议申请一件，\n已办结。\n（二）其他";
+        let hl = |s: &str| {
+            let i = text.find(s).unwrap_or(0);
+            i..i + s.len()
+        };
+        // A phrase split by the line break, and one after a blank line and an indent.
+        let p = Passage {
+            text: text.to_string(),
+            highlights: vec![hl("本机关"), hl("行政\n复议"), hl("已办结")],
+        };
+        let r = reflow_passage(&p);
+        assert_eq!(
+            r.text,
+            "一、总体情况\n本机关收到行政复议申请一件，已办结。\n（二）其他"
+        );
+        let shown: Vec<&str> = r.highlights.iter().map(|h| &r.text[h.clone()]).collect();
+        assert_eq!(shown, vec!["本机关", "行政复议", "已办结"]);
+    }
+
+    #[test]
+    fn reflow_of_text_without_breaks_is_the_text() {
+        let p = Passage {
+            text: "  依申请公开  ".into(),
+            highlights: std::iter::once(2..8).collect(),
+        };
+        let r = reflow_passage(&p);
+        assert_eq!(r.text, "依申请公开");
+        assert_eq!(&r.text[r.highlights[0].clone()], "依申");
     }
 }

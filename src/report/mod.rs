@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod model;
 pub mod normalize;
 pub mod place;
+mod reflow;
 mod sections;
 mod tables;
 pub mod template;
@@ -22,6 +23,7 @@ pub use model::{
     Topic, Value, Warning, Warnings,
 };
 pub use place::PlaceMap;
+pub use reflow::{reflow, reflow_mapped};
 
 use std::path::Path;
 

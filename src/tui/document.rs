@@ -2,8 +2,8 @@
 //! prints it) after the section it belongs to, line by line for scrolling and drawing.
 
 use super::layout;
-use super::reflow::reflow;
 use crate::output::summary;
+use crate::report::reflow;
 use crate::report::Report;
 use std::ops::Range;
 

@@ -16,7 +16,6 @@ pub mod keys;
 pub mod layout;
 pub mod loader;
 pub mod opener;
-pub mod reflow;
 pub mod screens;
 /// The compare screen and exports, where they were before the browser was split by screen.
 pub use screens::compare;

@@ -4,7 +4,6 @@ use super::{crumbs, spans, status, wrapped_lines, Theme};
 use crate::output::grid::{truncate, truncate_middle, width};
 use crate::tui::keys::Ctx;
 use crate::tui::layout;
-use crate::tui::reflow::reflow_passage;
 use crate::tui::screens::search::{list_offset, SearchFocus};
 use crate::tui::state::{App, Engine};
 use ratatui::layout::{Position, Rect};
@@ -232,8 +231,8 @@ fn preview(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
     ));
     let inner = block.inner(area);
     f.render_widget(block, area);
-    // The index keeps the source's hard line breaks; join them as the report view does.
-    let p = reflow_passage(&h.preview);
+    // Reflowed by the index as the report view shows text, highlights on their text.
+    let p = &h.preview;
     // Start a little before the first match so it is in view.
     let lines = layout::wrap(&p.text, inner.width as usize);
     let first = p
