@@ -29,8 +29,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use build::{build, ensure_with, open_or_build};
+pub use build::{build, ensure_with, open_or_build, update_options};
 pub use figures::Figures;
+pub(crate) use folder::writable;
 pub use memory::MemoryIndex;
 pub use snippet::match_ranges;
 pub use stored::StoredReport;

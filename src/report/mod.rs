@@ -22,7 +22,7 @@ pub use model::{
     Blame, CellRef, CellStatus, Check, Report, Row, Section, Source, Table, TableId, Template,
     Topic, Value, Warning, Warnings,
 };
-pub use place::PlaceMap;
+pub use place::{Level, PlaceMap};
 pub use reflow::{reflow, reflow_mapped};
 
 use std::path::Path;

@@ -31,7 +31,7 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) 
             }
         };
         let (idx, built) = index::ensure_with(&corpus, &dir, &opts, &mut cb)?;
-        let opts = index::build::update_options(&dir, &opts);
+        let opts = index::update_options(&dir, &opts);
         // The index as the browser last opened it, and its commit's stamp: shared by the first
         // update and the watch that follows it.
         let current = Arc::new(Mutex::new((idx.clone(), commit_stamp(&dir))));
@@ -97,7 +97,7 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) 
 
 /// A stale index in a folder that cannot be written: said, with what to do.
 fn not_writable(dir: &Path, stale: &fresh::Staleness) -> anyhow::Result<()> {
-    if !index::folder::writable(dir) {
+    if !index::writable(dir) {
         anyhow::bail!(
             "the index is stale ({}) and its folder cannot be written; run `nianbao index` where it can be",
             stale.summary()

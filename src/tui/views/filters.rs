@@ -3,7 +3,7 @@
 
 use super::Theme;
 use crate::output::grid::{pad, truncate, width};
-use crate::report::place::Level;
+use crate::report::Level;
 use crate::tui::layout;
 use crate::tui::screens::filters::{FilterPane, State};
 use crate::tui::state::App;
