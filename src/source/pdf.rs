@@ -238,11 +238,192 @@ fn layout(glyphs: &[Glyph], lattices: &[lattice::Lattice], page: u32) -> (String
     (items.into_iter().map(|(_, s)| s).collect(), grids)
 }
 
+mod scan {
+    //! A content stream read as a sequence of operators with their numeric operands, without
+    //! building objects: the ruling lines need only the path operators, and building every
+    //! string and array of the text as objects was a quarter of reading a PDF.
+
+    /// The most operands kept before an operator; more is not a drawing operator.
+    const MAX_OPERANDS: usize = 16;
+
+    fn is_space(b: u8) -> bool {
+        matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | 0)
+    }
+
+    fn is_regular(b: u8) -> bool {
+        !is_space(b) && !b"()<>[]{}/%".contains(&b)
+    }
+
+    /// The end of a literal string starting at `i` (at its `(`): balanced parentheses,
+    /// backslash escapes.
+    fn skip_string(s: &[u8], mut i: usize) -> usize {
+        let mut depth = 0usize;
+        while i < s.len() {
+            match s[i] {
+                b'\\' => i += 1,
+                b'(' => depth += 1,
+                b')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return i + 1;
+                    }
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        s.len()
+    }
+
+    /// After `BI`: past the image's binary data, which ends at `EI` between white space.
+    fn skip_inline_image(s: &[u8], i: usize) -> usize {
+        let at = |k: usize, w: &[u8]| s.get(k..k + w.len()) == Some(w);
+        let mut k = i;
+        let space_at = |k: usize| s.get(k).is_some_and(|&b| is_space(b));
+        while k < s.len() && !(space_at(k) && at(k + 1, b"ID") && space_at(k + 3)) {
+            k += 1;
+        }
+        k += 4;
+        while k + 2 < s.len() {
+            if space_at(k) && at(k + 1, b"EI") && s.get(k + 3).is_none_or(|&b| is_space(b)) {
+                return k + 3;
+            }
+            k += 1;
+        }
+        s.len()
+    }
+
+    /// Calls `f` with each operator and its operands, `None` when one of them is not a number
+    /// (a name, a string, an array or a dictionary); stops when `f` returns false.
+    pub fn operations(s: &[u8], f: &mut impl FnMut(&[u8], Option<&[f64]>) -> bool) {
+        let mut nums: Vec<f64> = Vec::with_capacity(MAX_OPERANDS);
+        let mut other = false;
+        let n = s.len();
+        let mut i = 0;
+        while i < n {
+            let c = s[i];
+            match c {
+                _ if is_space(c) => i += 1,
+                b'%' => {
+                    while i < n && s[i] != b'\n' && s[i] != b'\r' {
+                        i += 1;
+                    }
+                }
+                b'(' => {
+                    i = skip_string(s, i);
+                    other = true;
+                }
+                b'<' if s.get(i + 1) == Some(&b'<') => {
+                    i += 2;
+                    other = true;
+                }
+                b'<' => {
+                    i = s[i..]
+                        .iter()
+                        .position(|&b| b == b'>')
+                        .map_or(n, |p| i + p + 1);
+                    other = true;
+                }
+                b'/' => {
+                    i += 1;
+                    while i < n && is_regular(s[i]) {
+                        i += 1;
+                    }
+                    other = true;
+                }
+                b'>' | b'[' | b']' | b'{' | b'}' | b')' => {
+                    i += 1;
+                    other = true;
+                }
+                _ => {
+                    let start = i;
+                    while i < n && is_regular(s[i]) {
+                        i += 1;
+                    }
+                    let token = &s[start..i];
+                    if c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.') {
+                        let v = std::str::from_utf8(token)
+                            .ok()
+                            .and_then(|t| t.parse::<f64>().ok())
+                            .filter(|v| v.is_finite());
+                        match v {
+                            Some(v) if nums.len() < MAX_OPERANDS => nums.push(v),
+                            _ => other = true,
+                        }
+                        continue;
+                    }
+                    if token == b"BI" {
+                        i = skip_inline_image(s, i);
+                    } else if !f(token, (!other).then_some(nums.as_slice())) {
+                        return;
+                    }
+                    nums.clear();
+                    other = false;
+                }
+            }
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::operations;
+
+        fn ops(s: &[u8]) -> Vec<(String, Option<Vec<f64>>)> {
+            let mut out = Vec::new();
+            operations(s, &mut |op, a| {
+                out.push((
+                    String::from_utf8_lossy(op).into_owned(),
+                    a.map(<[f64]>::to_vec),
+                ));
+                true
+            });
+            out
+        }
+
+        #[test]
+        fn operators_with_numbers_and_with_other_operands() {
+            let got = ops(b"q 1 0 0 1 -2.5 .5 cm 10 20 m 30 20 l S Q\n/F1 12 Tf (a) Tj");
+            assert_eq!(got[0], ("q".into(), Some(vec![])));
+            assert_eq!(
+                got[1],
+                ("cm".into(), Some(vec![1.0, 0.0, 0.0, 1.0, -2.5, 0.5]))
+            );
+            assert_eq!(got[2], ("m".into(), Some(vec![10.0, 20.0])));
+            assert_eq!(got[4], ("S".into(), Some(vec![])));
+            assert_eq!(got[6], ("Tf".into(), None));
+            assert_eq!(got[7], ("Tj".into(), None));
+        }
+
+        #[test]
+        fn strings_arrays_and_images_hide_no_operators() {
+            // A `re` inside a string, a TJ array or an inline image's data is not drawn.
+            let got = ops(b"(x (1 2 3 4 re\\) f)) Tj [(0 0 1 1 re f)] TJ <3c3e> Tj BI /W 1 ID \x001 2 3 4 re f EI 5 6 m");
+            let names: Vec<&str> = got.iter().map(|(o, _)| o.as_str()).collect();
+            assert_eq!(names, ["Tj", "TJ", "Tj", "m"]);
+            assert_eq!(got[3].1, Some(vec![5.0, 6.0]));
+        }
+
+        #[test]
+        fn garbage_ends_without_panic() {
+            for s in [
+                &b"(unclosed"[..],
+                b"<",
+                b"BI ID",
+                b"1 2 --3 l",
+                b"%",
+                b">>)]",
+            ] {
+                ops(s);
+            }
+        }
+    }
+}
+
 mod rules {
     //! The straight horizontal and vertical lines a page draws (stroked paths, thin filled
     //! rectangles, the edges of filled cell backgrounds), in top-down page coordinates.
 
-    use lopdf::content::Operation;
+    use super::scan;
     use lopdf::{Document, Object, ObjectId};
 
     /// A horizontal (`y0 == y1`) or vertical (`x0 == x1`) segment, top-down coordinates.
@@ -267,50 +448,65 @@ mod rules {
         ]
     }
 
-    fn num(o: &Object) -> Option<f64> {
-        match o {
-            Object::Integer(i) => Some(*i as f64),
-            Object::Real(r) => Some(f64::from(*r)),
-            _ => None,
-        }
-    }
-
-    fn nums(op: &Operation) -> Option<Vec<f64>> {
-        op.operands.iter().map(num).collect()
-    }
-
     /// The most drawing operators read per page: a guard against pathological files.
     const MAX_OPS: usize = 2_000_000;
 
+    /// The page's content streams, decoded and joined (a stream that cannot be decoded is
+    /// left out: its bytes would be read as operators).
+    fn content_of(doc: &Document, page: ObjectId) -> Vec<u8> {
+        let mut out = Vec::new();
+        for id in doc.get_page_contents(page) {
+            let Ok(stream) = doc.get_object(id).and_then(Object::as_stream) else {
+                continue;
+            };
+            let decoded = if stream.dict.get(b"Filter").is_ok() {
+                match stream.decompressed_content() {
+                    Ok(d) => d,
+                    Err(_) => continue,
+                }
+            } else {
+                stream.content.clone()
+            };
+            out.extend_from_slice(&decoded);
+            // Streams are joined as if by a space (PDF 32000 7.8.2).
+            out.push(b'\n');
+        }
+        out
+    }
+
     pub fn of_page(doc: &Document, page: ObjectId, height: f64) -> Vec<Seg> {
-        let Ok(content) = doc.get_and_decode_page_content(page) else {
-            return Vec::new();
-        };
+        let content = content_of(doc, page);
         let mut ctm: M = [1.0, 0.0, 0.0, 1.0, 0.0, 0.0];
         let mut stack: Vec<M> = Vec::new();
         // Subpaths in device space, and whether each was a rectangle (`re`).
         let mut path: Vec<(Vec<(f64, f64)>, bool)> = Vec::new();
         let mut out = Vec::new();
         let tf = |m: &M, x: f64, y: f64| (m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]);
-        for op in content.operations.iter().take(MAX_OPS) {
-            let Some(a) = nums(op) else { continue };
-            match (op.operator.as_str(), a.as_slice()) {
-                ("q", _) if stack.len() < 64 => stack.push(ctm),
-                ("Q", _) => ctm = stack.pop().unwrap_or(ctm),
-                ("cm", &[a0, b, c, d, e, f]) => ctm = mul(&[a0, b, c, d, e, f], &ctm),
-                ("m", &[x, y]) => path.push((vec![tf(&ctm, x, y)], false)),
-                ("l", &[x, y]) => match path.last_mut() {
+        let mut ops = 0usize;
+        scan::operations(&content, &mut |op, a| {
+            ops += 1;
+            if ops > MAX_OPS {
+                return false;
+            }
+            // An operator with an operand that is not a number draws no ruling.
+            let Some(a) = a else { return true };
+            match (op, a) {
+                (b"q", _) if stack.len() < 64 => stack.push(ctm),
+                (b"Q", _) => ctm = stack.pop().unwrap_or(ctm),
+                (b"cm", &[a0, b, c, d, e, f]) => ctm = mul(&[a0, b, c, d, e, f], &ctm),
+                (b"m", &[x, y]) => path.push((vec![tf(&ctm, x, y)], false)),
+                (b"l", &[x, y]) => match path.last_mut() {
                     Some((p, _)) => p.push(tf(&ctm, x, y)),
                     None => path.push((vec![tf(&ctm, x, y)], false)),
                 },
-                ("h", _) => {
+                (b"h", _) => {
                     if let Some((p, _)) = path.last_mut() {
                         if let Some(&first) = p.first() {
                             p.push(first);
                         }
                     }
                 }
-                ("re", &[x, y, w, h]) => path.push((
+                (b"re", &[x, y, w, h]) => path.push((
                     vec![
                         tf(&ctm, x, y),
                         tf(&ctm, x + w, y),
@@ -320,22 +516,23 @@ mod rules {
                     ],
                     true,
                 )),
-                ("S" | "s", _) => {
+                (b"S" | b"s", _) => {
                     for (p, _) in path.drain(..) {
                         edges(&p, height, &mut out);
                     }
                 }
-                ("f" | "F" | "f*" | "B" | "B*" | "b" | "b*", _) => {
+                (b"f" | b"F" | b"f*" | b"B" | b"B*" | b"b" | b"b*", _) => {
                     for (p, is_rect) in path.drain(..) {
                         if is_rect || p.len() >= 4 {
                             filled(&p, height, &mut out);
                         }
                     }
                 }
-                ("n", _) => path.clear(),
+                (b"n", _) => path.clear(),
                 _ => {}
             }
-        }
+            true
+        });
         out
     }
 
