@@ -6,12 +6,13 @@
 //! the index is only a cache of the corpus.
 
 use super::schema::{self, Fields, FORMAT_VERSION, VERSION_FILE};
-use super::{folder, BuildOptions, BuildStats, FailedFile, Index, IndexError, Progress};
+use super::{folder, stamps, BuildOptions, BuildStats, FailedFile, Index, IndexError, Progress};
 use crate::report;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Instant, UNIX_EPOCH};
 use tantivy::directory::error::LockError;
+use tantivy::Directory as _;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 /// The file recording which index files were last verified by checksum.
@@ -522,6 +523,12 @@ pub(crate) struct Walked {
     pub(crate) skipped: usize,
     /// Folders that could not be read.
     pub(crate) failed: Vec<FailedFile>,
+    /// The folders entered, the corpus folder first; those that could not be read; the
+    /// entries skipped (counted in `skipped`, links outside the corpus aside): what the
+    /// build records for freshness checks (`stamps.rs`).
+    pub(crate) dirs: Vec<PathBuf>,
+    pub(crate) unread: Vec<PathBuf>,
+    pub(crate) skipped_paths: Vec<PathBuf>,
 }
 
 /// Walks the corpus as a build reads it, calling `file` with each report file and its key.
@@ -536,6 +543,9 @@ pub(crate) fn walk(
     let mut out = Walked {
         skipped: 0,
         failed: Vec::new(),
+        dirs: Vec::new(),
+        unread: Vec::new(),
+        skipped_paths: Vec::new(),
     };
     let outside = std::cell::Cell::new(0usize);
     // With links followed, whatever a link leads to must lie inside the corpus folder.
@@ -563,15 +573,23 @@ pub(crate) fn walk(
                 let p = e.path();
                 if !crate::source::is_report_file(p) {
                     out.skipped += 1;
+                    out.skipped_paths.push(p.to_path_buf());
                     continue;
                 }
                 let key = key_of(corpus, p);
                 file(&e, key);
             }
             // A link not followed (the default): counted, never read.
-            Ok(e) if e.path_is_symlink() => out.skipped += 1,
+            Ok(e) if e.path_is_symlink() => {
+                out.skipped += 1;
+                out.skipped_paths.push(e.path().to_path_buf());
+            }
+            Ok(e) if e.file_type().is_dir() => out.dirs.push(e.into_path()),
             Ok(_) => {}
             Err(e) => {
+                if let Some(p) = e.path() {
+                    out.unread.push(p.to_path_buf());
+                }
                 // A folder that vanished or cannot be read: name it and go on (the reason
                 // without the path, which the list gives).
                 let path = e
@@ -616,6 +634,18 @@ pub fn build(
             (create(index_dir)?, false)
         }
     };
+    // Nothing changed since the last build (by its record, `stamps.rs`): nothing to write,
+    // and nothing to say that the record does not know. What `index` costs when the corpus
+    // is as it was: the checksum pass above and one `stat` per folder and file.
+    if complete && stats.rebuilt.is_none() && !opts.rebuild && !opts.follow_links {
+        if let Some(s) = unchanged(corpus, index_dir, &index, opts)? {
+            record_options(index_dir, opts);
+            return Ok(BuildStats {
+                elapsed_ms: start.elapsed().as_millis() as u64,
+                ..s
+            });
+        }
+    }
     let (_, fields) = schema::build();
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
     let mut writer: IndexWriter = match index.writer_with_num_threads(threads, WRITER_MEMORY) {
@@ -643,6 +673,7 @@ pub fn build(
     let mut failed_now = std::collections::BTreeMap::new();
 
     // Walk first, so the progress bar knows the total.
+    let walk_start = std::time::SystemTime::now();
     let mut files: Vec<(PathBuf, String)> = Vec::new();
     let walked = walk(corpus, opts, true, &mut |e, key| {
         files.push((e.path().to_path_buf(), key));
@@ -652,12 +683,14 @@ pub fn build(
         }
     })?;
     stats.skipped += walked.skipped;
-    stats.failed.extend(walked.failed);
+    stats.failed.extend(walked.failed.iter().cloned());
     progress(&Progress::Scanning { found: files.len() });
     pause_after_walk_for_tests();
 
     let total = files.len();
     let mut seen: HashSet<String> = HashSet::with_capacity(total);
+    // What became of each file, for the record of this build.
+    let mut states = vec![stamps::FileState::Unknown; total];
     // Reading, hashing and parsing run on worker threads (the parser is most of the cost);
     // this thread adds documents in walk order.
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 4));
@@ -704,6 +737,9 @@ pub fn build(
                 match o {
                     Outcome::Unchanged => {
                         stats.unchanged += 1;
+                        if let Some(k) = known.get(key) {
+                            states[want - 1] = stamps::FileState::Indexed(k.size, k.mtime);
+                        }
                         if let Some(k) = known.get(key).filter(|k| k.recorded) {
                             recorded.insert(key.clone(), (k.size, k.mtime, k.hash.clone()));
                         }
@@ -711,6 +747,7 @@ pub fn build(
                     }
                     Outcome::Touched(size, mtime) => {
                         stats.unchanged += 1;
+                        states[want - 1] = stamps::FileState::Indexed(size, mtime);
                         stats.touched += 1;
                         if let Some(k) = known.get(key) {
                             recorded.insert(key.clone(), (size, mtime, k.hash.clone()));
@@ -719,7 +756,9 @@ pub fn build(
                     }
                     Outcome::Failed(reason) => {
                         if let Ok(m) = std::fs::metadata(path) {
-                            failed_now.insert(key.clone(), (m.len(), mtime_nanos(&m)));
+                            let stamp = (m.len(), mtime_nanos(&m));
+                            failed_now.insert(key.clone(), stamp);
+                            states[want - 1] = stamps::FileState::Failed(stamp.0, stamp.1);
                         }
                         stats.failed.push(FailedFile {
                             path: path.display().to_string(),
@@ -734,6 +773,7 @@ pub fn build(
                             stats.added += 1;
                         }
                         writer.add_document(document(&fields, key, &r, size, mtime, &hash))?;
+                        states[want - 1] = stamps::FileState::Indexed(size, mtime);
                         seen.insert(key.clone());
                         pending += 1;
                         written += 1;
@@ -806,19 +846,7 @@ pub fn build(
         // Best effort: without the record those files are only hashed again next time.
         let _ = written;
     }
-    let used = RecordedOptions {
-        follow_links: opts.follow_links,
-        max_report_bytes: opts.max_report_bytes,
-    };
-    let path = index_dir.join(OPTIONS_FILE);
-    // Best effort: without it, the next update reads with the defaults (and says what it did).
-    let _ = if used == RecordedOptions::default() {
-        std::fs::remove_file(&path)
-    } else {
-        serde_json::to_vec(&used)
-            .map_err(std::io::Error::other)
-            .and_then(|b| write_atomic(&path, &b))
-    };
+    record_options(index_dir, opts);
     let failed_now = FailedRecord {
         cap,
         files: failed_now,
@@ -835,6 +863,90 @@ pub fn build(
                 .and_then(|b| write_atomic(&path, &b))
         };
     }
+    // Last, once the index and its records are as this run leaves them: the record a
+    // freshness check compares with, naming the commit it describes.
+    if opts.follow_links {
+        stamps::remove(index_dir);
+    } else {
+        // Under the writer's lock again: the commit named must be this run's, not one another
+        // process made since this run let the lock go.
+        let lock = index
+            .directory()
+            .acquire_lock(&tantivy::directory::INDEX_WRITER_LOCK);
+        let view = lock
+            .as_ref()
+            .ok()
+            .and_then(|_| index.load_metas().ok())
+            .map(|m| {
+                stamps::view_of(
+                    m.segments
+                        .iter()
+                        .map(|s| (s.id().uuid_string(), s.delete_opstamp())),
+                )
+            });
+        match view {
+            Some(view) => {
+                let record = stamps::Seen {
+                    start: walk_start,
+                    dirs: &walked.dirs,
+                    unread: &walked.unread,
+                    skipped: &walked.skipped_paths,
+                    files: files
+                        .iter()
+                        .zip(&states)
+                        .map(|((p, _), s)| (p.as_path(), *s))
+                        .collect(),
+                };
+                stamps::write(index_dir, view, cap, corpus, &record);
+            }
+            None => stamps::remove(index_dir),
+        }
+        drop(lock);
+    }
     stats.elapsed_ms = start.elapsed().as_millis() as u64;
     Ok(stats)
+}
+
+/// Records the options of this build for later updates (see [`update_options`]).
+fn record_options(index_dir: &Path, opts: &BuildOptions) {
+    let used = RecordedOptions {
+        follow_links: opts.follow_links,
+        max_report_bytes: opts.max_report_bytes,
+    };
+    let path = index_dir.join(OPTIONS_FILE);
+    // Best effort: without it, the next update reads with the defaults (and says what it did).
+    let _ = if used == RecordedOptions::default() {
+        std::fs::remove_file(&path)
+    } else {
+        serde_json::to_vec(&used)
+            .map_err(std::io::Error::other)
+            .and_then(|b| write_atomic(&path, &b))
+    };
+}
+
+/// What a build would report when the record of the last one (`stamps.rs`) shows the corpus
+/// as it was and nothing the record cannot account for: `None` when a build must look.
+fn unchanged(
+    corpus: &Path,
+    index_dir: &Path,
+    index: &tantivy::Index,
+    opts: &BuildOptions,
+) -> Result<Option<BuildStats>, IndexError> {
+    let reader =
+        guard(|| index.reader()).map_err(|_| crashed(index_dir, "reading it crashed"))??;
+    let searcher = reader.searcher();
+    let view = super::fresh::view(&searcher);
+    let cap = super::fresh::cap(opts);
+    Ok(match stamps::check(corpus, index_dir, view, cap) {
+        Some(c) if c.clean && c.stale.is_fresh() => {
+            let n = searcher.num_docs() as usize;
+            Some(BuildStats {
+                unchanged: n,
+                reports: n,
+                skipped: c.skipped,
+                ..BuildStats::default()
+            })
+        }
+        _ => None,
+    })
 }

@@ -6,9 +6,9 @@ use super::filter::{template_code, Places};
 use super::schema::{self, all_terms, Fields};
 use super::{AgencyYears, Index, IndexError, ReportRef};
 use crate::report::Template;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use tantivy::{DocId, IndexReader, ReloadPolicy, Searcher};
 
 /// What an open [`Index`] shares between its clones.
@@ -20,9 +20,11 @@ pub struct Inner {
     pub(super) searcher: Searcher,
     pub(super) fields: Fields,
     pub(super) catalog: Catalog,
-    pub(crate) agency_years: Vec<AgencyYears>,
-    pub(crate) agency_matcher: AgencyMatcher,
-    pub(crate) reports: Vec<ReportRef>,
+    // Made on first use, not at open: most commands need none of them, and at 100,000
+    // reports the agency matcher alone (pinyin of every name) took over a second to make.
+    agency_years: OnceLock<Vec<AgencyYears>>,
+    agency_matcher: OnceLock<AgencyMatcher>,
+    reports: OnceLock<Vec<ReportRef>>,
     /// The search threads: documents are collected in this many ranges or more.
     pub(super) threads: usize,
 }
@@ -55,11 +57,11 @@ fn terr(e: impl std::fmt::Display) -> IndexError {
     IndexError::Tantivy(e.to_string())
 }
 
-fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), IndexError> {
+fn build_catalog(searcher: &Searcher) -> Result<Catalog, IndexError> {
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut agencies = Vec::new();
     let mut segs = Vec::new();
-    let mut reports = Vec::new();
+    let (mut first_year, mut last_year) = (i32::MAX, i32::MIN);
     for seg in searcher.segment_readers() {
         let ff = seg.fast_fields();
         let n = seg.max_doc() as usize;
@@ -71,24 +73,15 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
         };
         let agency = ff.str("agency").map_err(terr)?;
         let template = ff.str("template").map_err(terr)?;
-        let path = ff.str("path").map_err(terr)?;
-        let title = ff.str("title_raw").map_err(terr)?;
         let year = ff.i64("year").map_err(terr)?;
         let failed = ff.u64("failed").map_err(terr)?;
         // Each column's dictionary is read once, in order (ordinal = position): looking terms up
         // one document at a time decompresses a dictionary block per call (seconds at 100k).
         let agency_terms = all_terms(&agency);
-        let template_terms = all_terms(&template);
-        let path_terms = all_terms(&path);
-        let title_terms = all_terms(&title);
-        let term =
-            |col: &Option<tantivy::columnar::StrColumn>, terms: &[String], doc: DocId| -> String {
-                col.as_ref()
-                    .and_then(|c| c.ords().first(doc))
-                    .and_then(|o| terms.get(o as usize))
-                    .cloned()
-                    .unwrap_or_default()
-            };
+        let templates: Vec<u8> = all_terms(&template)
+            .iter()
+            .map(|t| template_code(Template::parse(t).unwrap_or(Template::Free)))
+            .collect();
         let mut agency_ids: HashMap<u64, u32> = HashMap::new();
         for doc in seg.doc_ids_alive() {
             let d = doc as usize;
@@ -98,7 +91,7 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
                     None => {
                         let s = agency_terms.get(o as usize).cloned().unwrap_or_default();
                         let id = *ids.entry(s.clone()).or_insert_with(|| {
-                            agencies.push(s.clone());
+                            agencies.push(s);
                             (agencies.len() - 1) as u32
                         });
                         agency_ids.insert(o, id);
@@ -113,19 +106,15 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
             facts.agency[d] = aid;
             let y = year.first(doc).unwrap_or(schema::NO_YEAR) as i32;
             facts.year[d] = y;
+            if y != schema::NO_YEAR as i32 {
+                (first_year, last_year) = (first_year.min(y), last_year.max(y));
+            }
             facts.failed[d] = failed.first(doc).unwrap_or(0) > 0;
-            let t =
-                Template::parse(&term(&template, &template_terms, doc)).unwrap_or(Template::Free);
-            facts.template[d] = template_code(t);
-            let p = term(&path, &path_terms, doc);
-            let ti = term(&title, &title_terms, doc);
-            reports.push(ReportRef {
-                path: p,
-                agency: agencies[aid as usize].clone(),
-                year: (y != schema::NO_YEAR as i32).then_some(y),
-                title: ti,
-                template: t,
-            });
+            facts.template[d] = template
+                .as_ref()
+                .and_then(|c| c.ords().first(doc))
+                .and_then(|o| templates.get(o as usize).copied())
+                .unwrap_or(template_code(Template::Free));
         }
         segs.push(facts);
     }
@@ -137,9 +126,10 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
     for (new, &old) in order.iter().enumerate() {
         new_id[old as usize] = new as u32;
     }
+    let mut agencies: Vec<Option<String>> = agencies.into_iter().map(Some).collect();
     let agencies: Arc<[String]> = order
         .iter()
-        .map(|&old| agencies[old as usize].clone())
+        .map(|&old| agencies[old as usize].take().unwrap_or_default())
         .collect();
     let segs: Vec<Arc<SegFacts>> = segs
         .into_iter()
@@ -150,9 +140,50 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
             Arc::new(f)
         })
         .collect();
-    let years = || reports.iter().filter_map(|r| r.year);
-    let first_year = years().min().unwrap_or(0);
-    let year_span = years().max().map_or(0, |y| (y - first_year) as usize + 1);
+    let (first_year, year_span) = if first_year > last_year {
+        (0, 0)
+    } else {
+        (first_year, (last_year - first_year) as usize + 1)
+    };
+    Ok(Catalog {
+        places: Arc::new(Places::new(&agencies)),
+        agencies,
+        segs,
+        first_year,
+        year_span,
+    })
+}
+
+/// Every live report as listed (path, agency, year, title, template), sorted by agency, year,
+/// path: the catalog's facts and the path and title columns.
+fn list_reports(searcher: &Searcher, catalog: &Catalog) -> Result<Vec<ReportRef>, IndexError> {
+    let mut reports = Vec::with_capacity(searcher.num_docs() as usize);
+    for (seg, facts) in searcher.segment_readers().iter().zip(&catalog.segs) {
+        let ff = seg.fast_fields();
+        let path = ff.str("path").map_err(terr)?;
+        let title = ff.str("title_raw").map_err(terr)?;
+        let path_terms = all_terms(&path);
+        let title_terms = all_terms(&title);
+        let term =
+            |col: &Option<tantivy::columnar::StrColumn>, terms: &[String], doc: DocId| -> String {
+                col.as_ref()
+                    .and_then(|c| c.ords().first(doc))
+                    .and_then(|o| terms.get(o as usize))
+                    .cloned()
+                    .unwrap_or_default()
+            };
+        for doc in seg.doc_ids_alive() {
+            let d = doc as usize;
+            let y = facts.year[d];
+            reports.push(ReportRef {
+                path: term(&path, &path_terms, doc),
+                agency: catalog.agencies[facts.agency[d] as usize].clone(),
+                year: (y != schema::NO_YEAR as i32).then_some(y),
+                title: term(&title, &title_terms, doc),
+                template: template_of(facts.template[d]),
+            });
+        }
+    }
     reports.sort_by(|a, b| {
         (a.agency.as_str(), a.year, a.path.as_str()).cmp(&(
             b.agency.as_str(),
@@ -160,39 +191,77 @@ fn build_catalog(searcher: &Searcher) -> Result<(Catalog, Vec<ReportRef>), Index
             b.path.as_str(),
         ))
     });
-    Ok((
-        Catalog {
-            places: Arc::new(Places::new(&agencies)),
-            agencies,
-            segs,
-            first_year,
-            year_span,
-        },
-        reports,
-    ))
+    Ok(reports)
 }
 
-fn agency_years(reports: &[ReportRef]) -> Vec<AgencyYears> {
-    let mut m: BTreeMap<&str, (Vec<i32>, usize)> = BTreeMap::new();
-    for r in reports {
-        let e = m.entry(r.agency.as_str()).or_default();
-        e.1 += 1;
-        if let Some(y) = r.year {
-            if !e.0.contains(&y) {
+/// The template of a catalog code.
+fn template_of(code: u8) -> Template {
+    super::filter::TEMPLATES
+        .into_iter()
+        .find(|&t| template_code(t) == code)
+        .unwrap_or(Template::Free)
+}
+
+/// Every agency with its years and number of reports, from the catalog's facts alone.
+fn agency_years(searcher: &Searcher, catalog: &Catalog) -> Vec<AgencyYears> {
+    let mut per: Vec<(Vec<i32>, usize)> = vec![(Vec::new(), 0); catalog.agencies.len()];
+    for (seg, facts) in searcher.segment_readers().iter().zip(&catalog.segs) {
+        for doc in seg.doc_ids_alive() {
+            let d = doc as usize;
+            let Some(e) = per.get_mut(facts.agency[d] as usize) else {
+                continue;
+            };
+            e.1 += 1;
+            let y = facts.year[d];
+            if y != schema::NO_YEAR as i32 && !e.0.contains(&y) {
                 e.0.push(y);
             }
         }
     }
-    m.into_iter()
+    // Agency ids are in name order already.
+    catalog
+        .agencies
+        .iter()
+        .zip(per)
+        .filter(|(_, (_, n))| *n > 0)
         .map(|(name, (mut years, n))| {
             years.sort_unstable();
             AgencyYears {
-                name: name.to_string(),
+                name: name.clone(),
                 years,
                 reports: n,
             }
         })
         .collect()
+}
+
+impl Inner {
+    /// Every agency, sorted by name, with its years.
+    pub(crate) fn agency_years(&self) -> &[AgencyYears] {
+        self.agency_years
+            .get_or_init(|| agency_years(&self.searcher, &self.catalog))
+    }
+
+    pub(crate) fn agency_matcher(&self) -> &AgencyMatcher {
+        self.agency_matcher.get_or_init(|| {
+            AgencyMatcher::new(self.agency_years().iter().map(|a| a.name.clone()).collect())
+        })
+    }
+
+    /// Every report, sorted by agency, year, path. A column that cannot be read (damage the
+    /// checksums at open did not see) gives an empty list and drops the record of the last
+    /// checksum pass, so that the next command checks the files and rebuilds.
+    pub(crate) fn reports(&self) -> &[ReportRef] {
+        self.reports.get_or_init(|| {
+            match super::build::guard(|| list_reports(&self.searcher, &self.catalog)) {
+                Ok(Ok(v)) => v,
+                _ => {
+                    let _ = super::build::crashed(&self.dir, "listing the reports failed");
+                    Vec::new()
+                }
+            }
+        })
+    }
 }
 
 /// Search threads at most: collection and hits are split in ranges across them
@@ -234,9 +303,7 @@ pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
             reason: e.to_string(),
         })?;
     let searcher = reader.searcher();
-    let (catalog, reports) = build_catalog(&searcher)?;
-    let years = agency_years(&reports);
-    let matcher = AgencyMatcher::new(years.iter().map(|a| a.name.clone()).collect());
+    let catalog = build_catalog(&searcher)?;
     let (_, fields) = schema::build();
     Ok(Index {
         inner: std::sync::Arc::new(Inner {
@@ -246,9 +313,9 @@ pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
             searcher,
             fields,
             catalog,
-            agency_years: years,
-            agency_matcher: matcher,
-            reports,
+            agency_years: OnceLock::new(),
+            agency_matcher: OnceLock::new(),
+            reports: OnceLock::new(),
             threads,
         }),
     })

@@ -6,6 +6,7 @@
 //! pass over the index's key, size and time columns, with no lock and no write.
 
 use super::build::{self, FailedRecord};
+use super::stamps;
 use super::{BuildOptions, Index, IndexError};
 use std::path::Path;
 
@@ -45,8 +46,44 @@ impl Staleness {
     }
 }
 
-/// Compares the corpus with `index` as a build with `opts` would see it.
+/// Compares the corpus with `index` as a build with `opts` would see it: against the record
+/// of the last build (`stamps.rs`) when it describes this index's commit, else by walking.
 pub fn check(corpus: &Path, index: &Index, opts: &BuildOptions) -> Result<Staleness, IndexError> {
+    if !corpus.is_dir() {
+        return Err(IndexError::NoCorpus(corpus.to_path_buf()));
+    }
+    if !opts.follow_links {
+        let view = view(&index.inner.searcher);
+        if let Some(c) = stamps::check(corpus, index.dir(), view, cap(opts)) {
+            return Ok(c.stale);
+        }
+    }
+    check_walking(corpus, index, opts)
+}
+
+/// The size cap a build with `opts` reads under.
+pub(crate) fn cap(opts: &BuildOptions) -> u64 {
+    opts.max_report_bytes
+        .unwrap_or(super::DEFAULT_MAX_REPORT_BYTES)
+}
+
+/// The commit a searcher sees, as [`stamps`] names it.
+pub(crate) fn view(searcher: &tantivy::Searcher) -> [u8; 32] {
+    stamps::view_of(
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|s| (s.segment_id().uuid_string(), s.delete_opstamp())),
+    )
+}
+
+/// [`check`] by walking the corpus and reading the index's columns, without the record: what
+/// the record is measured and tested against.
+pub fn check_walking(
+    corpus: &Path,
+    index: &Index,
+    opts: &BuildOptions,
+) -> Result<Staleness, IndexError> {
     if !corpus.is_dir() {
         return Err(IndexError::NoCorpus(corpus.to_path_buf()));
     }
@@ -88,6 +125,16 @@ pub fn check(corpus: &Path, index: &Index, opts: &BuildOptions) -> Result<Stalen
     out.changed.sort();
     out.removed.sort();
     Ok(out)
+}
+
+/// Every report file below `folder` (a folder inside the corpus), with its key, as the build's
+/// walk finds them.
+pub(crate) fn walk_new(
+    corpus: &Path,
+    folder: &Path,
+    file: &mut dyn FnMut(String, Option<std::fs::Metadata>),
+) {
+    walk_plain(corpus, folder, None, file)
 }
 
 /// The walk of [`build::walk`] without following links, cheaper: `stat` relative to each open
@@ -169,5 +216,148 @@ mod tests {
             assert_eq!(cheap, built, "{}", given.display());
             assert!(built.len() >= 6, "{built:?}");
         }
+    }
+
+    fn write(corpus: &Path, rel: &str, text: &str) {
+        let p = corpus.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    fn report(agency: &str, year: u32) -> String {
+        format!(
+            "{agency}{year}年政府信息公开工作年度报告\n一、总体情况\n本年度共收到申请{year}件。\n"
+        )
+    }
+
+    fn keys(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// The record of the last build answers as the walk does, for every kind of change, and is
+    /// the one that answers.
+    #[test]
+    fn the_builds_record_sees_every_change_the_walk_sees() {
+        let t = tempfile::tempdir().unwrap();
+        let corpus = t.path().join("corpus");
+        for (i, d) in ["甲", "乙", "丙", "丁", "戊", "己", "庚/辛/壬"]
+            .iter()
+            .enumerate()
+        {
+            write(
+                &corpus,
+                &format!("{d}/2023.txt"),
+                &report(&format!("{i}号局"), 2023),
+            );
+        }
+        // Folders older than the racy margin when the build reads them: their times are
+        // trusted, so the path that does not read them is the one tested.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let dir = t.path().join("index");
+        let opts = BuildOptions::default();
+        let built = build::build(&corpus, &dir, &opts, &mut |_| {}).unwrap();
+        assert_eq!(built.added, 7);
+        let index = Index::open(&dir).unwrap();
+        let compare = |want: &Staleness| {
+            let rec = stamps::check(&corpus, &dir, view(&index.inner.searcher), cap(&opts))
+                .expect("the record is used");
+            let walked = check_walking(&corpus, &index, &opts).unwrap();
+            assert_eq!(&walked, want);
+            assert_eq!(&rec.stale, want);
+            assert_eq!(&check(&corpus, &index, &opts).unwrap(), want);
+        };
+        // The corpus folder and nine below it, every one trusted.
+        assert_eq!(stamps::trusted(&dir), (10, 10));
+        let mut want = Staleness::default();
+        compare(&want);
+        // Same size, new content and time, its folder untouched.
+        let p = corpus.join("甲/2023.txt");
+        let text = std::fs::read_to_string(&p)
+            .unwrap()
+            .replace("2023件", "2024件");
+        std::fs::write(&p, &text).unwrap();
+        let f = std::fs::File::options().write(true).open(&p).unwrap();
+        f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+            .unwrap();
+        want.changed = keys(&["甲/2023.txt"]);
+        compare(&want);
+        std::fs::remove_file(corpus.join("乙/2023.txt")).unwrap();
+        want.removed = keys(&["乙/2023.txt"]);
+        compare(&want);
+        write(&corpus, "丙/新/深/2024.txt", &report("丙局", 2024));
+        write(&corpus, "丁/2024.txt", &report("丁局", 2024));
+        want.added = keys(&["丁/2024.txt", "丙/新/深/2024.txt"]);
+        compare(&want);
+        std::fs::rename(corpus.join("戊"), corpus.join("戊二")).unwrap();
+        want.added.push("戊二/2023.txt".into());
+        want.removed.push("戊/2023.txt".into());
+        std::fs::remove_dir_all(corpus.join("庚/辛")).unwrap();
+        want.removed.push("庚/辛/壬/2023.txt".into());
+        // Not reports: nothing for the index.
+        write(&corpus, "己/photo.jpg", "x");
+        write(&corpus, "己/notes.md", "x");
+        want.added.sort();
+        want.removed.sort();
+        compare(&want);
+
+        // Brought up to date, the next `index` is answered from the record: the same figures.
+        let s = build::build(&corpus, &dir, &opts, &mut |_| {}).unwrap();
+        assert_eq!((s.added, s.updated, s.removed), (3, 1, 3), "{s:?}");
+        assert_eq!(s.skipped, 2);
+        let again = build::build(&corpus, &dir, &opts, &mut |_| {}).unwrap();
+        assert_eq!(
+            (
+                again.unchanged,
+                again.reports,
+                again.skipped,
+                again.failed.len()
+            ),
+            (s.reports, s.reports, 2, 0)
+        );
+        // A file that cannot be indexed is reported by every `index`: no answer from the record.
+        write(&corpus, "己/2022.txt", "   ");
+        for _ in 0..2 {
+            let s = build::build(&corpus, &dir, &opts, &mut |_| {}).unwrap();
+            assert_eq!(s.failed.len(), 1, "{s:?}");
+        }
+    }
+
+    /// A folder changed right after the build read it keeps times the build may have seen: it
+    /// is read again by every check rather than trusted.
+    #[test]
+    fn a_folder_changed_right_after_the_build_is_still_read() {
+        let t = tempfile::tempdir().unwrap();
+        let corpus = t.path().join("corpus");
+        write(&corpus, "甲/2023.txt", &report("甲局", 2023));
+        let dir = t.path().join("index");
+        let opts = BuildOptions::default();
+        build::build(&corpus, &dir, &opts, &mut |_| {}).unwrap();
+        let index = Index::open(&dir).unwrap();
+        write(&corpus, "甲/2024.txt", &report("甲局", 2024));
+        let rec = stamps::check(&corpus, &dir, view(&index.inner.searcher), cap(&opts))
+            .expect("the record is used");
+        assert_eq!(rec.stale.added, keys(&["甲/2024.txt"]));
+    }
+
+    /// The record describes one commit: an index opened before a later build does not take
+    /// the later record's word.
+    #[test]
+    fn the_record_of_another_commit_is_not_used() {
+        let t = tempfile::tempdir().unwrap();
+        let corpus = t.path().join("corpus");
+        write(&corpus, "甲/2023.txt", &report("甲局", 2023));
+        let dir = t.path().join("index");
+        let opts = BuildOptions::default();
+        build::build(&corpus, &dir, &opts, &mut |_| {}).unwrap();
+        let old = Index::open(&dir).unwrap();
+        write(&corpus, "甲/2024.txt", &report("甲局", 2024));
+        build::build(&corpus, &dir, &opts, &mut |_| {}).unwrap();
+        assert!(stamps::check(&corpus, &dir, view(&old.inner.searcher), cap(&opts)).is_none());
+        assert_eq!(
+            check(&corpus, &old, &opts).unwrap().added,
+            keys(&["甲/2024.txt"])
+        );
+        let new = Index::open(&dir).unwrap();
+        assert!(check(&corpus, &new, &opts).unwrap().is_fresh());
     }
 }

@@ -19,6 +19,7 @@ mod memory;
 pub mod schema;
 mod search;
 mod snippet;
+pub mod stamps;
 mod stored;
 mod syntax;
 pub mod tokenizer;
@@ -362,24 +363,24 @@ impl Index {
 
     /// Every agency, sorted by name, with its years.
     pub fn agencies(&self) -> Vec<AgencyYears> {
-        self.inner.agency_years.clone()
+        self.inner.agency_years().to_vec()
     }
 
     /// The agencies a user means by `input`: the full name, parts (`中卫 交易`), full pinyin
     /// (`zhongwei`) or initials (`zwsggzy`). An exact full name gives only that agency.
     pub fn resolve_agency(&self, input: &str) -> Vec<String> {
-        self.inner.agency_matcher.resolve(input)
+        self.inner.agency_matcher().resolve(input)
     }
 
     /// Every report in the index, sorted by agency then year.
     pub fn reports(&self) -> Vec<ReportRef> {
-        self.inner.reports.clone()
+        self.inner.reports().to_vec()
     }
 
     /// The reports of one agency (exact name) and, if given, one year.
     pub fn find(&self, agency: &str, year: Option<i32>) -> Vec<ReportRef> {
         self.inner
-            .reports
+            .reports()
             .iter()
             .filter(|r| r.agency == agency && (year.is_none() || r.year == year))
             .cloned()
@@ -395,7 +396,7 @@ impl Index {
             )),
             // Listed in the catalog yet not found by its path: the term dictionary is damaged.
             Ok(Err(IndexError::NoSuchReport(p)))
-                if self.inner.reports.iter().any(|r| r.path == p) =>
+                if self.inner.reports().iter().any(|r| r.path == p) =>
             {
                 Err(build::crashed(
                     self.dir(),
@@ -416,7 +417,7 @@ impl Index {
     }
 
     pub fn num_reports(&self) -> usize {
-        self.inner.reports.len()
+        self.inner.searcher.num_docs() as usize
     }
 }
 
