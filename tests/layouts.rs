@@ -520,7 +520,7 @@ fn ocr_slips_in_row_labels() {
     for t in &r.tables {
         for row in &t.rows {
             let slipped = ["1.属于国家秘密", "行政强制", "2.重复申请", "（一）予以公开"]
-                .contains(&row.label.as_str());
+                .contains(&row.label.as_ref());
             let want = if slipped {
                 CellStatus::Inferred
             } else {

@@ -3,7 +3,7 @@
 
 use super::Entry;
 use crate::report::checks::{self, CARRIED_IN};
-use crate::report::{CellStatus, TableId, Template, Value};
+use crate::report::{CellStatus, TableId, Template, Text, Value};
 use serde::Serialize;
 
 /// The cross-year rule on one cell of `二、上年结转`: equal to last year's `四、结转下年度`?
@@ -139,8 +139,8 @@ pub fn compare_with(
     }
     // Rows and columns in first-seen order over the years, latest template first so that the
     // 2021 shape leads and 2019-only rows follow.
-    let mut rows: Vec<(String, Option<String>)> = Vec::new();
-    let mut cols: Vec<String> = Vec::new();
+    let mut rows: Vec<(Text, Option<Text>)> = Vec::new();
+    let mut cols: Vec<Text> = Vec::new();
     for e in chosen.iter().rev() {
         if let Some(t) = e.table(table) {
             for r in &t.rows {
@@ -161,9 +161,9 @@ pub fn compare_with(
     for (label, group) in &rows {
         for col in &cols {
             let mut cell = CompareCell {
-                row: label.clone(),
-                group: group.clone(),
-                column: col.clone(),
+                row: label.to_string(),
+                group: group.as_deref().map(str::to_string),
+                column: col.to_string(),
                 values: vec![None; n],
                 present: vec![false; n],
                 changed: vec![false; n],

@@ -13,7 +13,7 @@ use crate::report::metrics::{self, MetricValue};
 use crate::report::place::Level;
 use crate::report::template::{table3_rows, T3_COLUMNS};
 use crate::report::TableId;
-use crate::report::{CellStatus, Row, Table, Template, Value};
+use crate::report::{CellStatus, Row, Table, Template, Text, Value};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -117,7 +117,7 @@ pub fn why_left_out(e: &Entry, table: TableId) -> Option<String> {
     }
     for r in &t.rows {
         for (c, v) in r.values.iter().enumerate() {
-            let col = t.columns.get(c).map_or("", String::as_str);
+            let col = t.columns.get(c).map_or("", |c| c.as_ref());
             let status = r.status.get(c).copied();
             if v.is_none() {
                 let what = match status {
@@ -136,7 +136,7 @@ pub fn why_left_out(e: &Entry, table: TableId) -> Option<String> {
 }
 
 fn shown_label(r: &Row) -> String {
-    match (&r.group, r.label.as_str()) {
+    match (&r.group, r.label.as_ref()) {
         (_, "") => "the row".to_string(),
         (Some(g), l) => format!("{g} {l}"),
         (None, l) => l.to_string(),
@@ -209,7 +209,7 @@ impl Acc {
                 && cols.len() == t.columns.len()
                 && t.rows.iter().zip(rows).all(|(r, &i)| {
                     let (l, g) = &self.rows[i];
-                    *l == r.label && *g == r.group
+                    *l == r.label && g.as_deref() == r.group.as_deref()
                 })
                 && t.columns
                     .iter()
@@ -421,14 +421,14 @@ pub fn pooled<'a>(
 pub fn as_table(g: &GroupTotal, id: TableId) -> Table {
     Table {
         id,
-        title: String::new(),
-        columns: g.columns.clone(),
+        title: Text::Borrowed(""),
+        columns: g.columns.iter().map(|c| Text::Owned(c.clone())).collect(),
         rows: g
             .rows
             .iter()
             .map(|r| Row {
-                label: r.label.clone(),
-                group: r.group.clone(),
+                label: Text::Owned(r.label.clone()),
+                group: r.group.clone().map(Text::Owned),
                 values: r.values.clone(),
                 status: Vec::new(),
             })

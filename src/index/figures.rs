@@ -14,7 +14,7 @@
 //! ```
 
 use crate::report::template::{self, Shape};
-use crate::report::{CellStatus, Report, Row, Source, Table, TableId, Template, Value};
+use crate::report::{CellStatus, Report, Row, Source, Table, TableId, Template, Text, Value};
 
 const VERSION: u8 = 1;
 const BY_SHAPE: u8 = 0;
@@ -135,16 +135,16 @@ pub fn decode(mut b: &[u8], template: Template) -> Result<Figures, FiguresError>
                         }
                     }
                     rows.push(Row {
-                        label: label.to_string(),
-                        group: group.map(str::to_string),
+                        label: Text::Borrowed(label),
+                        group: group.map(Text::Borrowed),
                         values,
                         status,
                     });
                 }
                 tables.push(Table {
                     id,
-                    title: shape.title.to_string(),
-                    columns: shape.columns.iter().map(|c| c.to_string()).collect(),
+                    title: Text::Borrowed(shape.title),
+                    columns: shape.columns.iter().map(|&c| Text::Borrowed(c)).collect(),
                     rows,
                     page,
                 });
@@ -339,7 +339,7 @@ mod tests {
             r.tables = vec![Table {
                 id: TableId::T3,
                 title: shape.title.into(),
-                columns: shape.columns.iter().map(|c| c.to_string()).collect(),
+                columns: shape.columns.iter().map(|&c| c.into()).collect(),
                 rows,
                 page,
             }];

@@ -66,7 +66,7 @@ pub fn cell_text(v: Option<Value>) -> String {
 fn row_label(row: &crate::report::Row) -> String {
     match &row.group {
         Some(g) => format!("{g} {}", row.label),
-        None => row.label.clone(),
+        None => row.label.to_string(),
     }
 }
 
@@ -85,7 +85,7 @@ pub fn cells(t: &Table, sel: Selection, fmt: Format) -> String {
         })
         .collect();
     let columns: Vec<String> = (sel.c0..=sel.c1)
-        .map(|c| t.columns.get(c).cloned().unwrap_or_default())
+        .map(|c| t.columns.get(c).map(|c| c.to_string()).unwrap_or_default())
         .collect();
     match fmt {
         Format::Json => {
@@ -164,7 +164,7 @@ pub fn table_with(t: &Table, fmt: Format, status: bool) -> String {
     let mut grid = Vec::with_capacity(t.rows.len() + 1);
     let mut header = vec![String::new()];
     for c in &t.columns {
-        header.push(c.clone());
+        header.push(c.to_string());
         if status {
             header.push(format!("{c} status"));
         }
@@ -174,7 +174,7 @@ pub fn table_with(t: &Table, fmt: Format, status: bool) -> String {
         // Pasted without its grid, `3.其他` means nothing: sub-rows carry their group.
         let label = match &row.group {
             Some(g) => format!("{g} {}", row.label),
-            None => row.label.clone(),
+            None => row.label.to_string(),
         };
         let mut line = vec![label];
         for (c, v) in row.values.iter().enumerate() {

@@ -146,7 +146,7 @@ pub fn table_text(r: &Report, t: &Table) -> TableText {
     let mut rows = Vec::with_capacity(t.rows.len() + 1);
     let mut head = vec![String::new()];
     if is_turned {
-        head.extend(t.columns.iter().cloned());
+        head.extend(t.columns.iter().map(|c| c.to_string()));
     } else {
         head.extend((1..=t.columns.len()).map(|i| format!("[{i}]")));
     }
@@ -163,7 +163,7 @@ pub fn table_text(r: &Report, t: &Table) -> TableText {
         let label = if row.group.is_some() {
             format!("  {}", row.label)
         } else {
-            row.label.clone()
+            row.label.to_string()
         };
         let mut line = vec![label];
         line.extend(

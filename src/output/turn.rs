@@ -1,6 +1,6 @@
 //! Tables with many columns and one row (table 4's fifteen) turned on their side for reading.
 
-use crate::report::{CellStatus, Row, Table};
+use crate::report::{CellStatus, Row, Table, Text};
 
 /// Whether `t` reads better turned: a row or two under many columns. Table 4's fifteen
 /// two-level headers (`行政诉讼 复议后起诉 结果维持`) cannot be read across any terminal.
@@ -18,12 +18,12 @@ pub fn turned(t: &Table) -> Table {
         .map(|r| {
             let label = match &r.group {
                 Some(g) => format!("{g} {}", r.label),
-                None => r.label.clone(),
+                None => r.label.to_string(),
             };
             if label.trim().is_empty() {
-                "数量".to_string()
+                Text::Borrowed("数量")
             } else {
-                label
+                Text::Owned(label)
             }
         })
         .collect();
@@ -37,12 +37,12 @@ pub fn turned(t: &Table) -> Table {
                 Some((last, rest)) if !rest.is_empty() => {
                     (Some(rest.join(" · ")), last.to_string())
                 }
-                _ => (None, head.clone()),
+                _ => (None, head.to_string()),
             };
             let any_status = t.rows.iter().any(|r| !r.status.is_empty());
             Row {
-                label,
-                group,
+                label: label.into(),
+                group: group.map(Text::Owned),
                 values: t
                     .rows
                     .iter()
@@ -89,9 +89,9 @@ mod tests {
         let t = Table {
             id: crate::report::TableId::T4,
             title: "政府信息公开行政复议、行政诉讼情况".into(),
-            columns: heads.iter().map(|s| s.to_string()).collect(),
+            columns: heads.iter().map(|&s| s.into()).collect(),
             rows: vec![Row {
-                label: String::new(),
+                label: "".into(),
                 group: None,
                 values: (0..9).map(|i| Some(Value::Int(i))).collect(),
                 status: Vec::new(),

@@ -246,7 +246,7 @@ pub fn across_years(last: &Table, this: &Table) -> Vec<CrossYear> {
             };
             CrossYear {
                 column: c,
-                column_name: col.clone(),
+                column_name: col.to_string(),
                 row,
                 ok,
                 this: this_v,

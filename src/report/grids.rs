@@ -2,7 +2,7 @@
 //! is matched to the template's rows by its label, with the same wording rules as the text
 //! path. Where the grid and the text reading disagree, the grid wins and a warning says so.
 
-use super::model::{CellStatus, Row, Table, TableId, Template, Topic, Value, Warning, Warnings};
+use super::model::{CellStatus, Row, Table, TableId, Template, Text, Topic, Value, Warning, Warnings};
 use super::normalize::key;
 use super::tables::{value_of, Uncertain};
 use super::template::{self, RowSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
@@ -320,7 +320,7 @@ pub fn apply(
         let t = Table {
             id: spec.id,
             title: spec.title.into(),
-            columns: spec.columns.iter().map(|c| c.to_string()).collect(),
+            columns: spec.columns.iter().map(|&c| Text::Borrowed(c)).collect(),
             rows: spec
                 .rows
                 .iter()
@@ -336,7 +336,7 @@ pub fn apply(
         Table {
             id: TableId::T3,
             title: T3_TITLE.into(),
-            columns: T3_COLUMNS.iter().map(|c| c.to_string()).collect(),
+            columns: T3_COLUMNS.iter().map(|&c| Text::Borrowed(c)).collect(),
             rows: t3.iter().map(|s| empty_row(s, T3_COLUMNS.len())).collect(),
             page: None,
         },
@@ -346,9 +346,9 @@ pub fn apply(
         Table {
             id: TableId::T4,
             title: T4_TITLE.into(),
-            columns: T4_COLUMNS.iter().map(|c| c.to_string()).collect(),
+            columns: T4_COLUMNS.iter().map(|&c| Text::Borrowed(c)).collect(),
             rows: vec![Row {
-                label: String::new(),
+                label: Text::Borrowed(""),
                 group: None,
                 values: vec![None; T4_COLUMNS.len()],
                 status: Vec::new(),
@@ -430,7 +430,7 @@ pub fn apply(
             // The text path's complaints about this row no longer apply.
             let label = row.label.clone();
             warnings.retain(|w| {
-                !(w.topic == Topic::Table(id) && (label.is_empty() || w.contains(&label)))
+                !(w.topic == Topic::Table(id) && (label.is_empty() || w.contains(label.as_ref())))
             });
             row.values = values;
             row.status = status;
@@ -451,8 +451,8 @@ pub fn apply(
 
 fn empty_row(s: &RowSpec, n: usize) -> Row {
     Row {
-        label: s.label.to_string(),
-        group: s.group.map(str::to_string),
+        label: Text::Borrowed(s.label),
+        group: s.group.map(Text::Borrowed),
         values: vec![None; n],
         status: Vec::new(),
     }

@@ -269,7 +269,7 @@ fn term_sum(
             None => use_cell(&|| l.to_string(), None),
         },
         Rows::First => match table.rows.first() {
-            Some(r) => use_cell(&|| r.label.clone(), value_at(r)),
+            Some(r) => use_cell(&|| r.label.to_string(), value_at(r)),
             None => use_cell(&String::new, None),
         },
         Rows::Group(g) => {
@@ -370,13 +370,13 @@ mod tests {
         Table {
             id: TableId::T3,
             title: T3_TITLE.into(),
-            columns: T3_COLUMNS.iter().map(|s| s.to_string()).collect(),
+            columns: T3_COLUMNS.iter().map(|&s| s.into()).collect(),
             rows: table3_rows(template)
                 .iter()
                 .enumerate()
                 .map(|(r, s)| Row {
                     label: s.label.into(),
-                    group: s.group.map(String::from),
+                    group: s.group.map(Into::into),
                     values: (0..7).map(|c| f(r, c).map(Value::Int)).collect(),
                     status: Vec::new(),
                 })

@@ -19,6 +19,7 @@ mod tokens;
 
 pub use layout::Hints;
 pub use model::{
+    Text,
     Blame, CellRef, CellStatus, Check, Report, Row, Section, Source, Table, TableId, Template,
     Topic, Value, Warning, Warnings,
 };

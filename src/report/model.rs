@@ -112,12 +112,17 @@ impl fmt::Display for CellStatus {
     }
 }
 
+/// A label of a table (title, column, row, group): the template's own words borrowed, a
+/// label read from a report owned. Work across reports decodes tens of thousands of tables
+/// whose labels are all the template's; borrowing them saves an allocation per label.
+pub type Text = std::borrow::Cow<'static, str>;
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Row {
-    pub label: String,
+    pub label: Text,
     /// The heading a sub-row sits under in the template (`（三）不予公开`); display only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group: Option<String>,
+    pub group: Option<Text>,
     /// One entry per column; `None` where the cell could not be read.
     pub values: Vec<Option<Value>>,
     /// One entry per column, beside `values`; empty where the reader did not record statuses.
@@ -206,8 +211,8 @@ impl PartialEq<&str> for TableId {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Table {
     pub id: TableId,
-    pub title: String,
-    pub columns: Vec<String>,
+    pub title: Text,
+    pub columns: Vec<Text>,
     pub rows: Vec<Row>,
     /// The page the table starts on, for a paged source (PDF).
     #[serde(default, skip_serializing_if = "Option::is_none")]

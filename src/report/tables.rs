@@ -2,7 +2,7 @@
 //! template from their shape.
 
 use super::keyed::Keyed;
-use super::model::{CellStatus, Row, Table, TableId, Template, Topic, Value, Warning, Warnings};
+use super::model::{CellStatus, Row, Table, TableId, Template, Text, Topic, Value, Warning, Warnings};
 use super::template::{self, RowSpec, TableSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
 use super::tokens::{tokenize, Tok, Unit};
 
@@ -245,8 +245,8 @@ fn read_rows_table(
     unc.extend(uncertain.into_iter().map(|r| (spec.id, r)));
     Table {
         id: spec.id,
-        title: spec.title.to_string(),
-        columns: spec.columns.iter().map(|c| c.to_string()).collect(),
+        title: Text::Borrowed(spec.title),
+        columns: spec.columns.iter().map(|&c| Text::Borrowed(c)).collect(),
         rows,
         page: None,
     }
@@ -278,7 +278,7 @@ fn read_table3(
     Table {
         id: TableId::T3,
         title: T3_TITLE.into(),
-        columns: T3_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        columns: T3_COLUMNS.iter().map(|&c| Text::Borrowed(c)).collect(),
         rows,
         page: None,
     }
@@ -331,9 +331,9 @@ fn read_table4(region: &str, (flat, unc): Order, warnings: &mut Vec<Warning>) ->
     Table {
         id: TableId::T4,
         title: T4_TITLE.into(),
-        columns: T4_COLUMNS.iter().map(|c| c.to_string()).collect(),
+        columns: T4_COLUMNS.iter().map(|&c| Text::Borrowed(c)).collect(),
         rows: vec![Row {
-            label: String::new(),
+            label: Text::Borrowed(""),
             group: None,
             values,
             status,
@@ -497,8 +497,8 @@ fn read_rows(
     let mut rows: Vec<Row> = specs
         .iter()
         .map(|s| Row {
-            label: s.label.to_string(),
-            group: s.group.map(str::to_string),
+            label: Text::Borrowed(s.label),
+            group: s.group.map(Text::Borrowed),
             values: vec![None; ncols],
             // Until a row's figures are read, its cells are unread.
             status: vec![CellStatus::Doubtful; ncols],

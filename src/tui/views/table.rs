@@ -65,7 +65,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &TableState, theme: &Theme, area: Rect)
                 .as_ref()
                 .map_or(String::new(), |g| format!("{g} · ")),
             row.label,
-            t.table.columns.get(t.cur.1).map_or("", |s| s.as_str()),
+            t.table.columns.get(t.cur.1).map_or("", |s| s.as_ref()),
             {
                 let v = cell_text(row.values.get(t.cur.1).copied().flatten());
                 if v.is_empty() {
@@ -95,7 +95,7 @@ fn grid(buf: &mut Buffer, t: &TableState, theme: &Theme, area: Rect) {
         theme.dim(),
     );
     for &(c, x, w) in &g.cols {
-        let name = t.table.columns.get(c).map_or("", |s| s.as_str());
+        let name = t.table.columns.get(c).map_or("", |s| s.as_ref());
         let style = if c == t.cur.1 {
             theme.strong()
         } else {
