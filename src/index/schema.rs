@@ -87,17 +87,36 @@ pub fn register(index: &tantivy::Index) {
 pub const NO_YEAR: i64 = 0;
 
 /// Every value of a bytes column's dictionary, indexed by ordinal.
-pub(crate) fn all_bytes(col: &Option<tantivy::columnar::BytesColumn>) -> Vec<Vec<u8>> {
+pub(crate) fn all_bytes(col: &Option<tantivy::columnar::BytesColumn>) -> PackedTerms {
+    let mut out = PackedTerms::default();
     let Some(c) = col else {
-        return Vec::new();
+        return out;
     };
-    let mut out = Vec::with_capacity(c.num_terms());
+    out.ends.reserve(c.num_terms());
     if let Ok(mut stream) = c.dictionary().stream() {
         while stream.advance() {
-            out.push(stream.key().to_vec());
+            out.data.extend_from_slice(stream.key());
+            out.ends.push(out.data.len());
         }
     }
     out
+}
+
+/// A dictionary's terms end to end in one buffer: reading every report's figures must not make
+/// one allocation per term.
+#[derive(Default)]
+pub(crate) struct PackedTerms {
+    data: Vec<u8>,
+    /// Where each term ends in `data`, by ordinal.
+    ends: Vec<usize>,
+}
+
+impl PackedTerms {
+    pub(crate) fn get(&self, ord: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(ord)?;
+        let start = ord.checked_sub(1).map_or(0, |p| self.ends[p]);
+        self.data.get(start..end)
+    }
 }
 
 /// Every term of a string column's dictionary, indexed by ordinal.

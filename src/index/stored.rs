@@ -6,7 +6,7 @@
 //! tables in the compact form of `figures.rs`. The document store is not touched.
 
 use super::figures::{self, Figures};
-use super::schema::{all_bytes, all_terms, NO_YEAR};
+use super::schema::{all_bytes, all_terms, PackedTerms, NO_YEAR};
 use super::{Index, IndexError};
 use crate::report::Template;
 use std::borrow::Cow;
@@ -28,7 +28,7 @@ pub struct StoredReport {
 /// agency's years out of 100,000 reports must not read every report's figures).
 struct Values {
     col: Option<tantivy::columnar::BytesColumn>,
-    all: Option<Vec<Vec<u8>>>,
+    all: Option<PackedTerms>,
 }
 
 impl Values {
@@ -41,7 +41,7 @@ impl Values {
         let col = self.col.as_ref()?;
         let ord = col.ords().first(doc)?;
         match &self.all {
-            Some(all) => all.get(ord as usize).map(|b| Cow::Borrowed(b.as_slice())),
+            Some(all) => all.get(ord as usize).map(Cow::Borrowed),
             None => {
                 let mut buf = Vec::new();
                 col.ord_to_bytes(ord, &mut buf)
@@ -91,7 +91,10 @@ pub(crate) fn stored_reports(
         let figures_col = Values::new(ff.bytes("figures").map_err(terr)?, stream);
         let years = ff.i64("year").map_err(terr)?;
         for (doc, path) in wanted {
-            let template = Template::parse(&templates.text(doc)).unwrap_or(Template::Free);
+            let template = templates
+                .get(doc)
+                .and_then(|b| Template::parse(std::str::from_utf8(&b).ok()?))
+                .unwrap_or(Template::Free);
             let figures = figures_col
                 .get(doc)
                 .ok_or_else(|| IndexError::Tantivy(format!("no stored figures for {path}")))

@@ -2,7 +2,9 @@
 //! is matched to the template's rows by its label, with the same wording rules as the text
 //! path. Where the grid and the text reading disagree, the grid wins and a warning says so.
 
-use super::model::{CellStatus, Row, Table, TableId, Template, Text, Topic, Value, Warning, Warnings};
+use super::model::{
+    CellStatus, Row, Table, TableId, Template, Text, Topic, Value, Warning, Warnings,
+};
 use super::normalize::key;
 use super::tables::{value_of, Uncertain};
 use super::template::{self, RowSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};

@@ -19,9 +19,8 @@ mod tokens;
 
 pub use layout::Hints;
 pub use model::{
-    Text,
     Blame, CellRef, CellStatus, Check, Report, Row, Section, Source, Table, TableId, Template,
-    Topic, Value, Warning, Warnings,
+    Text, Topic, Value, Warning, Warnings,
 };
 pub use place::{Level, PlaceMap};
 pub use reflow::{reflow, reflow_mapped};

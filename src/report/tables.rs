@@ -2,7 +2,9 @@
 //! template from their shape.
 
 use super::keyed::Keyed;
-use super::model::{CellStatus, Row, Table, TableId, Template, Text, Topic, Value, Warning, Warnings};
+use super::model::{
+    CellStatus, Row, Table, TableId, Template, Text, Topic, Value, Warning, Warnings,
+};
 use super::template::{self, RowSpec, TableSpec, T3_COLUMNS, T3_TITLE, T4_COLUMNS, T4_TITLE};
 use super::tokens::{tokenize, Tok, Unit};
 
