@@ -11,7 +11,7 @@ use std::path::PathBuf;
     about = "Search and browse Chinese government information-disclosure annual reports (政府信息公开工作年度报告)"
 )]
 pub struct Cli {
-    /// The corpus: a folder of reports (.txt, any depth).
+    /// The corpus: a folder of reports (.txt, .md, .pdf, .html, .docx; any depth).
     #[arg(long, global = true, env = "NIANBAO_CORPUS", value_name = "DIR")]
     pub corpus: Option<PathBuf>,
     /// Where the index lives (default: one per corpus in the user's cache folder).
@@ -133,18 +133,12 @@ pub struct SelectArgs {
     /// Words the reports must contain, as in `search`; none: every report.
     #[arg(value_name = "QUERY")]
     pub query: Vec<String>,
-    /// Only this agency (Chinese, part of the name, or pinyin).
-    #[arg(long)]
-    pub agency: Option<String>,
-    /// One year (2023) or a range (2021..2024).
-    #[arg(long)]
-    pub year: Option<String>,
-    #[arg(long)]
-    pub template: Option<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     /// Keep reports that pass: "表3 新收 总计 >= 100", "予以公开率 < 50", "has failed checks",
     /// "has inferred cells". Repeatable; all must pass.
     #[arg(long = "where", value_name = "FILTER")]
-    pub filters: Vec<String>,
+    pub conditions: Vec<String>,
     /// A file of `NAME = PROVINCE/CITY/COUNTY` lines for agencies whose name does not say.
     #[arg(long, value_name = "FILE")]
     pub places: Option<PathBuf>,
@@ -233,20 +227,36 @@ pub struct ExportArgs {
     pub output: PathBuf,
 }
 
-/// `nianbao search`'s arguments, handed to the command as they are.
-#[derive(Debug, clap::Args)]
-pub struct SearchArgs {
-    /// Words, "phrases" and -exclusions (`行政复议 -中卫`; see [`exclusions_last`]).
-    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
-    pub query: Vec<String>,
+/// The filters `search` and the commands that select reports (`totals`, `rank`, `export`)
+/// share; turned into an `index::Query` by `commands::filters`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FilterArgs {
     /// Only this agency (Chinese, part of the name, or pinyin).
     #[arg(long)]
     pub agency: Option<String>,
     /// One year (2023) or a range (2021..2024).
     #[arg(long)]
     pub year: Option<String>,
+    /// Only reports in this format: 2021, 2019 or free.
     #[arg(long)]
     pub template: Option<String>,
+    /// Only agencies whose name states this place, written as in the name: a province, city or
+    /// county (宁夏回族自治区, 中卫市, 沙坡头区). Repeatable: any of one level, all across levels.
+    #[arg(long, value_name = "PLACE")]
+    pub region: Vec<String>,
+    /// Only reports where an arithmetic check of the template fails.
+    #[arg(long)]
+    pub failed: bool,
+}
+
+/// `nianbao search`'s arguments, handed to the command as they are.
+#[derive(Debug, clap::Args)]
+pub struct SearchArgs {
+    /// Words, "phrases" and -exclusions (`行政复议 -中卫`).
+    #[arg(required = true, num_args = 1.., value_name = "QUERY")]
+    pub query: Vec<String>,
+    #[command(flatten)]
+    pub filters: FilterArgs,
     #[arg(long, default_value_t = 20)]
     pub limit: usize,
     #[arg(long)]
@@ -394,7 +404,7 @@ mod exclusion_tests {
         assert_eq!(s.limit, 3);
         let s = parse(&["nianbao", "search", "-中卫", "行政复议", "--agency", "中卫"]);
         assert_eq!(s.query, ["行政复议", "-中卫"]);
-        assert_eq!(s.agency.as_deref(), Some("中卫"));
+        assert_eq!(s.filters.agency.as_deref(), Some("中卫"));
         // `--` as documented still works, and pinyin exclusions too.
         let s = parse(&["nianbao", "search", "--json", "--", "-zhongwei", "交易"]);
         assert_eq!(s.query, ["-zhongwei", "交易"]);

@@ -156,6 +156,32 @@ fn search_filters_and_output() {
         count(&|h| h["template"] == "2019")
     );
     assert!(count(&zw) == 2 && count(&|h| h["template"] == "2019") == 1);
+    // A region as agencies' names write it, at its level; several of one level: any of them.
+    let starts = |p: &'static str| {
+        move |h: &serde_json::Value| h["agency"].as_str().unwrap_or("").starts_with(p)
+    };
+    assert_eq!(
+        e.total(&["--region", "中卫市", "行政复议"]),
+        count(&starts("中卫市"))
+    );
+    assert_eq!(
+        e.total(&["--region", "中卫市", "--region", "石嘴山市", "行政复议"]),
+        count(&starts("中卫市")) + count(&starts("石嘴山市"))
+    );
+    assert!(count(&starts("中卫市")) >= 2 && count(&starts("石嘴山市")) >= 1);
+    let err = e.run(&["search", "--region", "中卫", "x"]);
+    assert!(!err.status.success());
+    assert!(String::from_utf8_lossy(&err.stderr).contains("--region \"中卫\""));
+    // Only reports with a failed check: the fixture with two wrong totals, nothing else.
+    let failed = e.json(&["search", "--json", "--failed", "--limit", "100", "的"]);
+    let paths: Vec<&str> = failed["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|h| h["path"].as_str())
+        .collect();
+    assert_eq!(paths.len(), 1, "{paths:?}");
+    assert!(paths[0].ends_with("测试县审计局/2021.txt"), "{paths:?}");
     // Syntax: AND, phrase, exclude, spaces inside words, mixed digits.
     assert_eq!(
         e.total(&["--", "交易中心", "-石嘴山"]),

@@ -4,6 +4,7 @@ pub mod agencies;
 pub mod check;
 pub mod compare;
 pub mod export;
+pub mod filters;
 pub mod index;
 pub mod metrics;
 pub mod open;

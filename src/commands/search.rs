@@ -1,10 +1,10 @@
-//! `nianbao search QUERY [--agency A] [--year Y] [--template T] [--limit N] [--json]`.
+//! `nianbao search QUERY [--agency A] [--year Y] [--template T] [--region P] [--failed]
+//! [--limit N] [--json]`.
 
-use super::{agencies_for, open_index};
-use crate::cli::{parse_years, Config};
+use super::open_index;
+use crate::cli::Config;
 use crate::index::{Passage, Query};
 use crate::output::sanitize;
-use crate::report::Template;
 use std::io::{IsTerminal, Write};
 
 pub use crate::cli::SearchArgs as Args;
@@ -40,29 +40,9 @@ pub fn mark(p: &Passage, tty: bool) -> String {
 
 /// Turns the command line into a [`Query`]; needs the index to resolve `--agency`.
 pub fn build_query(index: &crate::index::Index, args: &Args) -> anyhow::Result<Query> {
-    let agencies = match &args.agency {
-        Some(a) => agencies_for(index, a)?,
-        None => Vec::new(),
-    };
-    let years = match &args.year {
-        Some(y) => Some(parse_years(y).map_err(anyhow::Error::msg)?),
-        None => None,
-    };
-    let template =
-        match &args.template {
-            Some(t) => Some(Template::parse(t).ok_or_else(|| {
-                anyhow::anyhow!("unknown template \"{t}\": use 2021, 2019 or free")
-            })?),
-            None => None,
-        };
     Ok(Query {
-        text: args.query.join(" "),
-        agencies,
-        years,
-        template,
         limit: args.limit,
-        offset: 0,
-        ..Query::default()
+        ..super::filters::query(index, args.query.join(" "), &args.filters)?
     })
 }
 
