@@ -245,3 +245,104 @@ fn real_wps_pdf_tables_from_ruling_lines() {
         "{s1}"
     );
 }
+
+fn run_parse(path: &str, ocr: Option<&str>) -> Value {
+    run_parse_with(path, ocr, None)
+}
+
+fn run_parse_with(path: &str, ocr: Option<&str>, search_path: Option<&str>) -> Value {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_nianbao"));
+    cmd.current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["parse", path, "--json"]);
+    if let Some(p) = search_path {
+        cmd.env("PATH", p);
+    }
+    match ocr {
+        Some(v) => cmd.env("NIANBAO_OCR", v),
+        None => cmd.env_remove("NIANBAO_OCR"),
+    };
+    let out = cmd.output().expect("run nianbao");
+    assert!(
+        out.status.success(),
+        "{path}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+const SCAN: &str = "tests/documents/示例县统计局-2023-scan.pdf";
+
+/// The LibreOffice PDF's pages as images only (`make_scan.py`), read by OCR: every figure kept
+/// is marked `ocr`, equals the figure the contract (written by hand) gives, and stands in a
+/// rule of the table's arithmetic that holds; tables without rules keep no OCR figure.
+#[test]
+fn a_scanned_pdf_is_read_by_ocr_keeping_only_figures_the_arithmetic_confirms() {
+    if let Err(why) = nianbao::source::ocr::available() {
+        // CI installs the programs (.ci/run): there the test must run.
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "OCR not available in CI: {why}"
+        );
+        eprintln!("OCR not tested here: {why}");
+        return;
+    }
+    let got = run_parse(SCAN, None);
+    let want = expected("示例县统计局-2023.expected.json");
+    assert_eq!(got["source"]["format"], "pdf");
+    let warnings = got["warnings"].to_string();
+    assert!(warnings.contains("read by OCR"), "{warnings}");
+    // The title and agency are read from the first page's image.
+    assert_eq!(got["agency"], want["agency"]);
+    assert_eq!(got["year"], want["year"]);
+    let mut kept = 0;
+    for t in got["tables"].as_array().unwrap() {
+        let id = t["id"].as_str().unwrap();
+        let want_rows = want["tables"][id].as_array().unwrap();
+        for (ri, row) in t["rows"].as_array().unwrap().iter().enumerate() {
+            let label = row["label"].as_str().unwrap_or("");
+            let values = row["values"].as_array().unwrap();
+            for (ci, v) in values.iter().enumerate() {
+                if v.is_null() {
+                    continue;
+                }
+                let at = format!("table {id} row {ri} {label} column {ci}");
+                assert!(!id.starts_with('2'), "{at}: a table without rules kept {v}");
+                assert_eq!(row["status"][ci], "ocr", "{at}");
+                assert_eq!(v.as_f64(), want_rows[ri][ci].as_f64(), "{at}: {v}");
+                kept += 1;
+            }
+        }
+    }
+    assert!(kept > 0, "no OCR figure was kept");
+    let checks = got["checks"].as_array().unwrap();
+    assert!(
+        checks.iter().all(|c| c["ok"] != false),
+        "a rule fails on kept OCR figures: {checks:?}"
+    );
+}
+
+/// `NIANBAO_OCR=off`, or the OCR programs missing: the scan is indexed by its file name, as
+/// without OCR, and the warning says why.
+#[test]
+fn without_ocr_a_scan_is_known_by_its_file_name() {
+    let empty = std::env::temp_dir().join("nianbao-test-no-programs");
+    std::fs::create_dir_all(&empty).unwrap();
+    for (got, why) in [
+        (run_parse(SCAN, Some("off")), "turned off"),
+        (
+            run_parse_with(SCAN, None, Some(empty.to_str().unwrap())),
+            "needs tesseract",
+        ),
+    ] {
+        let warnings = got["warnings"].to_string();
+        assert!(
+            warnings.contains("scanned: no text layer") && warnings.contains(why),
+            "{warnings}"
+        );
+        for t in got["tables"].as_array().unwrap() {
+            for row in t["rows"].as_array().unwrap() {
+                assert!(row["values"].as_array().unwrap().iter().all(Value::is_null));
+            }
+        }
+    }
+}

@@ -104,6 +104,56 @@ pub fn assess(
     }
 }
 
+/// For a document read by OCR (FORMAT.md §7): every figure is marked `ocr`, and a figure is
+/// kept only where the table's arithmetic holds: one that no passing rule reads, or that a
+/// failing rule reads, is dropped (null, status still `ocr`), and the rules are run again
+/// on what is left until every kept figure stands in a passing rule and in no failing one.
+/// A table without rules (tables 1 and 2) keeps no OCR figure. Returns the final checks.
+pub fn keep_ocr_where_arithmetic_holds(template: Template, tables: &mut [Table]) -> Vec<Check> {
+    for t in tables.iter_mut() {
+        for r in &mut t.rows {
+            if r.status.len() != r.values.len() {
+                // A row whose cells' origin was not recorded: nothing in it can be vouched for.
+                r.values.iter_mut().for_each(|v| *v = None);
+                continue;
+            }
+            for (v, s) in r.values.iter().zip(r.status.iter_mut()) {
+                if v.is_some() {
+                    *s = CellStatus::Ocr;
+                }
+            }
+        }
+    }
+    loop {
+        let checks = run(template, tables);
+        let mut holds = std::collections::HashSet::new();
+        let mut breaks = std::collections::HashSet::new();
+        for c in &checks {
+            let set = match c.ok {
+                Some(true) => &mut holds,
+                Some(false) => &mut breaks,
+                None => continue,
+            };
+            set.extend(c.cells.iter().map(|x| (x.table, x.row, x.col)));
+        }
+        let mut dropped = false;
+        for t in tables.iter_mut() {
+            for (ri, r) in t.rows.iter_mut().enumerate() {
+                for (ci, v) in r.values.iter_mut().enumerate() {
+                    let key = (t.id, ri, ci);
+                    if v.is_some() && (breaks.contains(&key) || !holds.contains(&key)) {
+                        *v = None;
+                        dropped = true;
+                    }
+                }
+            }
+        }
+        if !dropped {
+            return checks;
+        }
+    }
+}
+
 /// Marks doubtful the figures of every row that a failed rule reads and whose column order
 /// was `uncertain` (FORMAT.md §7): a broken rule there is as likely our reading as the report.
 /// Returns whether anything changed (the checks' blame must then be worked out again).

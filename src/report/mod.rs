@@ -92,7 +92,11 @@ pub fn parse_document(path: &str, doc: &crate::source::Document, hints: &Hints) 
         &mut uncertain,
         &mut report.warnings,
     );
-    report.checks = checks::assess(report.template, &mut report.tables, &uncertain);
+    report.checks = if doc.ocr {
+        checks::keep_ocr_where_arithmetic_holds(report.template, &mut report.tables)
+    } else {
+        checks::assess(report.template, &mut report.tables, &uncertain)
+    };
     report.source.format = Some(doc.format.as_str().to_string());
     report.source.pages = doc.pages;
     report

@@ -35,6 +35,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, SourceError> {
         tables,
         pages: None,
         warnings: Vec::new(),
+        ocr: false,
     })
 }
 

@@ -77,6 +77,7 @@ pub fn read(bytes: &[u8]) -> Result<Document, SourceError> {
         tables: out.grids,
         pages: None,
         warnings: Vec::new(),
+        ocr: false,
     };
     if let Some(note) = note {
         doc.warnings.push(format!("encoding: {note}"));

@@ -7,6 +7,7 @@
 mod docx;
 pub mod grid;
 mod html;
+pub mod ocr;
 mod pdf;
 mod sniff;
 mod text;
@@ -49,6 +50,8 @@ pub struct Document {
     pub pages: Option<u32>,
     /// What the reader could not read, in words a user can act on.
     pub warnings: Vec<String>,
+    /// The text was read from page images by OCR (a scan): its figures are not as written.
+    pub ocr: bool,
 }
 
 impl Document {
@@ -59,6 +62,7 @@ impl Document {
             tables: Vec::new(),
             pages: None,
             warnings: Vec::new(),
+            ocr: false,
         }
     }
 }

@@ -62,6 +62,7 @@ fn read_inner(bytes: &[u8]) -> Result<Document, SourceError> {
     let mut text = String::new();
     let mut tables = Vec::new();
     let mut glyph_count = 0;
+    let mut image_pages = 0;
     for i in 0..n {
         let page = match pdf.page(i) {
             Ok(p) => p,
@@ -85,6 +86,7 @@ fn read_inner(bytes: &[u8]) -> Result<Document, SourceError> {
             })
             .collect();
         glyph_count += glyphs.iter().filter(|g| !g.text.trim().is_empty()).count();
+        image_pages += usize::from(!page.images().is_empty());
         let segs = match (&lo, page_ids.get(i)) {
             (Some(d), Some(&id)) => rules::of_page(d, id, page.height()),
             _ => Vec::new(),
@@ -94,8 +96,28 @@ fn read_inner(bytes: &[u8]) -> Result<Document, SourceError> {
         text.push_str(&page_text);
         tables.extend(grids);
     }
+    let mut ocr = false;
     if glyph_count == 0 {
-        warnings.push("scanned: no text layer (the PDF holds only images of its pages); indexed by its file name".into());
+        let scanned = "scanned: no text layer (the PDF holds only images of its pages)";
+        // Only a PDF whose pages are images is a scan worth reading by OCR.
+        let read = (image_pages > 0).then(|| super::ocr::read_pdf(bytes, n));
+        match read {
+            Some(Ok(pages)) => {
+                (text, tables) = from_ocr(&pages);
+                ocr = true;
+                warnings.push(format!(
+                    "{scanned}; its text was read by OCR (tesseract): figures read by OCR are marked ocr and kept only where the table's arithmetic holds"
+                ));
+                if n > super::ocr::MAX_PAGES {
+                    warnings.push(format!(
+                        "pdf: OCR read the first {} of {n} pages",
+                        super::ocr::MAX_PAGES
+                    ));
+                }
+            }
+            Some(Err(e)) => warnings.push(format!("{scanned}; indexed by its file name ({e})")),
+            None => warnings.push(format!("{scanned}; indexed by its file name")),
+        }
     }
     Ok(Document {
         format: Format::Pdf,
@@ -103,7 +125,46 @@ fn read_inner(bytes: &[u8]) -> Result<Document, SourceError> {
         tables,
         pages: u32::try_from(n).ok(),
         warnings,
+        ocr,
     })
+}
+
+/// Text and grids of pages read by OCR: the words are laid out as a text layer's glyphs
+/// are, and the ruling lines found in the images make the tables.
+fn from_ocr(pages: &[super::ocr::Page]) -> (String, Vec<Grid>) {
+    let mut text = String::new();
+    let mut tables = Vec::new();
+    for (i, p) in pages.iter().enumerate() {
+        let glyphs: Vec<Glyph> = p
+            .words
+            .iter()
+            .filter_map(|w| {
+                let t = fold(&w.text);
+                (!t.trim().is_empty()).then_some(Glyph {
+                    x0: w.x0,
+                    x1: w.x1,
+                    top: w.top,
+                    bottom: w.bottom,
+                    text: t,
+                })
+            })
+            .collect();
+        let segs: Vec<rules::Seg> = p
+            .lines
+            .iter()
+            .map(|l| rules::Seg {
+                x0: l.x0,
+                y0: l.y0,
+                x1: l.x1,
+                y1: l.y1,
+            })
+            .collect();
+        let lattices = lattice::find(&segs);
+        let (page_text, grids) = layout(&glyphs, &lattices, (i + 1) as u32);
+        text.push_str(&page_text);
+        tables.extend(grids);
+    }
+    (text, tables)
 }
 
 #[derive(Debug, Clone)]
