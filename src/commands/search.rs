@@ -42,6 +42,8 @@ pub fn mark(p: &Passage, tty: bool) -> String {
 pub fn build_query(index: &crate::index::Index, args: &Args) -> anyhow::Result<Query> {
     Ok(Query {
         limit: args.limit,
+        // This command prints no facets.
+        without_region_facets: true,
         ..super::filters::query(index, args.query.join(" "), &args.filters)?
     })
 }

@@ -38,8 +38,9 @@ pub(super) struct Catalog {
     /// counts are arrays indexed by `year - first_year`, not hash maps.
     pub(super) first_year: i32,
     pub(super) year_span: usize,
-    /// Each agency's place, by agency id.
-    pub(super) places: Arc<Places>,
+    /// Each agency's place, by agency id: made on first use (reading the place of every
+    /// agency name is most of the catalog's cost).
+    places: OnceLock<Arc<Places>>,
 }
 
 #[derive(Default)]
@@ -146,12 +147,19 @@ fn build_catalog(searcher: &Searcher) -> Result<Catalog, IndexError> {
         (first_year, (last_year - first_year) as usize + 1)
     };
     Ok(Catalog {
-        places: Arc::new(Places::new(&agencies)),
+        places: OnceLock::new(),
         agencies,
         segs,
         first_year,
         year_span,
     })
+}
+
+impl Catalog {
+    pub(super) fn places(&self) -> &Arc<Places> {
+        self.places
+            .get_or_init(|| Arc::new(Places::new(&self.agencies)))
+    }
 }
 
 /// Every live report as listed (path, agency, year, title, template), sorted by agency, year,

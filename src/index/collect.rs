@@ -22,6 +22,8 @@ pub(super) struct Filter {
 /// facet the counts among documents that pass the other filters.
 pub(super) struct FacetTop<'a> {
     pub(super) catalog: &'a Catalog,
+    /// The catalog's places, or none when the query wants no region facets.
+    pub(super) places: Arc<Places>,
     pub(super) filter: Arc<Filter>,
     pub(super) keep: usize,
 }
@@ -140,7 +142,7 @@ impl FacetTop<'_> {
         Fruit {
             agency: vec![0; self.catalog.agencies.len()],
             year: vec![0; self.catalog.year_span],
-            places: self.catalog.places.zero_counts(),
+            places: self.places.zero_counts(),
             ..Fruit::default()
         }
     }
@@ -156,7 +158,7 @@ impl Collector for FacetTop<'_> {
             })?;
         Ok(SegTop {
             facts: facts.clone(),
-            places: self.catalog.places.clone(),
+            places: self.places.clone(),
             filter: self.filter.clone(),
             seg: ord,
             first_year: self.catalog.first_year,
@@ -287,6 +289,7 @@ mod tests {
             let query = tantivy_query(&inner.searcher, &inner.fields, &clauses);
             let collector = FacetTop {
                 catalog: &inner.catalog,
+                places: inner.catalog.places().clone(),
                 filter: Arc::new(Filter {
                     rule: FacetRule {
                         agencies: agencies.clone(),

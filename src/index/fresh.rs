@@ -337,6 +337,13 @@ mod tests {
         let rec = stamps::check(&corpus, &dir, view(&index.inner.searcher), cap(&opts))
             .expect("the record is used");
         assert_eq!(rec.stale.added, keys(&["甲/2024.txt"]));
+        assert_eq!(stamps::trusted(&dir), (2, 0));
+        // Once the folders are older than the margin, the next `index` records their times
+        // (a full build, not an answer from the record, which would keep them racy).
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        build::build(&corpus, &dir, &opts, &mut |_| {}).unwrap();
+        build::build(&corpus, &dir, &opts, &mut |_| {}).unwrap();
+        assert_eq!(stamps::trusted(&dir), (2, 2));
     }
 
     /// The record describes one commit: an index opened before a later build does not take

@@ -92,6 +92,10 @@ pub struct Query {
     /// How many hits to return (after `offset`).
     pub limit: usize,
     pub offset: usize,
+    /// The region facets are not wanted (a command that prints no facets): the table of every
+    /// agency's place is then not made for this query (about 100 ms at 100,000 reports, once
+    /// per open index). Region filters work either way.
+    pub without_region_facets: bool,
 }
 
 impl Query {

@@ -8,7 +8,7 @@
 //! and the chip counts of every dimension.
 
 use super::collect::{self, FacetTop, Filter, Scored};
-use super::filter::{template_code, FacetRule, TEMPLATES};
+use super::filter::{template_code, FacetRule, Places, TEMPLATES};
 use super::schema::{self, Fields};
 use super::snippet::passages;
 use super::syntax::{parse_query, Clause};
@@ -146,10 +146,16 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
         }
         v
     };
+    let places = if q.without_region_facets && q.regions.is_empty() {
+        Arc::new(Places::default())
+    } else {
+        catalog.places().clone()
+    };
     let collector = FacetTop {
         catalog,
+        places: places.clone(),
         filter: Arc::new(Filter {
-            rule: FacetRule::new(q, &catalog.agencies, &catalog.places),
+            rule: FacetRule::new(q, &catalog.agencies, &places),
             excluded,
         }),
         keep: q.offset + q.limit,
@@ -192,7 +198,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
             agencies,
             years,
             templates,
-            regions: catalog.places.facets(&fruit.places),
+            regions: places.facets(&fruit.places),
             failed: fruit.failed,
         },
         elapsed: start.elapsed(),
@@ -265,5 +271,45 @@ mod tests {
         assert!(!informative(s, f.title, &clause("政府信息公开")));
         assert!(informative(s, f.agency_text, &clause("中卫")));
         assert!(informative(s, f.title, &clause("中卫")));
+    }
+
+    /// Without region facets a query finds the same hits, total and other facets; a region
+    /// filter still applies.
+    #[test]
+    fn a_query_without_region_facets_finds_the_same() {
+        let (_dir, index) = crate::index::testing::sample_index();
+        for text in ["公开", "行政复议", ""] {
+            let q = Query {
+                text: text.into(),
+                limit: 10,
+                ..Query::default()
+            };
+            let with = index.search(&q).unwrap();
+            let without = index
+                .search(&Query {
+                    without_region_facets: true,
+                    ..q.clone()
+                })
+                .unwrap();
+            assert!(!with.facets.regions.is_empty(), "{text}");
+            assert!(without.facets.regions.is_empty());
+            assert_eq!(without.hits, with.hits);
+            assert_eq!(without.total, with.total);
+            assert_eq!(without.facets.agencies, with.facets.agencies);
+            assert_eq!(without.facets.years, with.facets.years);
+            let region = with.facets.regions[0].0.clone();
+            let narrowed = |without_region_facets| {
+                index
+                    .search(&Query {
+                        regions: vec![region.clone()],
+                        without_region_facets,
+                        ..q.clone()
+                    })
+                    .unwrap()
+            };
+            let (a, b) = (narrowed(false), narrowed(true));
+            assert_eq!((a.hits, a.total), (b.hits, b.total));
+            assert_eq!(a.total as u64, with.facets.regions[0].1);
+        }
     }
 }

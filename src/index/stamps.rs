@@ -23,9 +23,6 @@ pub(crate) const STAMPS_FILE: &str = "nianbao-stamps.bin";
 const MAGIC: &[u8; 8] = b"NBSTAMP1";
 /// A folder changed less than this before the build's walk began is recorded as racy.
 const RACY: Duration = Duration::from_secs(2);
-/// Tests: the racy margin in milliseconds, so that a test can build and then change a folder
-/// at once and still exercise the path where a folder's times are trusted.
-pub const RACY_ENV: &str = "NIANBAO_TEST_RACY_MS";
 
 /// What identifies a folder's listing: the same inode with the same times has the same entries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,13 +96,6 @@ pub(crate) fn remove(index_dir: &Path) {
     let _ = std::fs::remove_file(index_dir.join(STAMPS_FILE));
 }
 
-fn racy_margin() -> Duration {
-    std::env::var(RACY_ENV)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .map_or(RACY, Duration::from_millis)
-}
-
 #[cfg(not(unix))]
 fn encode(_: [u8; 32], _: u64, _: &Path, _: &Seen<'_>) -> Option<Vec<u8>> {
     None
@@ -120,7 +110,7 @@ fn encode(view: [u8; 32], cap: u64, corpus: &Path, seen: &Seen<'_>) -> Option<Ve
     };
     let since = seen
         .start
-        .checked_sub(racy_margin())
+        .checked_sub(RACY)
         .and_then(|t| t.duration_since(SystemTime::UNIX_EPOCH).ok())
         .map_or(0, |d| d.as_nanos() as i64);
     // Folder → (stamp, files by name). `None`: read again by every check.
@@ -317,8 +307,9 @@ pub(crate) struct Checked {
     pub(crate) stale: super::fresh::Staleness,
     /// Entries a build would skip (not reports, links), counted as a build counts them.
     pub(crate) skipped: usize,
-    /// Nothing a build would report beyond the record: no file that failed, no folder that
-    /// cannot be read, none new. With a fresh answer, a build would find and say nothing new.
+    /// Nothing a build would report or record beyond the record: no file that failed, no
+    /// folder that cannot be read, none new, none racy. With a fresh answer, a build would
+    /// find, say and write nothing new.
     pub(crate) clean: bool,
 }
 
@@ -334,7 +325,10 @@ pub(crate) fn check(corpus: &Path, index_dir: &Path, view: [u8; 32], cap: u64) -
     let root = Root::open(corpus)?;
     // Failed files are known only under the cap they failed under (as `fresh::check`).
     let failed_known = rec.cap == cap;
-    let mut clean = !rec.files.iter().any(|f| f.failed);
+    // A racy folder makes the answer no less true, but only a full build records it with
+    // its times: `index` should run one rather than answer from the record.
+    let mut clean =
+        !rec.files.iter().any(|f| f.failed) && rec.dirs.iter().all(|d| d.stamp.is_some());
     let mut skipped = 0usize;
 
     // Phase 1, on both cores: every folder's stamp, and every file of a folder whose stamp
