@@ -104,7 +104,8 @@ pub fn assess(
     }
 }
 
-/// For a document read by OCR (FORMAT.md §7): every figure is marked `ocr`, and a figure is
+/// For a document read by OCR (FORMAT.md §7): every figure is marked `ocr` (and every cell OCR
+/// found empty: `ocr` with no figure, as it may have missed one), and a figure is
 /// kept only where the table's arithmetic holds: one that no passing rule reads, or that a
 /// failing rule reads, is dropped (null, status still `ocr`), and the rules are run again
 /// on what is left until every kept figure stands in a passing rule and in no failing one.
@@ -118,7 +119,8 @@ pub fn keep_ocr_where_arithmetic_holds(template: Template, tables: &mut [Table])
                 continue;
             }
             for (v, s) in r.values.iter().zip(r.status.iter_mut()) {
-                if v.is_some() {
+                // A cell OCR found empty may hold a figure it missed: not known to be blank.
+                if v.is_some() || *s == CellStatus::Blank {
                     *s = CellStatus::Ocr;
                 }
             }
@@ -304,4 +306,43 @@ pub fn across_years(last: &Table, this: &Table) -> Vec<CrossYear> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ocr_figures_are_kept_only_where_a_rule_holds() {
+        let text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/corpus/中卫市工业和信息化局/2024.txt"
+        ))
+        .unwrap();
+        let read = crate::report::parse_text("2024.txt", &text);
+        let mut tables = read.tables.clone();
+        // A figure misread by OCR: 7 more than printed.
+        let t3 = tables.iter_mut().find(|t| t.id == TableId::T3).unwrap();
+        let printed = t3.rows[0].values[0].map(Value::as_f64).unwrap();
+        t3.rows[0].values[0] = Some(Value::Int(printed as i64 + 7));
+        let checks = keep_ocr_where_arithmetic_holds(read.template, &mut tables);
+        assert!(checks.iter().all(|c| c.ok != Some(false)), "{checks:?}");
+        let mut kept = 0;
+        for (t, orig) in tables.iter().zip(&read.tables) {
+            for (r, o) in t.rows.iter().zip(&orig.rows) {
+                for (ci, v) in r.values.iter().enumerate() {
+                    if let Some(v) = v {
+                        assert!(t.id == TableId::T3 || t.id == TableId::T4, "{:?}", t.id);
+                        assert_eq!(r.status[ci], CellStatus::Ocr);
+                        assert_eq!(Some(*v), o.values[ci]);
+                        kept += 1;
+                    }
+                }
+            }
+        }
+        let t3 = tables.iter().find(|t| t.id == TableId::T3).unwrap();
+        assert_eq!(t3.rows[0].values[0], None, "the misread figure is dropped");
+        assert_eq!(t3.rows[0].status[0], CellStatus::Ocr);
+        assert!(kept > 20, "only {kept} figures kept");
+    }
 }

@@ -16,6 +16,9 @@ use std::time::{Duration, Instant};
 pub const ENV: &str = "NIANBAO_OCR";
 /// Rendering resolution: tesseract reads Chinese best at about 300 dpi.
 const DPI: f64 = 300.0;
+/// The longest side of a page image, in pixels (an A4 page at 300 dpi is 3,508): a page
+/// declaring a huge size is rendered smaller rather than filling memory and disk.
+const MAX_SIDE: f64 = 4200.0;
 /// Pages read at most (a report has 5 to 20); later pages are left out with a warning.
 pub const MAX_PAGES: usize = 30;
 /// How long one program may run on one page before it is stopped.
@@ -165,19 +168,26 @@ fn run(cmd: &mut Command, timeout: Duration) -> Result<(), OcrError> {
     }
 }
 
-/// Reads the first `pages` pages (at most [`MAX_PAGES`]) of a PDF by OCR.
-pub fn read_pdf(bytes: &[u8], pages: usize) -> Result<Vec<Page>, OcrError> {
+/// Reads the first pages (at most [`MAX_PAGES`]) of a PDF by OCR; `sizes` are the pages'
+/// widths and heights in points, as shown.
+pub fn read_pdf(bytes: &[u8], sizes: &[(f64, f64)]) -> Result<Vec<Page>, OcrError> {
     available()?;
     let scratch = Scratch::new()?;
     let pdf = scratch.0.join("in.pdf");
     std::fs::write(&pdf, bytes).map_err(|e| OcrError::Failed(e.to_string()))?;
     let mut out = Vec::new();
-    for i in 1..=pages.min(MAX_PAGES) {
+    for (i, &(w, h)) in (1..).zip(sizes.iter().take(MAX_PAGES)) {
+        let long_pt = if w.max(h).is_finite() && w.max(h) > 1.0 {
+            w.max(h)
+        } else {
+            842.0
+        };
+        let side = (long_pt * DPI / 72.0).clamp(100.0, MAX_SIDE).round();
         let prefix = scratch.0.join(format!("p{i}"));
         run(
             Command::new("pdftoppm")
-                .args(["-gray", "-singlefile", "-r"])
-                .arg(format!("{DPI}"))
+                .args(["-gray", "-singlefile", "-scale-to"])
+                .arg(format!("{side}"))
                 .args(["-f", &i.to_string(), "-l", &i.to_string()])
                 .arg(&pdf)
                 .arg(&prefix),
@@ -188,7 +198,10 @@ pub fn read_pdf(bytes: &[u8], pages: usize) -> Result<Vec<Page>, OcrError> {
         let Some(mut img) = Gray::parse(&pgm) else {
             return Err(OcrError::Failed(format!("page {i}: unreadable image")));
         };
-        let lines = img.take_out_lines();
+        // Points per pixel, and the image's pixels per inch.
+        let scale = long_pt / img.w.max(img.h) as f64;
+        let ppi = 72.0 / scale;
+        let lines = img.take_out_lines(ppi);
         let clean = scratch.0.join(format!("c{i}.pgm"));
         std::fs::write(&clean, img.to_pgm()).map_err(|e| OcrError::Failed(e.to_string()))?;
         let base = scratch.0.join(format!("w{i}"));
@@ -196,12 +209,13 @@ pub fn read_pdf(bytes: &[u8], pages: usize) -> Result<Vec<Page>, OcrError> {
             Command::new("tesseract")
                 .arg(&clean)
                 .arg(&base)
-                .args(["-l", "chi_sim", "--psm", "11", "tsv"]),
+                .args(["-l", "chi_sim", "--psm", "11", "--dpi"])
+                .arg(format!("{}", ppi.round()))
+                .arg("tsv"),
             PAGE_TIMEOUT,
         )?;
         let tsv = std::fs::read_to_string(base.with_extension("tsv"))
             .map_err(|e| OcrError::Failed(e.to_string()))?;
-        let scale = 72.0 / DPI;
         out.push(Page {
             words: words_of_tsv(&tsv, scale),
             lines: lines
@@ -324,10 +338,10 @@ impl Gray {
 
     /// Finds the ruling lines (runs of ink much longer than a character) and paints them
     /// white: tesseract reads a line beside a figure as `|` or `l`, or not at all.
-    fn take_out_lines(&mut self) -> Vec<PixLine> {
+    fn take_out_lines(&mut self, ppi: f64) -> Vec<PixLine> {
         let (w, h) = (self.w, self.h);
         // A ruling is at least about 6 mm long; a character at most 5 mm.
-        let min = (DPI * 0.24) as usize;
+        let min = ((ppi * 0.24) as usize).max(8);
         let ink = |px: &[u8], x: usize, y: usize| px[y * w + x] < INK;
         let mut hs: Vec<(usize, usize, usize)> = Vec::new();
         for y in 0..h {
@@ -450,7 +464,7 @@ mod tests {
             px[120 * w + x] = 0;
         }
         let mut g = Gray { w, h, px };
-        let lines = g.take_out_lines();
+        let lines = g.take_out_lines(300.0);
         assert_eq!(lines.len(), 2, "{lines:?}");
         assert!(lines.contains(&PixLine {
             x0: 10.0,

@@ -63,6 +63,7 @@ fn read_inner(bytes: &[u8]) -> Result<Document, SourceError> {
     let mut tables = Vec::new();
     let mut glyph_count = 0;
     let mut image_pages = 0;
+    let mut sizes = Vec::with_capacity(n);
     for i in 0..n {
         let page = match pdf.page(i) {
             Ok(p) => p,
@@ -87,6 +88,7 @@ fn read_inner(bytes: &[u8]) -> Result<Document, SourceError> {
             .collect();
         glyph_count += glyphs.iter().filter(|g| !g.text.trim().is_empty()).count();
         image_pages += usize::from(!page.images().is_empty());
+        sizes.push((page.width(), page.height()));
         let segs = match (&lo, page_ids.get(i)) {
             (Some(d), Some(&id)) => rules::of_page(d, id, page.height()),
             _ => Vec::new(),
@@ -100,7 +102,7 @@ fn read_inner(bytes: &[u8]) -> Result<Document, SourceError> {
     if glyph_count == 0 {
         let scanned = "scanned: no text layer (the PDF holds only images of its pages)";
         // Only a PDF whose pages are images is a scan worth reading by OCR.
-        let read = (image_pages > 0).then(|| super::ocr::read_pdf(bytes, n));
+        let read = (image_pages > 0).then(|| super::ocr::read_pdf(bytes, &sizes));
         match read {
             Some(Ok(pages)) => {
                 (text, tables) = from_ocr(&pages);
