@@ -6,7 +6,6 @@ use super::filter::{template_code, Places};
 use super::schema::{self, all_terms, Fields};
 use super::{AgencyYears, Index, IndexError, ReportRef};
 use crate::report::Template;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 use tantivy::{DocId, IndexReader, ReloadPolicy, Searcher};
@@ -59,8 +58,9 @@ fn terr(e: impl std::fmt::Display) -> IndexError {
 }
 
 fn build_catalog(searcher: &Searcher) -> Result<Catalog, IndexError> {
-    let mut ids: HashMap<String, u32> = HashMap::new();
-    let mut agencies = Vec::new();
+    // Per segment: its agency dictionary (ordinal = position, a document without an agency
+    // takes the ordinal after the last) and which ordinals live documents use.
+    let mut dicts: Vec<(Vec<String>, Vec<bool>)> = Vec::new();
     let mut segs = Vec::new();
     let (mut first_year, mut last_year) = (i32::MAX, i32::MIN);
     for seg in searcher.segment_readers() {
@@ -78,33 +78,22 @@ fn build_catalog(searcher: &Searcher) -> Result<Catalog, IndexError> {
         let failed = ff.u64("failed").map_err(terr)?;
         // Each column's dictionary is read once, in order (ordinal = position): looking terms up
         // one document at a time decompresses a dictionary block per call (seconds at 100k).
-        let agency_terms = all_terms(&agency);
+        let mut agency_terms = all_terms(&agency);
+        let none = agency_terms.len() as u32;
+        agency_terms.push(String::new());
+        let mut used = vec![false; agency_terms.len()];
         let templates: Vec<u8> = all_terms(&template)
             .iter()
             .map(|t| template_code(Template::parse(t).unwrap_or(Template::Free)))
             .collect();
-        let mut agency_ids: HashMap<u64, u32> = HashMap::new();
         for doc in seg.doc_ids_alive() {
             let d = doc as usize;
-            let aid = match agency.as_ref().and_then(|c| c.ords().first(doc)) {
-                Some(o) => match agency_ids.get(&o) {
-                    Some(&id) => id,
-                    None => {
-                        let s = agency_terms.get(o as usize).cloned().unwrap_or_default();
-                        let id = *ids.entry(s.clone()).or_insert_with(|| {
-                            agencies.push(s);
-                            (agencies.len() - 1) as u32
-                        });
-                        agency_ids.insert(o, id);
-                        id
-                    }
-                },
-                None => *ids.entry(String::new()).or_insert_with(|| {
-                    agencies.push(String::new());
-                    (agencies.len() - 1) as u32
-                }),
-            };
-            facts.agency[d] = aid;
+            let o = agency
+                .as_ref()
+                .and_then(|c| c.ords().first(doc))
+                .map_or(none, |o| (o as u32).min(none));
+            used[o as usize] = true;
+            facts.agency[d] = o;
             let y = year.first(doc).unwrap_or(schema::NO_YEAR) as i32;
             facts.year[d] = y;
             if y != schema::NO_YEAR as i32 {
@@ -117,26 +106,42 @@ fn build_catalog(searcher: &Searcher) -> Result<Catalog, IndexError> {
                 .and_then(|o| templates.get(o as usize).copied())
                 .unwrap_or(template_code(Template::Free));
         }
+        dicts.push((agency_terms, used));
         segs.push(facts);
     }
     // Agency ids in name order, so that facet counts sort by count alone (a stable sort keeps
-    // equal counts in name order) without comparing thousands of names on every keystroke.
-    let mut order: Vec<u32> = (0..agencies.len() as u32).collect();
-    order.sort_by(|&a, &b| agencies[a as usize].cmp(&agencies[b as usize]));
-    let mut new_id = vec![0u32; agencies.len()];
-    for (new, &old) in order.iter().enumerate() {
-        new_id[old as usize] = new as u32;
+    // equal counts in name order) without comparing thousands of names on every keystroke:
+    // the segments' used names, sorted (each dictionary is sorted already, so the sort merges
+    // runs), equal names one id.
+    let mut all: Vec<(u32, u32)> = Vec::new();
+    for (s, (_, used)) in dicts.iter().enumerate() {
+        all.extend(
+            (0..used.len() as u32)
+                .filter(|&o| used[o as usize])
+                .map(|o| (s as u32, o)),
+        );
     }
-    let mut agencies: Vec<Option<String>> = agencies.into_iter().map(Some).collect();
-    let agencies: Arc<[String]> = order
+    let name = |&(s, o): &(u32, u32)| dicts[s as usize].0[o as usize].as_str();
+    all.sort_by(|a, b| name(a).cmp(name(b)));
+    let mut ids: Vec<Vec<u32>> = dicts.iter().map(|(t, _)| vec![0; t.len()]).collect();
+    let mut first_of: Vec<(u32, u32)> = Vec::new();
+    for (i, e) in all.iter().enumerate() {
+        if i == 0 || name(&all[i - 1]) != name(e) {
+            first_of.push(*e);
+        }
+        ids[e.0 as usize][e.1 as usize] = (first_of.len() - 1) as u32;
+    }
+    let agencies: Arc<[String]> = first_of
         .iter()
-        .map(|&old| agencies[old as usize].take().unwrap_or_default())
+        .map(|&(s, o)| std::mem::take(&mut dicts[s as usize].0[o as usize]))
         .collect();
     let segs: Vec<Arc<SegFacts>> = segs
         .into_iter()
-        .map(|mut f| {
+        .zip(&ids)
+        .map(|(mut f, ids)| {
+            // Deleted documents keep ordinal 0, as live ones of agency id 0: never counted.
             for a in &mut f.agency {
-                *a = new_id.get(*a as usize).copied().unwrap_or(*a);
+                *a = ids.get(*a as usize).copied().unwrap_or(0);
             }
             Arc::new(f)
         })
