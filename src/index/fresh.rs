@@ -367,4 +367,41 @@ mod tests {
         let new = Index::open(&dir).unwrap();
         assert!(check(&corpus, &new, &opts).unwrap().is_fresh());
     }
+
+    /// A name that is not UTF-8 (an old GBK archive) is compared under the key the build
+    /// gives it, on the record's path as on the walk's.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_whose_name_is_not_utf8_is_seen_changing() {
+        use std::os::unix::ffi::OsStrExt;
+        let t = tempfile::tempdir().unwrap();
+        let corpus = t.path().join("corpus");
+        let gbk = std::ffi::OsStr::from_bytes(b"\xb6\xfe\xc1\xe3");
+        let folder = corpus.join(gbk);
+        std::fs::create_dir_all(&folder).unwrap();
+        let file = folder.join(gbk).with_extension("txt");
+        std::fs::write(&file, report("甲局", 2023)).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        let dir = t.path().join("index");
+        let opts = BuildOptions::default();
+        assert_eq!(
+            build::build(&corpus, &dir, &opts, &mut |_| {})
+                .unwrap()
+                .added,
+            1
+        );
+        let index = Index::open(&dir).unwrap();
+        assert_eq!(stamps::trusted(&dir), (2, 2));
+        let text = report("乙局", 2023);
+        std::fs::write(&file, &text).unwrap();
+        let f = std::fs::File::options().write(true).open(&file).unwrap();
+        f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+            .unwrap();
+        let rec = stamps::check(&corpus, &dir, view(&index.inner.searcher), cap(&opts))
+            .expect("the record is used");
+        let walked = check_walking(&corpus, &index, &opts).unwrap();
+        assert_eq!(rec.stale, walked);
+        assert_eq!(walked.changed, [build::key_of(&corpus, &file)]);
+        assert!(walked.added.is_empty() && walked.removed.is_empty());
+    }
 }
