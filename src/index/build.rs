@@ -130,7 +130,7 @@ pub(crate) fn health(dir: &Path, verify: bool) -> Result<Health, Result<String, 
     let listing = file_listing(dir);
     let verified = std::fs::read_to_string(dir.join(VERIFIED_FILE)).ok();
     if verify || verified.as_deref() != Some(listing.as_str()) {
-        let bad = match guard(|| index.validate_checksum()) {
+        let bad = match guard(|| validate_checksums(&index)) {
             Err(_) => return unusable("checking its checksums crashed".into()),
             Ok(Err(e)) => return unusable(format!("cannot check its checksums: {e}")),
             Ok(Ok(bad)) => bad,
@@ -144,6 +144,55 @@ pub(crate) fn health(dir: &Path, verify: bool) -> Result<Health, Result<String, 
         let _ = write_atomic(&dir.join(VERIFIED_FILE), listing.as_bytes());
     }
     Ok(Health::Sound { index, complete })
+}
+
+/// The files of the index's segments whose checksum does not match, as
+/// `tantivy::Index::validate_checksum` finds them (the same files: the committed segments'
+/// files that the directory manages), read on up to two threads, largest files first: at
+/// 100,000 reports this reads 1.5 GB on every `index`.
+fn validate_checksums(index: &tantivy::Index) -> tantivy::Result<Vec<PathBuf>> {
+    use tantivy::HasLen as _;
+    let managed = index.directory().list_managed_files();
+    let metas = index.load_metas()?;
+    let mut files: Vec<(u64, PathBuf)> = metas
+        .list_segment_files()
+        .into_iter()
+        .filter(|p| managed.contains(p))
+        .map(|p| {
+            let len = index
+                .directory()
+                .open_read(&p)
+                .map_or(0, |f| f.len() as u64);
+            (len, p)
+        })
+        .collect();
+    files.sort_by(|a, b| b.cmp(a));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    let work = || -> tantivy::Result<Vec<PathBuf>> {
+        let mut bad = Vec::new();
+        loop {
+            let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some((_, p)) = files.get(i) else {
+                return Ok(bad);
+            };
+            if !index.directory().validate_checksum(p)? {
+                bad.push(p.clone());
+            }
+        }
+    };
+    std::thread::scope(|scope| {
+        let others: Vec<_> = (1..threads).map(|_| scope.spawn(work)).collect();
+        let mut bad = work()?;
+        for h in others {
+            // A panic on another thread is damage as on this one: passed on to `guard`.
+            match h.join() {
+                Ok(r) => bad.extend(r?),
+                Err(p) => std::panic::resume_unwind(p),
+            }
+        }
+        Ok(bad)
+    })
 }
 
 /// The error for a tantivy call that panicked on the index's files: damage that the checksum
