@@ -2,8 +2,8 @@
 
 use super::{agencies_for, open_fresh};
 use crate::cli::{Config, ShowFormat};
-use crate::index::build::key_of;
 use crate::index::fresh::Staleness;
+use crate::index::key_of;
 use crate::index::Index;
 use crate::output::{export, sanitize, summary};
 use crate::report::{self, Report, TableId};

@@ -5,6 +5,7 @@
 //! previous commit readable. Damage found on open (see [`health`]) is repaired by rebuilding:
 //! the index is only a cache of the corpus.
 
+use super::files::{key_of, mtime_nanos, readable};
 use super::schema::{self, Fields, FORMAT_VERSION, VERSION_FILE};
 use super::{folder, stamps, BuildOptions, BuildStats, FailedFile, Index, IndexError, Progress};
 use crate::report;
@@ -369,13 +370,6 @@ pub(crate) fn known_in(
     Ok(out)
 }
 
-pub(crate) fn mtime_nanos(m: &std::fs::Metadata) -> i64 {
-    m.modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos() as i64)
-}
-
 /// Turns a parsed report into a document.
 fn document(
     f: &Fields,
@@ -427,28 +421,6 @@ fn not_a_report(path: &Path, bytes: &[u8]) -> Option<&'static str> {
         return Some("binary file, not a text report");
     }
     None
-}
-
-/// A path as text, one to one: a name that is not UTF-8 (an old GBK archive) is shown made
-/// readable and followed by its bytes in hex, so that two such names that read the same once
-/// made readable (`\u{FFFD}`) never share a key or a shown path.
-pub(crate) fn readable(p: &Path) -> String {
-    let shown = p.to_string_lossy();
-    if p.to_str().is_some() {
-        return shown.into_owned();
-    }
-    let hex: String = p
-        .as_os_str()
-        .as_encoded_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    format!("{shown} [name bytes {hex}]")
-}
-
-/// A file's key in the index: its path below the corpus folder.
-pub(crate) fn key_of(corpus: &Path, p: &Path) -> String {
-    readable(p.strip_prefix(corpus).unwrap_or(p)).replace('\\', "/")
 }
 
 /// What a worker found for one file.
@@ -984,8 +956,8 @@ fn unchanged(
     let reader =
         guard(|| index.reader()).map_err(|_| crashed(index_dir, "reading it crashed"))??;
     let searcher = reader.searcher();
-    let view = super::fresh::view(&searcher);
-    let cap = super::fresh::cap(opts);
+    let view = super::stamps::view(&searcher);
+    let cap = super::stamps::cap(opts);
     Ok(match stamps::check(corpus, index_dir, view, cap) {
         Some(c) if c.clean && c.stale.is_fresh() => {
             let n = searcher.num_docs() as usize;

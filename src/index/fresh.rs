@@ -6,45 +6,12 @@
 //! pass over the index's key, size and time columns, with no lock and no write.
 
 use super::build::{self, FailedRecord};
+pub use super::files::Staleness;
+use super::files::{mtime_nanos, walk_plain};
 use super::stamps;
+use super::stamps::{cap, view};
 use super::{BuildOptions, Index, IndexError};
 use std::path::Path;
-
-/// What changed in the corpus since the index was built, by key (path below the corpus).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Staleness {
-    /// Report files the index does not know.
-    pub added: Vec<String>,
-    /// Report files whose size or time differ from the indexed ones.
-    pub changed: Vec<String>,
-    /// Indexed reports whose file is gone.
-    pub removed: Vec<String>,
-}
-
-impl Staleness {
-    pub fn is_fresh(&self) -> bool {
-        self.added.is_empty() && self.changed.is_empty() && self.removed.is_empty()
-    }
-
-    /// How many files differ.
-    pub fn len(&self) -> usize {
-        self.added.len() + self.changed.len() + self.removed.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.is_fresh()
-    }
-
-    /// `2 added, 1 changed, 0 removed`.
-    pub fn summary(&self) -> String {
-        format!(
-            "{} added, {} changed, {} removed",
-            self.added.len(),
-            self.changed.len(),
-            self.removed.len()
-        )
-    }
-}
 
 /// Compares the corpus with `index` as a build with `opts` would see it: against the record
 /// of the last build (`stamps.rs`) when it describes this index's commit, else by walking.
@@ -59,22 +26,6 @@ pub fn check(corpus: &Path, index: &Index, opts: &BuildOptions) -> Result<Stalen
         }
     }
     check_walking(corpus, index, opts)
-}
-
-/// The size cap a build with `opts` reads under.
-pub(crate) fn cap(opts: &BuildOptions) -> u64 {
-    opts.max_report_bytes
-        .unwrap_or(super::DEFAULT_MAX_REPORT_BYTES)
-}
-
-/// The commit a searcher sees, as [`stamps`] names it.
-pub(crate) fn view(searcher: &tantivy::Searcher) -> [u8; 32] {
-    stamps::view_of(
-        searcher
-            .segment_readers()
-            .iter()
-            .map(|s| (s.segment_id().uuid_string(), s.delete_opstamp())),
-    )
 }
 
 /// [`check`] by walking the corpus and reading the index's columns, without the record: what
@@ -104,7 +55,7 @@ pub fn check_walking(
     let mut out = Staleness::default();
     let mut compare = |key: String, meta: Option<std::fs::Metadata>| {
         // A file that cannot be looked at now is one a build would fail on: changed.
-        let stamp = meta.map(|m| (m.len(), build::mtime_nanos(&m)));
+        let stamp = meta.map(|m| (m.len(), mtime_nanos(&m)));
         // Removed from `known` when found: what is left at the end is gone from the corpus.
         match known.remove(&key) {
             Some(k) if stamp == Some((k.size, k.mtime)) => {}
@@ -125,47 +76,6 @@ pub fn check_walking(
     out.changed.sort();
     out.removed.sort();
     Ok(out)
-}
-
-/// Every report file below `folder` (a folder inside the corpus), with its key, as the build's
-/// walk finds them.
-pub(crate) fn walk_new(
-    corpus: &Path,
-    folder: &Path,
-    file: &mut dyn FnMut(String, Option<std::fs::Metadata>),
-) {
-    walk_plain(corpus, folder, None, file)
-}
-
-/// The walk of [`build::walk`] without following links, cheaper: `stat` relative to each open
-/// folder (no path lookup from the root per file), keys built as the folders are entered.
-/// Gives the same files and keys; folders that cannot be read are left out, as the build
-/// leaves them out (and names them).
-fn walk_plain(
-    corpus: &Path,
-    folder: &Path,
-    prefix: Option<String>,
-    file: &mut dyn FnMut(String, Option<std::fs::Metadata>),
-) {
-    let Ok(entries) = std::fs::read_dir(folder) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let Ok(kind) = e.file_type() else { continue };
-        let name = e.file_name();
-        // A name that is not UTF-8 gets its key as the build makes it.
-        let key = match (&prefix, name.to_str()) {
-            (Some(p), Some(n)) if p.is_empty() => Some(n.to_string()),
-            (Some(p), Some(n)) => Some(format!("{p}/{n}")),
-            _ => None,
-        };
-        if kind.is_dir() {
-            walk_plain(corpus, &e.path(), key, file);
-        } else if kind.is_file() && crate::source::is_report_file(Path::new(&name)) {
-            let key = key.unwrap_or_else(|| build::key_of(corpus, &e.path()));
-            file(key, e.metadata().ok());
-        }
-    }
 }
 
 #[cfg(test)]
@@ -401,7 +311,10 @@ mod tests {
             .expect("the record is used");
         let walked = check_walking(&corpus, &index, &opts).unwrap();
         assert_eq!(rec.stale, walked);
-        assert_eq!(walked.changed, [build::key_of(&corpus, &file)]);
+        assert_eq!(
+            walked.changed,
+            [super::super::files::key_of(&corpus, &file)]
+        );
         assert!(walked.added.is_empty() && walked.removed.is_empty());
     }
 }

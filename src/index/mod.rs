@@ -12,6 +12,7 @@ pub mod build;
 mod catalog;
 mod collect;
 mod figures;
+mod files;
 mod filter;
 pub mod folder;
 pub mod fresh;
@@ -32,6 +33,7 @@ use std::time::Duration;
 
 pub use build::{build, ensure_with, open_or_build, update_options};
 pub use figures::Figures;
+pub(crate) use files::key_of;
 pub(crate) use folder::writable;
 pub use memory::MemoryIndex;
 pub use snippet::match_ranges;

@@ -304,7 +304,7 @@ enum Found {
 /// What a check against the record found.
 #[derive(Debug)]
 pub(crate) struct Checked {
-    pub(crate) stale: super::fresh::Staleness,
+    pub(crate) stale: super::files::Staleness,
     /// Entries a build would skip (not reports, links), counted as a build counts them.
     pub(crate) skipped: usize,
     /// Nothing a build would report or record beyond the record: no file that failed, no
@@ -400,13 +400,13 @@ pub(crate) fn check(corpus: &Path, index_dir: &Path, view: [u8; 32], cap: u64) -
     // Phase 2, here: folders whose stamp changed are read again, in path order so that a
     // folder that cannot be read (or is gone) takes everything below it out, as in a build.
     changed_dirs.sort_unstable();
-    let mut out = super::fresh::Staleness::default();
+    let mut out = super::files::Staleness::default();
     let os = |b: &[u8]| -> PathBuf {
         use std::os::unix::ffi::OsStrExt;
         PathBuf::from(std::ffi::OsStr::from_bytes(b))
     };
     let key = |dir: &[u8], name: &[u8]| {
-        super::build::key_of(corpus, &corpus.join(os(dir)).join(os(name)))
+        super::files::key_of(corpus, &corpus.join(os(dir)).join(os(name)))
     };
     let mut excluded: Vec<&[u8]> = Vec::new();
     let below = |rel: &[u8], top: &[u8]| {
@@ -453,7 +453,7 @@ pub(crate) fn check(corpus: &Path, index_dir: &Path, view: [u8; 32], cap: u64) -
                 sub.extend_from_slice(nb);
                 if rec.dirs.binary_search_by(|x| x.rel.cmp(&sub[..])).is_err() {
                     // A folder the build never saw: everything in it is new.
-                    super::fresh::walk_new(corpus, &e.path(), &mut |k, _| out.added.push(k));
+                    super::files::walk_new(corpus, &e.path(), &mut |k, _| out.added.push(k));
                     clean = false;
                 }
             } else if kind.is_symlink()
@@ -462,7 +462,7 @@ pub(crate) fn check(corpus: &Path, index_dir: &Path, view: [u8; 32], cap: u64) -
                 skipped += 1;
             } else if kind.is_file() {
                 let found = match e.metadata() {
-                    Ok(m) if m.is_file() => Found::File(m.len(), super::build::mtime_nanos(&m)),
+                    Ok(m) if m.is_file() => Found::File(m.len(), super::files::mtime_nanos(&m)),
                     _ => Found::Not,
                 };
                 here.push((nb.to_vec(), found));
@@ -540,7 +540,7 @@ fn classify(
     f: &File<'_>,
     found: Found,
     failed_known: bool,
-    out: &mut super::fresh::Staleness,
+    out: &mut super::files::Staleness,
     key: String,
 ) {
     let same = matches!(found, Found::File(s, m) if s == f.size && m == f.mtime);
@@ -646,6 +646,22 @@ pub(crate) fn check(_: &Path, _: &Path, _: [u8; 32], _: u64) -> Option<Checked> 
 
 /// Tests: how many folders the record at `index_dir` holds, and how many of them with times
 /// (trusted while unchanged).
+/// The size cap a build with `opts` reads under.
+pub(crate) fn cap(opts: &super::BuildOptions) -> u64 {
+    opts.max_report_bytes
+        .unwrap_or(super::DEFAULT_MAX_REPORT_BYTES)
+}
+
+/// The commit a searcher sees, as [`stamps`] names it.
+pub(crate) fn view(searcher: &tantivy::Searcher) -> [u8; 32] {
+    view_of(
+        searcher
+            .segment_readers()
+            .iter()
+            .map(|s| (s.segment_id().uuid_string(), s.delete_opstamp())),
+    )
+}
+
 #[cfg(test)]
 pub(crate) fn trusted(index_dir: &Path) -> (usize, usize) {
     let b = std::fs::read(index_dir.join(STAMPS_FILE)).unwrap();
