@@ -343,40 +343,8 @@ impl Gray {
         // A ruling is at least about 6 mm long; a character at most 5 mm.
         let min = ((ppi * 0.24) as usize).max(8);
         let ink = |px: &[u8], x: usize, y: usize| px[y * w + x] < INK;
-        let mut hs: Vec<(usize, usize, usize)> = Vec::new();
-        for y in 0..h {
-            let mut x = 0;
-            while x < w {
-                if !ink(&self.px, x, y) {
-                    x += 1;
-                    continue;
-                }
-                let s = x;
-                while x < w && ink(&self.px, x, y) {
-                    x += 1;
-                }
-                if x - s >= min {
-                    hs.push((s, x - 1, y));
-                }
-            }
-        }
-        let mut vs: Vec<(usize, usize, usize)> = Vec::new();
-        for x in 0..w {
-            let mut y = 0;
-            while y < h {
-                if !ink(&self.px, x, y) {
-                    y += 1;
-                    continue;
-                }
-                let s = y;
-                while y < h && ink(&self.px, x, y) {
-                    y += 1;
-                }
-                if y - s >= min {
-                    vs.push((s, y - 1, x));
-                }
-            }
-        }
+        let hs = ink_runs(w, h, min, |x, y| ink(&self.px, x, y));
+        let vs = ink_runs(h, w, min, |y, x| ink(&self.px, x, y));
         for &(x0, x1, y) in &hs {
             self.px[y * w + x0..=y * w + x1].fill(255);
         }
@@ -430,6 +398,35 @@ fn merge(mut runs: Vec<(usize, usize, usize)>) -> Vec<(f64, f64, f64)> {
         .into_iter()
         .map(|(a, b, r0, r1)| (a as f64, b as f64, (r0 + r1) as f64 / 2.0))
         .collect()
+}
+
+/// Runs of ink at least `min` pixels long along one axis (`along` pixels, at each of `across`
+/// positions), as (first, last, position across); `ink(along, across)` says whether a pixel is
+/// ink.
+fn ink_runs(
+    along: usize,
+    across: usize,
+    min: usize,
+    ink: impl Fn(usize, usize) -> bool,
+) -> Vec<(usize, usize, usize)> {
+    let mut out = Vec::new();
+    for c in 0..across {
+        let mut a = 0;
+        while a < along {
+            if !ink(a, c) {
+                a += 1;
+                continue;
+            }
+            let s = a;
+            while a < along && ink(a, c) {
+                a += 1;
+            }
+            if a - s >= min {
+                out.push((s, a - 1, c));
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
