@@ -336,6 +336,15 @@ impl std::fmt::Debug for Index {
 }
 
 impl Index {
+    /// Makes now what opening leaves to first use (the report list, the agency matcher, each
+    /// agency's place): a long-lived process calls it on a worker thread, so that the first
+    /// go-to keystroke or region chip does not wait a second for them at 100,000 reports.
+    pub fn prepare(&self) {
+        self.inner.reports();
+        self.inner.agency_matcher();
+        self.inner.catalog.places();
+    }
+
     /// Opens an existing index, checking its format version and file checksums.
     /// A damaged or outdated index gives [`IndexError::Damaged`]; [`open_or_build`] repairs it.
     pub fn open(index_dir: &Path) -> Result<Index, IndexError> {

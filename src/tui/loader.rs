@@ -59,7 +59,7 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) 
                 }
                 let new = Index::open(&dir)?;
                 *lock(&current) = (new.clone(), commit_stamp(&dir));
-                Ok(Some(Arc::new(new) as Arc<dyn Backend>))
+                Ok(Some(prepared(new)))
             }))
         };
         let watch: Watch = Box::new(move || {
@@ -69,7 +69,7 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) 
             if now != stamp {
                 let new = Index::open(&dir)?;
                 *lock(&current) = (new.clone(), now);
-                return Ok(Some(Arc::new(new) as Arc<dyn Backend>));
+                return Ok(Some(prepared(new)));
             }
             let stale = fresh::check(&corpus, &open, &opts)?;
             if stale.is_fresh() {
@@ -83,16 +83,24 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) 
                 Ok(_) => {
                     let new = Index::open(&dir)?;
                     *lock(&current) = (new.clone(), commit_stamp(&dir));
-                    Ok(Some(Arc::new(new) as Arc<dyn Backend>))
+                    Ok(Some(prepared(new)))
                 }
             }
         });
         Ok(Loaded {
-            backend: Arc::new(idx),
+            backend: prepared(idx),
             updater,
             watch: Some(watch),
         })
     })
+}
+
+/// The engine for the browser, its lazy parts made on a thread of their own: searching can
+/// start at once, and the go-to and region lists are ready before a user reaches for them.
+fn prepared(idx: Index) -> Arc<dyn Backend> {
+    let warm = idx.clone();
+    std::thread::spawn(move || warm.prepare());
+    Arc::new(idx)
 }
 
 /// A stale index in a folder that cannot be written: said, with what to do.
