@@ -1,7 +1,7 @@
 //! Benchmark of work across reports on an existing index: totals and a ranking over every
 //! report, the comparison of one agency's table across its years, and the long export.
 //!
-//! `cargo run --release --example across_bench -- --index DIR [--reps R]`
+//! `cargo run --release --example across_bench -- --index DIR [--reps R] [--query WORDS]`
 //! (build the index first, e.g. `nianbao --corpus DIR --index DIR index`).
 //! Each figure is the median of R runs (default 5), from an open index, as a command pays after
 //! opening it.
@@ -68,6 +68,42 @@ fn main() -> anyhow::Result<()> {
         ms(l),
         ms(s),
         ms(r)
+    );
+
+    // A selection by a query's text: the engine's selection (no snippets, no document store)
+    // against a search of every hit, which is how it was made before.
+    let word = get("--query").unwrap_or_else(|| "公开".to_string());
+    let (mut fast, mut slow, mut count) = (Vec::new(), Vec::new(), 0);
+    for _ in 0..reps {
+        let q = Query {
+            text: word.clone(),
+            ..Query::default()
+        };
+        let t0 = Instant::now();
+        let s = select(
+            &index,
+            &Selection {
+                query: q.clone(),
+                ..Selection::default()
+            },
+        )?;
+        fast.push(t0.elapsed());
+        count = s.entries.len();
+        let t0 = Instant::now();
+        let hits = index.search(&Query {
+            limit: n.max(1),
+            ..q
+        })?;
+        let paths: std::collections::HashSet<String> =
+            hits.hits.into_iter().map(|h| h.path).collect();
+        let old = index.stored_reports(&|p| paths.contains(p))?;
+        slow.push(t0.elapsed());
+        assert_eq!(old.len(), count, "the two selections differ");
+    }
+    println!(
+        "| select by the query {word} ({count} reports) | {} (a search of every hit, then the figures: {}) |",
+        ms(median(fast)),
+        ms(median(slow))
     );
 
     // The agency with the most years.

@@ -437,3 +437,52 @@ fn completions_and_the_man_page_come_from_the_command_line_definition() {
         "{man}"
     );
 }
+
+/// `rank` (and so `totals` and `export`, which share its selection) works over exactly the
+/// reports `search` finds for the same query and filters: every hit, nothing else.
+#[test]
+fn rank_selects_exactly_the_reports_search_finds() {
+    let e = Env::new();
+    e.ok(&["index"]);
+    let paths = |v: &serde_json::Value, keys: &[&str]| {
+        let mut out: Vec<String> = keys
+            .iter()
+            .flat_map(|k| v[*k].as_array().cloned().unwrap_or_default())
+            .map(|h| h["path"].as_str().unwrap_or("").to_string())
+            .collect();
+        out.sort();
+        out
+    };
+    let all = paths(
+        &e.json(&["rank", "--json", "--by", "表3 新收 总计"]),
+        &["ranked", "not_ranked"],
+    )
+    .len() as u64;
+    let mut narrowed = 0;
+    for args in [
+        vec!["行政复议"],
+        vec!["--", "公开", "-诉讼"],
+        vec!["\"政府信息公开\""],
+        vec!["--year", "2022..2023", "公开"],
+        vec!["--region", "中卫市", "行政复议"],
+        vec!["--failed", "的"],
+        vec!["--agency", "zwsggzy", "的"],
+        vec!["--template", "2019", "的"],
+    ] {
+        let mut s = vec!["search", "--json", "--limit", "1000"];
+        s.extend(&args);
+        let found = e.json(&s);
+        let want = paths(&found, &["hits"]);
+        assert_eq!(
+            want.len() as u64,
+            found["total"].as_u64().unwrap(),
+            "{args:?}"
+        );
+        let mut r = vec!["rank", "--json", "--by", "表3 新收 总计"];
+        r.extend(&args);
+        let got = paths(&e.json(&r), &["ranked", "not_ranked"]);
+        assert_eq!(got, want, "{args:?}");
+        narrowed += usize::from(!want.is_empty() && (want.len() as u64) < all);
+    }
+    assert!(narrowed >= 5, "the queries narrow the corpus: {narrowed}");
+}

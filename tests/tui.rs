@@ -2,7 +2,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use nianbao::index::{
-    AgencyYears, Backend, IndexError, MemoryIndex, Query, ReportRef, SearchResults,
+    AgencyYears, Backend, IndexError, MemoryIndex, Query, ReportRef, SearchResults, StoredReport,
 };
 use nianbao::report;
 use nianbao::tui::events::AppEvent;
@@ -1001,6 +1001,10 @@ impl Backend for Counting {
     fn report(&self, path: &str) -> Result<report::Report, IndexError> {
         self.tick();
         self.0.report(path)
+    }
+    fn selected_reports(&self, q: &Query) -> Result<Vec<StoredReport>, IndexError> {
+        self.tick();
+        self.0.selected_reports(q)
     }
 }
 

@@ -7,11 +7,10 @@ pub mod figure;
 pub mod rank;
 pub mod totals;
 
-use crate::index::{Index, IndexError, Query, StoredReport};
+use crate::index::{Backend, IndexError, Query, StoredReport};
 use crate::report::checks;
 use crate::report::place::{self, Kind, Place, PlaceMap};
 use crate::report::{CellStatus, Source, Table, TableId, Template};
-use std::collections::HashSet;
 
 pub use figure::{Condition, FigureRef, Filter};
 
@@ -73,36 +72,10 @@ pub struct Selected {
     pub filtered_out: usize,
 }
 
-/// The reports `sel` selects.
-pub fn select(index: &Index, sel: &Selection) -> Result<Selected, AnalysisError> {
-    let q = &sel.query;
-    // Regions and failed checks are filters only the engine's rule applies.
-    let listed = q.regions.is_empty() && !q.failed_only;
-    let paths: HashSet<String> = if q.text.trim().is_empty() && listed {
-        index
-            .reports()
-            .into_iter()
-            .filter(|r| q.agencies.is_empty() || q.agencies.contains(&r.agency))
-            .filter(|r| match (q.years, r.year) {
-                (None, _) => true,
-                (Some((lo, hi)), Some(y)) => y >= lo && y <= hi,
-                (Some(_), None) => false,
-            })
-            .filter(|r| q.template.is_none_or(|t| t == r.template))
-            .map(|r| r.path)
-            .collect()
-    } else {
-        let mut all = q.clone();
-        all.limit = index.num_reports().max(1);
-        all.offset = 0;
-        index
-            .search(&all)?
-            .hits
-            .into_iter()
-            .map(|h| h.path)
-            .collect()
-    };
-    let stored = index.stored_reports(&|p| paths.contains(p))?;
+/// The reports `sel` selects: exactly those a search with its query counts, read through the
+/// engine's face (the tantivy index or the memory engine alike).
+pub fn select(engine: &dyn Backend, sel: &Selection) -> Result<Selected, AnalysisError> {
+    let stored = engine.selected_reports(&sel.query)?;
     let mut entries: Vec<Entry> = stored
         .into_iter()
         .map(|s| stored_entry(s, &sel.places))

@@ -197,6 +197,80 @@ impl Collector for FacetTop<'_> {
     }
 }
 
+/// Collects every document that passes the filters and is not excluded: no score, no heap,
+/// no facet counts. The selection work across reports reads (totals, rankings) is every
+/// match, so keeping the best and counting chips would be work thrown away.
+pub(super) struct Passing<'a> {
+    pub(super) catalog: &'a Catalog,
+    pub(super) filter: Arc<Filter>,
+}
+
+pub(super) struct SegPassing {
+    facts: Arc<SegFacts>,
+    filter: Arc<Filter>,
+    seg: u32,
+    docs: Vec<DocAddress>,
+}
+
+impl SegmentCollector for SegPassing {
+    type Fruit = Vec<DocAddress>;
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        let d = doc as usize;
+        let (Some(&a), Some(&y), Some(&t), Some(&failed)) = (
+            self.facts.agency.get(d),
+            self.facts.year.get(d),
+            self.facts.template.get(d),
+            self.facts.failed.get(d),
+        ) else {
+            return;
+        };
+        let f = &*self.filter;
+        // The same tests, in the same order, as `SegTop::collect` makes for a hit.
+        let excluded = f
+            .excluded
+            .get(self.seg as usize)
+            .and_then(|v| v.get(d))
+            .copied()
+            .unwrap_or(false);
+        let no_year = schema::NO_YEAR as i32;
+        if !excluded
+            && f.rule
+                .test(Some(a), (y != no_year).then_some(y), t, failed)
+                .hit()
+        {
+            self.docs.push(DocAddress::new(self.seg, doc));
+        }
+    }
+    fn harvest(self) -> Vec<DocAddress> {
+        self.docs
+    }
+}
+
+impl Collector for Passing<'_> {
+    type Fruit = Vec<DocAddress>;
+    type Child = SegPassing;
+    fn for_segment(&self, ord: u32, _seg: &SegmentReader) -> tantivy::Result<SegPassing> {
+        let facts =
+            self.catalog.segs.get(ord as usize).ok_or_else(|| {
+                tantivy::TantivyError::InternalError("segment not in catalog".into())
+            })?;
+        Ok(SegPassing {
+            facts: facts.clone(),
+            filter: self.filter.clone(),
+            seg: ord,
+            docs: Vec::new(),
+        })
+    }
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+    fn merge_fruits(&self, fruits: Vec<Vec<DocAddress>>) -> tantivy::Result<Vec<DocAddress>> {
+        let mut all = fruits.concat();
+        all.sort_unstable();
+        Ok(all)
+    }
+}
+
 /// Fewer documents than this are not worth a scorer of their own.
 const MIN_CHUNK_DOCS: u32 = 2_000;
 

@@ -11,7 +11,8 @@ use super::filter::{template_code, FacetRule, Places, TEMPLATES};
 use super::snippet::{match_ranges, passages};
 use super::syntax::{parse_query, Clause};
 use super::{
-    AgencyCounts, AgencyYears, Backend, Facets, Hit, IndexError, Query, ReportRef, SearchResults,
+    AgencyCounts, AgencyYears, Backend, Facets, Figures, Hit, IndexError, Query, ReportRef,
+    SearchResults, StoredReport,
 };
 use crate::report::{self, Report};
 use std::collections::{BTreeMap, HashMap};
@@ -217,6 +218,43 @@ impl Backend for MemoryIndex {
             .collect()
     }
 
+    fn selected_reports(&self, q: &Query) -> Result<Vec<StoredReport>, IndexError> {
+        let clauses = parse_query(&q.text);
+        let all_wanted: Vec<Clause> = clauses
+            .iter()
+            .map(|c| Clause {
+                exclude: false,
+                ..c.clone()
+            })
+            .collect();
+        let rule = FacetRule::new(q, &self.names, &self.places);
+        Ok(self
+            .reports
+            .iter()
+            .zip(&self.agency_ids)
+            .filter(|(r, &aid)| {
+                let failed = r.failed_checks().next().is_some();
+                Self::matches(r, &clauses, &all_wanted)
+                    && rule
+                        .test(aid, r.year, template_code(r.template), failed)
+                        .hit()
+            })
+            .map(|(r, _)| StoredReport {
+                path: r.path.clone(),
+                agency: r.agency.clone().unwrap_or_default(),
+                year: r.year,
+                template: r.template,
+                // Nothing hashed the file: a memory engine parses text it was given.
+                hash: String::new(),
+                figures: Figures {
+                    tables: r.tables.clone(),
+                    source: r.source.clone(),
+                    failed_checks: r.failed_checks().count(),
+                },
+            })
+            .collect())
+    }
+
     fn report(&self, path: &str) -> Result<Report, IndexError> {
         self.by_path
             .get(path)
@@ -319,5 +357,40 @@ mod tests {
         q.offset = 2;
         let r = b.search(&q).unwrap();
         assert_eq!((r.total, r.hits.len()), (3, 1));
+    }
+
+    #[test]
+    fn selected_reports_are_exactly_the_hits_of_a_search() {
+        let b = MemoryIndex::new(vec![
+            report("a.txt", "甲局", 2020, "公开 复议"),
+            report("b.txt", "甲局", 2021, "公开"),
+            report("c.txt", "乙局", 2021, "公开 复议"),
+            report("d.txt", "乙局", 2022, "诉讼"),
+        ]);
+        for (text, years) in [
+            ("公开", None),
+            ("公开 -复议", None),
+            ("", Some((2021, 2022))),
+            ("复议", Some((2021, 2021))),
+        ] {
+            let mut q = query(text);
+            q.years = years;
+            q.limit = 100;
+            let want: Vec<String> = b
+                .search(&q)
+                .unwrap()
+                .hits
+                .into_iter()
+                .map(|h| h.path)
+                .collect();
+            let got: Vec<String> = b
+                .selected_reports(&q)
+                .unwrap()
+                .into_iter()
+                .map(|s| s.path)
+                .collect();
+            assert!(!want.is_empty() && want.len() < 4, "{text}");
+            assert_eq!(got, want, "{text}");
+        }
     }
 }

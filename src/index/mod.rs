@@ -431,6 +431,28 @@ impl Index {
         stored::stored_reports(self, want)
     }
 
+    /// The paths of every report `q` selects (text, exclusions and filters; `limit` and
+    /// `offset` are not read): the reports a search counts in its total, without ranking,
+    /// snippets or the document store.
+    pub fn select_paths(&self, q: &Query) -> Result<Vec<String>, IndexError> {
+        self.guarded_select(q, stored::doc_paths)
+    }
+
+    /// The figures of every report `q` selects (as [`Index::select_paths`]), read from fast
+    /// columns as [`Index::stored_reports`] reads them.
+    pub fn selected_reports(&self, q: &Query) -> Result<Vec<StoredReport>, IndexError> {
+        self.guarded_select(q, stored::stored_docs)
+    }
+
+    fn guarded_select<T>(
+        &self,
+        q: &Query,
+        read: fn(&Index, &[tantivy::DocAddress]) -> Result<Vec<T>, IndexError>,
+    ) -> Result<Vec<T>, IndexError> {
+        build::guard(|| read(self, &search::select(self, q)?))
+            .map_err(|_| build::crashed(self.dir(), "a selection crashed inside the index"))?
+    }
+
     pub fn num_reports(&self) -> usize {
         self.inner.searcher.num_docs() as usize
     }
@@ -450,6 +472,10 @@ pub trait Backend: Send + Sync {
     fn find(&self, agency: &str, year: Option<i32>) -> Vec<ReportRef>;
     /// The full parsed report.
     fn report(&self, path: &str) -> Result<Report, IndexError>;
+    /// The figures of every report `q` selects (its text and filters; `limit` and `offset`
+    /// are not read): what totals and rankings over a search read. Exactly the reports a
+    /// search with `q` counts in its total.
+    fn selected_reports(&self, q: &Query) -> Result<Vec<StoredReport>, IndexError>;
 }
 
 impl Backend for Index {
@@ -471,6 +497,10 @@ impl Backend for Index {
 
     fn report(&self, path: &str) -> Result<Report, IndexError> {
         Index::report(self, path)
+    }
+
+    fn selected_reports(&self, q: &Query) -> Result<Vec<StoredReport>, IndexError> {
+        Index::selected_reports(self, q)
     }
 }
 

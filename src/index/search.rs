@@ -7,7 +7,7 @@
 //! once from fast fields (the catalog), not by tantivy queries: one scan gives the top hits
 //! and the chip counts of every dimension.
 
-use super::collect::{self, FacetTop, Filter, Scored};
+use super::collect::{self, FacetTop, Filter, Passing, Scored};
 use super::filter::{template_code, FacetRule, Places, TEMPLATES};
 use super::schema::{self, Fields};
 use super::snippet::passages;
@@ -256,6 +256,62 @@ pub(crate) fn load_report(index: &Index, path: &str) -> Result<Report, IndexErro
     ))
 }
 
+/// Every report `q` selects (its text, exclusions and filters; `limit` and `offset` are not
+/// read), in index order: the documents [`search`] counts in its total, found without scores,
+/// the heap of the best, facet counts, the document store or snippets. Work across reports
+/// reads every selected report, and cutting a snippet for each (as a search with a limit of
+/// every report does) was most of its cost.
+pub(crate) fn select(index: &Index, q: &Query) -> Result<Vec<tantivy::DocAddress>, IndexError> {
+    let inner = &index.inner;
+    let catalog = &inner.catalog;
+    let clauses = parse_query(&q.text);
+    let query = tantivy_query(&inner.searcher, &inner.fields, &clauses);
+    let excludes: Vec<(Occur, Box<dyn TQuery>)> = clauses
+        .iter()
+        .filter(|c| c.exclude)
+        .map(|c| (Occur::Should, clause_query(inner.fields.body, c)))
+        .collect();
+    let mut excluded: Vec<Vec<bool>> = Vec::new();
+    if !excludes.is_empty() {
+        let q = BooleanQuery::new(excludes);
+        let set = guarded(&inner.dir, SEARCH_CRASHED, || {
+            inner
+                .searcher
+                .search(&q, &tantivy::collector::DocSetCollector)
+        })?;
+        excluded = catalog
+            .segs
+            .iter()
+            .map(|s| vec![false; s.year.len()])
+            .collect();
+        for a in set {
+            if let Some(x) = excluded
+                .get_mut(a.segment_ord as usize)
+                .and_then(|s| s.get_mut(a.doc_id as usize))
+            {
+                *x = true;
+            }
+        }
+    }
+    // Places are only read for a region filter: without one the table of every agency's
+    // place is not made.
+    let places = if q.regions.is_empty() {
+        Arc::new(Places::default())
+    } else {
+        catalog.places().clone()
+    };
+    let collector = Passing {
+        catalog,
+        filter: Arc::new(Filter {
+            rule: FacetRule::new(q, &catalog.agencies, &places),
+            excluded,
+        }),
+    };
+    guarded(&inner.dir, SEARCH_CRASHED, || {
+        inner.searcher.search(query.as_ref(), &collector)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -311,5 +367,75 @@ mod tests {
             assert_eq!((a.hits, a.total), (b.hits, b.total));
             assert_eq!(a.total as u64, with.facets.regions[0].1);
         }
+    }
+
+    /// The selection is exactly the reports a search counts: every hit of a search whose
+    /// limit is every report, whatever the text, exclusions and filters.
+    #[test]
+    fn select_finds_exactly_what_a_search_of_every_report_finds() {
+        let (_dir, index) = crate::index::testing::sample_index();
+        let all = index.num_reports();
+        let probe = index
+            .search(&Query {
+                limit: 1,
+                ..Query::default()
+            })
+            .unwrap();
+        let region = probe.facets.regions[0].0.clone();
+        let agency = probe.facets.agencies.top(1)[0].0.to_string();
+        let base = |text: &str| Query {
+            text: text.into(),
+            limit: all,
+            ..Query::default()
+        };
+        let mut queries = Vec::new();
+        for text in [
+            "",
+            "公开",
+            "行政复议",
+            "\"政府信息公开\" 工作",
+            "中卫 -交易",
+            "-公开",
+            "鹦鹉螺号",
+        ] {
+            queries.push(base(text));
+            queries.push(Query {
+                years: Some((2020, 2022)),
+                ..base(text)
+            });
+            queries.push(Query {
+                agencies: vec![agency.clone()],
+                template: Some(Template::T2021),
+                ..base(text)
+            });
+            queries.push(Query {
+                regions: vec![region.clone()],
+                ..base(text)
+            });
+            queries.push(Query {
+                failed_only: true,
+                ..base(text)
+            });
+        }
+        let mut nonempty = 0;
+        for q in &queries {
+            let r = index.search(q).unwrap();
+            let mut want: Vec<String> = r.hits.into_iter().map(|h| h.path).collect();
+            want.sort();
+            assert_eq!(want.len(), r.total, "{q:?}: the search returned every hit");
+            let mut got = index.select_paths(q).unwrap();
+            got.sort();
+            assert_eq!(got, want, "{q:?}");
+            let mut figures: Vec<String> = index
+                .selected_reports(q)
+                .unwrap()
+                .into_iter()
+                .map(|s| s.path)
+                .collect();
+            figures.sort();
+            assert_eq!(figures, want, "{q:?}");
+            nonempty += usize::from(!want.is_empty() && want.len() < all);
+        }
+        assert!(nonempty >= 10, "the queries narrow the corpus: {nonempty}");
     }
 }
