@@ -90,6 +90,27 @@ fn check(q: &str) {
             assert!(got.contains(&d.0.as_str()), "{q} in {}", d.0);
         }
     }
+    // The first hits (what a keystroke draws before the complete search): as many as asked
+    // for, all of them matches; all of the matches when the engine says it found them all.
+    for limit in [1, 5, 1000] {
+        let first = f
+            .index
+            .first_hits(&Query {
+                text: format!("\"{q}\""),
+                limit,
+                ..Default::default()
+            })
+            .unwrap();
+        let mut paths: Vec<&str> = first.hits.iter().map(|h| h.path.as_str()).collect();
+        paths.sort();
+        assert!(paths.iter().all(|p| want.contains(p)), "first hits of {q}");
+        assert_eq!(paths.len(), want.len().min(limit), "first hits of {q}");
+        match first.stage {
+            index::Stage::First { all_found: true } => assert_eq!(paths, want, "{q}"),
+            index::Stage::First { all_found: false } => assert!(want.len() > limit, "{q}"),
+            index::Stage::Complete => panic!("{q}: not a first-hits answer"),
+        }
+    }
 }
 
 proptest! {

@@ -2,7 +2,8 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use nianbao::index::{
-    AgencyYears, Backend, IndexError, MemoryIndex, Query, ReportRef, SearchResults, StoredReport,
+    AgencyYears, Backend, IndexError, MemoryIndex, Query, ReportRef, SearchResults, Stage,
+    StoredReport,
 };
 use nianbao::report;
 use nianbao::tui::events::AppEvent;
@@ -195,6 +196,56 @@ fn full_width_punctuation_is_kept() {
     t.keys("《中华人民共和国政府信息公开条例》");
     let s = t.screen();
     assert!(s.contains("《中华人民共和国政府信息公开条例》"), "{s}");
+}
+
+/// First hits are shown at once with a provisional count (`N+`) and no facet counts; the
+/// complete search of the same query then replaces them, keeping a hit moved to meanwhile.
+#[test]
+fn first_hits_show_a_provisional_count_until_the_complete_search() {
+    let mut t = H::new(80, 24);
+    t.app.request_search();
+    let Some(Effect::Search(req)) = t.app.effects.last().cloned() else {
+        panic!("no search asked for");
+    };
+    assert!(req.first_hits);
+    // The engine's answers are given by hand below.
+    t.app.effects.clear();
+    let complete = t.backend.search(&req.query).unwrap();
+    assert!(complete.total > 3);
+    let mut first = complete.clone();
+    first.hits.truncate(3);
+    first.hits.reverse();
+    first.total = 3;
+    first.facets = Default::default();
+    first.stage = Stage::First { all_found: false };
+    t.app.handle(AppEvent::Engine(EngineMsg::Results {
+        generation: req.generation,
+        results: Ok(first.clone()),
+    }));
+    assert!(
+        t.app.search.searching,
+        "the complete search is still to come"
+    );
+    let s = t.screen();
+    assert!(s.contains("3+ hits"), "{s}");
+    // The filters panel does not show the previous query's counts as this one's.
+    t.key(KeyCode::Tab);
+    let s = t.screen();
+    assert!(s.contains(" …"), "{s}");
+    t.key(KeyCode::Esc);
+    // The user moves to the second first hit; the complete search ranks anew.
+    t.app.search.selected = 1;
+    let moved_to = first.hits[1].path.clone();
+    t.app.handle(AppEvent::Engine(EngineMsg::Results {
+        generation: req.generation,
+        results: Ok(complete.clone()),
+    }));
+    assert!(!t.app.search.searching);
+    let r = t.app.search.results.as_ref().unwrap();
+    assert_eq!(r.hits[t.app.search.selected].path, moved_to);
+    let s = t.screen();
+    assert!(s.contains(&format!("{} hits", complete.total)), "{s}");
+    assert!(!s.contains("3+ hits"), "{s}");
 }
 
 #[test]

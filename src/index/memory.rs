@@ -193,6 +193,7 @@ impl Backend for MemoryIndex {
             },
             elapsed: start.elapsed(),
             clauses,
+            stage: super::Stage::Complete,
         })
     }
 

@@ -14,6 +14,7 @@ mod collect;
 mod figures;
 mod files;
 mod filter;
+mod first;
 pub mod folder;
 pub mod fresh;
 mod memory;
@@ -235,6 +236,28 @@ pub struct SearchResults {
     /// The query's text as the engine read it: a report opened from these hits marks what
     /// found it with these, not with a query typed since.
     pub clauses: Vec<Clause>,
+    /// Whether every match was counted or the engine stopped at the first hits.
+    pub stage: Stage,
+}
+
+/// How far a search went.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Stage {
+    /// Every match was counted: the hits are the best of all of them, `total` and the facets
+    /// are exact.
+    #[default]
+    Complete,
+    /// The engine stopped once it had the first hits in index order ([`Index::first_hits`]):
+    /// the hits are ranked among themselves only, the facets are not counted (empty), and
+    /// `total` is exact only when `all_found` (no match was left unread), else a lower bound.
+    First { all_found: bool },
+}
+
+impl SearchResults {
+    /// `total` is the exact number of matches (not a lower bound).
+    pub fn total_is_exact(&self) -> bool {
+        !matches!(self.stage, Stage::First { all_found: false })
+    }
 }
 
 /// One agency and the years it has reports for.
@@ -376,6 +399,15 @@ impl Index {
             .map_err(|_| build::crashed(self.dir(), "a search crashed inside the index"))?
     }
 
+    /// The first hits of a query, found in index order with as little reading as possible:
+    /// what the browser draws within a keystroke, before [`Index::search`] has ranked and
+    /// counted every match (see [`Stage::First`]). The hits are true matches of the query and
+    /// its filters, with snippets, ranked among themselves; the first `offset + limit` of them.
+    pub fn first_hits(&self, q: &Query) -> Result<SearchResults, IndexError> {
+        build::guard(|| first::first_hits(self, q))
+            .map_err(|_| build::crashed(self.dir(), "a search crashed inside the index"))?
+    }
+
     /// Every agency, sorted by name, with its years.
     pub fn agencies(&self) -> Vec<AgencyYears> {
         self.inner.agency_years().to_vec()
@@ -463,6 +495,11 @@ impl Index {
 /// its search thread can share it.
 pub trait Backend: Send + Sync {
     fn search(&self, q: &Query) -> Result<SearchResults, IndexError>;
+    /// The first hits, fast, before the complete search (see [`Index::first_hits`]); an
+    /// engine fast enough to count everything at once answers with its complete search.
+    fn first_hits(&self, q: &Query) -> Result<SearchResults, IndexError> {
+        self.search(q)
+    }
     /// Agencies meant by `input`: full name, parts, pinyin or initials, best first; nothing
     /// for empty input.
     fn resolve_agency(&self, input: &str) -> Vec<String>;
@@ -481,6 +518,10 @@ pub trait Backend: Send + Sync {
 impl Backend for Index {
     fn search(&self, q: &Query) -> Result<SearchResults, IndexError> {
         Index::search(self, q)
+    }
+
+    fn first_hits(&self, q: &Query) -> Result<SearchResults, IndexError> {
+        Index::first_hits(self, q)
     }
 
     fn resolve_agency(&self, input: &str) -> Vec<String> {

@@ -27,7 +27,7 @@ use tantivy::{Score, Searcher, TantivyDocument, Term};
 const TITLE_BOOST: f32 = 4.0;
 const AGENCY_BOOST: f32 = 4.0;
 
-fn clause_query(field: tantivy::schema::Field, c: &Clause) -> Box<dyn TQuery> {
+pub(super) fn clause_query(field: tantivy::schema::Field, c: &Clause) -> Box<dyn TQuery> {
     let terms = &c.terms;
     if terms.len() == 1 {
         Box::new(TermQuery::new(
@@ -95,12 +95,12 @@ pub(super) fn tantivy_query(
     Box::new(BooleanQuery::new(parts))
 }
 
-const SEARCH_CRASHED: &str = "a search failed inside the index";
+pub(super) const SEARCH_CRASHED: &str = "a search failed inside the index";
 
 /// Runs a tantivy call that can panic on a damaged segment (a phrase query over corrupt
 /// positions). The checksums at open should have caught the damage; this is the last line of
 /// defence, so that a search never takes the program down.
-fn guarded<T>(
+pub(super) fn guarded<T>(
     dir: &Path,
     reason: &str,
     f: impl FnOnce() -> tantivy::Result<T>,
@@ -164,17 +164,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     let fruit = guarded(&inner.dir, SEARCH_CRASHED, || {
         collect::run(searcher, query.as_ref(), &collector, inner.threads)
     })?;
-    // Reading a stored report and cutting its snippet is the rest of a keystroke's cost:
-    // the hits are built side by side on the search threads, in rank order.
-    let hits = guarded(&inner.dir, "reading a stored report crashed", || {
-        inner.index.search_executor().map(
-            |s: &Scored| {
-                let doc: TantivyDocument = searcher.doc(s.addr)?;
-                Ok(make_hit(&inner.fields, &doc, s.score, &clauses))
-            },
-            fruit.top.iter().skip(q.offset),
-        )
-    })?;
+    let hits = hits_of(index, fruit.top.iter().skip(q.offset), &clauses)?;
     // Counts by agency id, not (name, count) pairs: a corpus can have tens of thousands of
     // agencies, and copying and sorting their names cost more than the search itself.
     let agencies = AgencyCounts::new(catalog.agencies.clone(), fruit.agency);
@@ -203,6 +193,28 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
         },
         elapsed: start.elapsed(),
         clauses,
+        stage: super::Stage::Complete,
+    })
+}
+
+/// The hits for documents in rank order, with their snippets. Reading a stored report and
+/// cutting its snippet is the rest of a keystroke's cost: the hits are built side by side on
+/// the search threads, in rank order.
+pub(super) fn hits_of<'a>(
+    index: &Index,
+    top: impl Iterator<Item = &'a Scored> + Send,
+    clauses: &[Clause],
+) -> Result<Vec<Hit>, IndexError> {
+    let inner = &index.inner;
+    let searcher = &inner.searcher;
+    guarded(&inner.dir, "reading a stored report crashed", || {
+        inner.index.search_executor().map(
+            |s: &Scored| {
+                let doc: TantivyDocument = searcher.doc(s.addr)?;
+                Ok(make_hit(&inner.fields, &doc, s.score, clauses))
+            },
+            top,
+        )
     })
 }
 

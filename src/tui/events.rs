@@ -278,7 +278,7 @@ impl App {
         self.query.limit = self.first_limit();
         self.search.more = false;
         self.search.keep = None;
-        self.send_search();
+        self.send_search(true);
     }
 
     /// Two pages of hits: snippets cost about half a millisecond a hit on a large corpus.
@@ -299,16 +299,19 @@ impl App {
         self.query.limit = self.first_limit().max(fetched);
         self.search.more = false;
         self.search.keep = keep;
-        self.send_search();
+        self.send_search(false);
     }
 
-    fn send_search(&mut self) {
+    /// `first_hits`: a new query, drawn from its first hits before its complete search; not
+    /// for more hits of the same query or the same query again, whose order must hold still.
+    fn send_search(&mut self, first_hits: bool) {
         self.search.generation += 1;
         self.search.searching = true;
         self.query.text.clone_from(&self.search.input.text);
         self.effects.push(Effect::Search(Request {
             generation: self.search.generation,
             query: self.query.clone(),
+            first_hits,
         }));
     }
 
@@ -322,7 +325,7 @@ impl App {
         if near_end && r.total > r.hits.len() && !self.search.searching {
             self.query.limit = r.hits.len().max(HIT_LIMIT) * 2;
             self.search.more = true;
-            self.send_search();
+            self.send_search(false);
         }
     }
 

@@ -43,7 +43,8 @@ pub struct Options {
 }
 
 enum Msg {
-    Event(AppEvent),
+    /// Boxed: search results make an event large, and signals are many times smaller.
+    Event(Box<AppEvent>),
     Signal(i32),
 }
 
@@ -59,7 +60,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     let mut term = terminal::enter()?;
     let (tx, rx) = mpsc::channel::<Msg>();
-    terminal::spawn_input(tx.clone(), Msg::Event);
+    terminal::spawn_input(tx.clone(), |e| Msg::Event(Box::new(e)));
     terminal::spawn_signals(tx.clone(), Msg::Signal)?;
     let etx = tx.clone();
     let worker = Worker::spawn(
@@ -69,7 +70,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
             loader::loader(opts.corpus.clone(), opts.index.clone(), opts.build.clone())
         },
         Box::new(move |m: EngineMsg| {
-            let _ = etx.send(Msg::Event(AppEvent::Engine(m)));
+            let _ = etx.send(Msg::Event(Box::new(AppEvent::Engine(m))));
         }),
     );
     drop(tx);
@@ -98,10 +99,11 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
         while let Some(m) = next.take() {
             match m {
                 // In raw mode Ctrl-Z is a key, not a signal: suspend as a shell would.
-                Msg::Event(AppEvent::Key(k))
-                    if k.code == crossterm::event::KeyCode::Char('z')
-                        && k.modifiers
-                            .contains(crossterm::event::KeyModifiers::CONTROL) =>
+                Msg::Event(e)
+                    if matches!(&*e, AppEvent::Key(k)
+                        if k.code == crossterm::event::KeyCode::Char('z')
+                            && k.modifiers
+                                .contains(crossterm::event::KeyModifiers::CONTROL)) =>
                 {
                     terminal::suspend();
                     term = terminal::fresh()?;
@@ -110,7 +112,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
                 // terminal has no previous frame to diff against; `clear` would ask the
                 // terminal for the cursor position, an answer the input thread would take).
                 Msg::Signal(signal_hook::consts::SIGCONT) => term = terminal::fresh()?,
-                Msg::Event(e) => app.handle(e),
+                Msg::Event(e) => app.handle(*e),
                 Msg::Signal(s) => {
                     signal = Some(s);
                     break 'outer;

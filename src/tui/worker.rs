@@ -2,9 +2,11 @@
 //!
 //! Typing never waits on a search: the UI sends a request tagged with a generation number and
 //! goes on; the worker drains its queue to the newest request before searching, and the UI
-//! drops any result whose generation is not the current one.
+//! drops any result whose generation is not the current one. A new query is answered twice:
+//! first with its first hits (a few milliseconds at any size), then with the complete search
+//! (ranked among every match, exact counts and facets) unless the user has typed since.
 
-use crate::index::{Backend, Query, SearchResults};
+use crate::index::{Backend, Query, SearchResults, Stage};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,6 +49,9 @@ pub struct Request {
     pub generation: u64,
     /// What the user typed and chose, as the engine takes it.
     pub query: Query,
+    /// Answer with the first hits before the complete search: a new query, not more hits of
+    /// the one shown (whose order must not change under the cursor).
+    pub first_hits: bool,
 }
 
 /// Builds or opens the engine, reporting progress (done, total).
@@ -158,32 +163,67 @@ fn run(
     } else {
         drop(swap);
     }
-    while let Ok(cmd) = rx.recv() {
-        let mut req = match cmd {
-            Cmd::Search(r) => r,
-            Cmd::Swap(b) => {
-                backend = b;
-                continue;
-            }
+    let mut waiting: Option<Request> = None;
+    loop {
+        let mut req = match waiting.take() {
+            Some(r) => r,
+            None => match rx.recv() {
+                Ok(Cmd::Search(r)) => r,
+                Ok(Cmd::Swap(b)) => {
+                    backend = b;
+                    continue;
+                }
+                Err(_) => return,
+            },
         };
         // Superseded requests are skipped, not queued.
-        while let Ok(newer) = rx.try_recv() {
-            match newer {
-                Cmd::Search(r) => req = r,
-                Cmd::Swap(b) => backend = b,
+        newest(&rx, &mut req, &mut backend);
+        if req.first_hits {
+            let first = run_search(|| backend.first_hits(&req.query));
+            let complete = matches!(&first, Ok(r) if r.stage == Stage::Complete);
+            let failed = first.is_err();
+            sink(EngineMsg::Results {
+                generation: req.generation,
+                results: first,
+            });
+            if complete || failed {
+                continue;
+            }
+            // Typed since: the complete search of a query already gone is not worth making.
+            let mut newer = req.clone();
+            newest(&rx, &mut newer, &mut backend);
+            if newer != req {
+                waiting = Some(newer);
+                continue;
             }
         }
-        // A panic in an engine must not end this thread (every later search would go
-        // unanswered and the screen keep the last hits): it is this search's error.
-        let results = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            backend.search(&req.query).map_err(|e| e.to_string())
-        }))
-        .unwrap_or_else(|_| Err("the search crashed; run `nianbao index`".to_string()));
+        let results = run_search(|| backend.search(&req.query));
         sink(EngineMsg::Results {
             generation: req.generation,
             results,
         });
     }
+}
+
+/// Replaces `req` with the newest request queued, taking any new engine on the way.
+fn newest(rx: &Receiver<Cmd>, req: &mut Request, backend: &mut Arc<dyn Backend>) {
+    while let Ok(newer) = rx.try_recv() {
+        match newer {
+            Cmd::Search(r) => *req = r,
+            Cmd::Swap(b) => *backend = b,
+        }
+    }
+}
+
+/// A panic in an engine must not end the worker (every later search would go unanswered and
+/// the screen keep the last hits): it is this search's error.
+fn run_search(
+    f: impl FnOnce() -> Result<SearchResults, crate::index::IndexError>,
+) -> Result<SearchResults, String> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        f().map_err(|e| e.to_string())
+    }))
+    .unwrap_or_else(|_| Err("the search crashed; run `nianbao index`".to_string()))
 }
 
 /// Calls `watch` until the worker is gone, handing each new engine to it and to the UI. An

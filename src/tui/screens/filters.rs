@@ -3,7 +3,7 @@
 //! the search results change.
 
 use super::{Env, Handler, Outcome};
-use crate::index::{Region, SearchResults};
+use crate::index::{Region, SearchResults, Stage};
 use crate::report::Template;
 use crate::tui::input::TextInput;
 use crate::tui::keys::{Action, Ctx};
@@ -35,6 +35,9 @@ pub struct State {
     pub regions: Vec<(Region, u64)>,
     /// Hits with a failed check.
     pub failed: u64,
+    /// The results shown are the first hits of a new query: its counts are on their way, and
+    /// the lists' counts (the previous query's) are not shown as this query's.
+    pub counting: bool,
 }
 
 impl State {
@@ -51,6 +54,7 @@ impl State {
             templates: Vec::new(),
             regions: Vec::new(),
             failed: 0,
+            counting: false,
         };
         s.refresh(env, results);
         s
@@ -58,6 +62,11 @@ impl State {
 
     /// The lists for the agency box as it is now and the latest results (their facet counts).
     pub fn refresh(&mut self, env: &Env, results: Option<&SearchResults>) {
+        // First hits carry no counts: keep the lists until the complete search brings them.
+        self.counting = results.is_some_and(|r| r.stage != Stage::Complete);
+        if self.counting {
+            return;
+        }
         self.agencies = agencies(env, results, &self.agency_input.text);
         self.years = results.map(|r| r.facets.years.clone()).unwrap_or_default();
         self.regions = results
@@ -77,6 +86,13 @@ impl State {
             .into_iter()
             .map(|t| (t, counts.iter().find(|c| c.0 == t).map_or(0, |c| c.1)))
             .collect();
+    }
+}
+
+impl State {
+    /// A count as the lists show it: none while the query's counts are being made.
+    pub fn shown(&self, n: u64) -> Option<u64> {
+        (!self.counting).then_some(n)
     }
 }
 

@@ -2,7 +2,7 @@
 //! preview; the base of the browser, under every other screen.
 
 use super::{Env, Handler, Outcome};
-use crate::index::{Query, SearchResults};
+use crate::index::{Query, SearchResults, Stage};
 use crate::output::grid::width;
 use crate::tui::i18n::Lang;
 use crate::tui::input::TextInput;
@@ -64,11 +64,24 @@ impl State {
         if generation != self.generation {
             return false;
         }
-        self.searching = false;
+        // First hits: the complete search of the same query follows.
+        let first = matches!(&results, Ok(r) if r.stage != Stage::Complete);
+        let after_first = self
+            .results
+            .as_ref()
+            .is_some_and(|r| r.stage != Stage::Complete);
+        self.searching = first;
         match results {
             Ok(r) => {
                 self.error = None;
-                if let Some(path) = self.keep.take() {
+                // A hit moved to while the first hits were shown stays chosen when the
+                // complete search (the same query) ranks them anew.
+                let moved_to = after_first && !first && self.selected > 0;
+                let moved_to = moved_to
+                    .then(|| self.results.as_ref()?.hits.get(self.selected))
+                    .flatten()
+                    .map(|h| h.path.clone());
+                if let Some(path) = moved_to.or_else(|| self.keep.take()) {
                     self.selected = r.hits.iter().position(|h| h.path == path).unwrap_or(0);
                 } else if !self.more {
                     self.selected = 0;

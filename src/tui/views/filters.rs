@@ -67,7 +67,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
         let cur = p.pane == FilterPane::Agency && i == p.agency_cursor;
         lines.push(value_line(
             &format!("{} {name}", if on { "✓" } else { " " }),
-            *n,
+            p.shown(*n),
             ai.width,
             cur,
             theme,
@@ -103,7 +103,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
             };
             value_line(
                 &format!("{} {level} {}", if on { "✓" } else { " " }, r.name),
-                *n,
+                p.shown(*n),
                 ri.width,
                 cur,
                 theme,
@@ -128,7 +128,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
             let cur = p.pane == FilterPane::Year && i == p.year_cursor;
             value_line(
                 &format!("{} {y}", if on { "✓" } else { " " }),
-                *n,
+                p.shown(*n),
                 yi.width,
                 cur,
                 theme,
@@ -149,7 +149,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
             let cur = p.pane == FilterPane::Template && i == p.template_cursor;
             value_line(
                 &format!("{} {}", if on { "✓" } else { " " }, app.lang.template(*t)),
-                *n,
+                p.shown(*n),
                 ti.width,
                 cur,
                 theme,
@@ -161,7 +161,7 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
     let on = if app.query.failed_only { "✓" } else { " " };
     lines.push(value_line(
         &format!("{on} {}", app.lang.t().failed_checks),
-        p.failed,
+        p.shown(p.failed),
         ti.width,
         cur,
         theme,
@@ -169,9 +169,12 @@ pub fn draw(f: &mut Frame, app: &App, p: &State, theme: &Theme, area: Rect) {
     f.render_widget(Paragraph::new(lines), ti);
 }
 
-/// `name … count`, the count right-aligned.
-fn value_line(name: &str, n: u64, w: u16, cur: bool, theme: &Theme) -> Line<'static> {
-    let count = format!(" {n}");
+/// `name … count`, the count right-aligned; `…` while the count is being made.
+fn value_line(name: &str, n: Option<u64>, w: u16, cur: bool, theme: &Theme) -> Line<'static> {
+    let count = match n {
+        Some(n) => format!(" {n}"),
+        None => " …".to_string(),
+    };
     let w = w as usize;
     let name = truncate(name, w.saturating_sub(width(&count)));
     let text = format!(

@@ -44,8 +44,12 @@ pub fn draw(f: &mut Frame, app: &App, theme: &Theme, area: Rect) {
         Some(r) => {
             let ms = r.elapsed.as_secs_f64() * 1000.0;
             let more = if app.search.searching { "…" } else { "" };
-            let hits =
-                crate::tui::i18n::fill(t.hits, &[("n", &r.total), ("ms", &format!("{ms:.1}"))]);
+            // First hits of a new query: more than these match, how many is being counted.
+            let n = match r.total_is_exact() {
+                true => r.total.to_string(),
+                false => format!("{}+", r.total),
+            };
+            let hits = crate::tui::i18n::fill(t.hits, &[("n", &n), ("ms", &format!("{ms:.1}"))]);
             format!("{hits}{more} ")
         }
         // A failed engine will never answer: no promise of results.
