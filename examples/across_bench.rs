@@ -11,10 +11,12 @@ use nianbao::analysis::figure::Measure;
 use nianbao::analysis::rank::rank;
 use nianbao::analysis::totals::{totals, GroupBy};
 use nianbao::analysis::{select, Selection};
-use nianbao::index::{Index, Query};
+use nianbao::index::{Backend, Index, Query};
 use nianbao::output::dataset;
 use nianbao::report::metrics;
+use nianbao::tui::tally::{compute, measures, Cache, EngineRef, Job};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -105,6 +107,42 @@ fn main() -> anyhow::Result<()> {
         ms(median(fast)),
         ms(median(slow))
     );
+
+    // The browser's totals-and-ranking screen: the job its thread works out when the screen
+    // opens (select, 表3 by year, rank), and again after `m` (the selection kept).
+    let engine = EngineRef(Arc::new(index.clone()) as Arc<dyn Backend>);
+    for text in [String::new(), word.clone()] {
+        let (mut open, mut again) = (Vec::new(), Vec::new());
+        let mut selected = 0;
+        for _ in 0..reps {
+            let mut job = Job {
+                generation: 1,
+                engine: engine.clone(),
+                query: Query {
+                    text: text.clone(),
+                    ..Query::default()
+                },
+                table: nianbao::report::TableId::T3,
+                by: measures()[0].clone(),
+                descending: true,
+                min_cases: metrics::DEFAULT_MIN_CASES,
+            };
+            let mut cache = Cache::default();
+            let t0 = Instant::now();
+            let b = compute(&job, &mut cache).map_err(anyhow::Error::msg)?;
+            open.push(t0.elapsed());
+            selected = b.selected;
+            job.by = measures()[1].clone();
+            let t0 = Instant::now();
+            std::hint::black_box(compute(&job, &mut cache).map_err(anyhow::Error::msg)?);
+            again.push(t0.elapsed());
+        }
+        println!(
+            "| browser totals screen, query \"{text}\" ({selected} reports) | opens in {} · next measure {} |",
+            ms(median(open)),
+            ms(median(again))
+        );
+    }
 
     // The agency with the most years.
     let agency = index

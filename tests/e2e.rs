@@ -504,6 +504,25 @@ fn compare_from_a_table_and_export_the_hits() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
         .collect();
     assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+    // `R`: totals and ranking over the same selection, worked out off the UI thread; `w`
+    // writes the ranking.
+    s.send("R");
+    s.wait_for("6 selected");
+    s.send("w");
+    s.wait_for("written to nianbao-rank-予以公开率-all-6-reports.csv");
+    let ranking =
+        std::fs::read_to_string(dir.join("nianbao-rank-予以公开率-all-6-reports.csv")).unwrap();
+    assert!(
+        ranking.starts_with("rank,agency,year,value,cases,path,not ranked because"),
+        "{ranking}"
+    );
+    assert_eq!(
+        ranking.lines().count(),
+        7,
+        "every report, ranked or not:\n{ranking}"
+    );
+    s.send("\x1b");
+    s.wait_for(" hits ·");
     // A table of an agency with two years, then `C`.
     s.send("\x07");
     s.send("中卫市公共资源交易中心 2024");

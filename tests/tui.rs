@@ -93,6 +93,8 @@ impl H {
                     }
                     // Running a program is tested in tests/e2e.rs.
                     Effect::OpenSource(path) => self.opened.push(path),
+                    // The totals screen is tested in tests/tui_tally.rs.
+                    Effect::Tally(_) => {}
                 }
             }
         }

@@ -12,6 +12,9 @@ use crate::report::checks;
 use crate::report::place::{self, Kind, Place, PlaceMap};
 use crate::report::{CellStatus, Source, Table, TableId, Template};
 
+/// The named metrics a ranking can be by, for front ends that reach the report layer through
+/// this one.
+pub use crate::report::metrics::{Metric, DEFAULT_MIN_CASES, METRICS};
 pub use figure::{Condition, FigureRef, Filter};
 
 #[derive(Debug, thiserror::Error)]

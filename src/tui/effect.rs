@@ -16,6 +16,8 @@ pub enum Effect {
         path: std::path::PathBuf,
         text: String,
     },
+    /// Work out the totals-and-ranking board of a job, off the UI thread.
+    Tally(super::tally::Job),
     /// `o`: show the report's source file (its path as indexed) outside the browser.
     OpenSource(String),
 }

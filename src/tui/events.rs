@@ -54,6 +54,11 @@ pub enum AppEvent {
     Paste(String),
     Resize(u16, u16),
     Engine(EngineMsg),
+    /// The answer to a totals-and-ranking job.
+    Tally {
+        generation: u64,
+        board: Result<crate::tui::tally::Board, String>,
+    },
 }
 
 impl App {
@@ -74,7 +79,45 @@ impl App {
                 }
             }
             AppEvent::Engine(m) => self.on_engine(m),
+            AppEvent::Tally { generation, board } => self.on_tally(generation, board),
         }
+    }
+
+    /// The answer to a totals-and-ranking job: shown by the screen that waits for that job,
+    /// dropped when no screen does (it asked again since, or was closed).
+    fn on_tally(&mut self, generation: u64, board: Result<crate::tui::tally::Board, String>) {
+        for s in self.screens.iter_mut().rev() {
+            if let Screen::Tally(t) = s {
+                if t.generation == generation {
+                    t.receive(generation, board);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Sends the job of the totals-and-ranking screen at `i` of the stack, under a new
+    /// generation: the screen shows "computing…" until its answer comes.
+    fn request_tally(&mut self, i: usize) {
+        let Some(engine) = self.backend() else {
+            self.status = Some("the index is not ready yet".into());
+            return;
+        };
+        let Some(Screen::Tally(t)) = self.screens.get_mut(i) else {
+            return;
+        };
+        self.tally_generation += 1;
+        t.generation = self.tally_generation;
+        t.answer = crate::tui::screens::tally::Answer::Computing;
+        self.effects.push(Effect::Tally(crate::tui::tally::Job {
+            generation: t.generation,
+            engine: crate::tui::tally::EngineRef(engine),
+            query: t.query.clone(),
+            table: t.table,
+            by: t.by().clone(),
+            descending: t.descending,
+            min_cases: t.min_cases,
+        }));
     }
 
     fn on_key(&mut self, k: KeyEvent) {
@@ -243,6 +286,11 @@ impl App {
                 Outcome::RefreshFilters => self.refresh_overlay(),
                 Outcome::Search => self.request_search(),
                 Outcome::MoreHits => self.more_hits(),
+                Outcome::Tally => {
+                    if let Some(i) = self.screens.len().checked_sub(1) {
+                        self.request_tally(i);
+                    }
+                }
             }
         }
     }
@@ -354,6 +402,12 @@ impl App {
                 if !first {
                     self.refresh_search();
                     self.reload_open_reports();
+                    // A board of the old engine is not the corpus as it is now.
+                    for i in 0..self.screens.len() {
+                        if matches!(self.screens[i], Screen::Tally(_)) {
+                            self.request_tally(i);
+                        }
+                    }
                 } else if !self.search.searching {
                     self.request_search();
                 }
@@ -584,7 +638,7 @@ impl App {
                 }),
                 _ => None,
             }),
-            Some(Screen::Compare(_)) | None => None,
+            Some(Screen::Compare(_)) | Some(Screen::Tally(_)) | None => None,
         };
         if let Some(p) = place {
             let label = p.label();
@@ -613,6 +667,7 @@ impl App {
                 | Ctx::Query
                 | Ctx::Table
                 | Ctx::Compare
+                | Ctx::Tally
                 | Ctx::FilterList => return self.act(a),
                 _ => return,
             }

@@ -296,6 +296,34 @@ pub static ZH: Texts = Texts {
 static KEY_HELP_ZH: &[(&str, &str)] = &[
     ("back to the table", "返回表格"),
     (
+        "totals and ranking over every hit",
+        "所有命中报告的合计与排名",
+    ),
+    ("next report", "下一份报告"),
+    ("previous report", "上一份报告"),
+    ("first report", "第一份报告"),
+    ("last report", "最后一份报告"),
+    (
+        "compare this agency's table across its years",
+        "本机构各年份的这张表对比",
+    ),
+    (
+        "sum the next table (3 → 4 → 2-x)",
+        "合计下一张表（3 → 4 → 2-x）",
+    ),
+    ("sum the previous table", "合计上一张表"),
+    (
+        "rank by the next metric or figure",
+        "按下一个指标或数字排名",
+    ),
+    (
+        "rank by the previous metric or figure",
+        "按上一个指标或数字排名",
+    ),
+    ("most first ⇄ least first", "从高到低 ⇄ 从低到高"),
+    ("write the ranking to a CSV file", "把排名写入 CSV 文件"),
+    ("back to the hits", "返回结果列表"),
+    (
         "compare this table across the agency's years",
         "本机构各年份的这张表对比",
     ),

@@ -24,6 +24,8 @@ pub enum Ctx {
     Table,
     /// One table of one agency across its years.
     Compare,
+    /// A table summed and the reports ranked over what the search selects.
+    Tally,
     Help,
     /// The bookmarks list (`'`).
     Bookmarks,
@@ -44,6 +46,7 @@ impl Ctx {
             Ctx::ReportFind => "find in the report",
             Ctx::Table => "table",
             Ctx::Compare => "compare across years",
+            Ctx::Tally => "totals and ranking",
             Ctx::Help => "help",
             Ctx::Bookmarks => "bookmarks",
             Ctx::TextBox => "any text box",
@@ -65,6 +68,7 @@ impl Ctx {
                 Ctx::ReportFind => "报告内搜索",
                 Ctx::Table => "表格",
                 Ctx::Compare => "逐年对比",
+                Ctx::Tally => "合计与排名",
                 Ctx::Help => "帮助",
                 Ctx::Bookmarks => "书签",
                 Ctx::TextBox => "任何输入框",
@@ -146,6 +150,16 @@ pub enum Action {
     OpenSource,
     /// The report as one document with its tables inline, or by section again.
     Document,
+    /// Totals and a ranking over the reports the search selects.
+    Tally,
+    /// The next / previous table summed.
+    NextTable,
+    PrevTable,
+    /// The next / previous figure or metric ranked by.
+    NextMeasure,
+    PrevMeasure,
+    /// Most first ⇄ least first.
+    Reverse,
 }
 
 pub struct Binding {
@@ -264,6 +278,12 @@ pub static BINDINGS: &[Binding] = &[
         [ch('w')],
         Export,
         "write every hit's tables to a CSV file (one row per cell)"
+    ),
+    b!(
+        Results,
+        [ch('R')],
+        Tally,
+        "totals and ranking over every hit"
     ),
     b!(Results, [ch('\'')], Bookmarks, "bookmarks: jump back"),
     b!(Results, [ch('?')], Help, "this help"),
@@ -483,6 +503,47 @@ pub static BINDINGS: &[Binding] = &[
         Export,
         "write the comparison to a CSV file"
     ),
+    b!(Tally, [ch('j'), (K::Down, N)], Down, "next report"),
+    b!(Tally, [ch('k'), (K::Up, N)], Up, "previous report"),
+    b!(Tally, [(K::PageDown, N), ctrl('d')], PageDown, "page down"),
+    b!(Tally, [(K::PageUp, N), ctrl('u')], PageUp, "page up"),
+    b!(Tally, [(K::Home, N)], Home, "first report"),
+    b!(Tally, [(K::End, N)], End, "last report"),
+    b!(
+        Tally,
+        [(K::Enter, N), ch('l'), (K::Right, N)],
+        Open,
+        "compare this agency's table across its years"
+    ),
+    b!(
+        Tally,
+        [ch('t')],
+        NextTable,
+        "sum the next table (3 → 4 → 2-x)"
+    ),
+    b!(Tally, [ch('T')], PrevTable, "sum the previous table"),
+    b!(
+        Tally,
+        [ch('m')],
+        NextMeasure,
+        "rank by the next metric or figure"
+    ),
+    b!(
+        Tally,
+        [ch('M')],
+        PrevMeasure,
+        "rank by the previous metric or figure"
+    ),
+    b!(Tally, [ch('r')], Reverse, "most first ⇄ least first"),
+    b!(Tally, [ch('w')], Export, "write the ranking to a CSV file"),
+    b!(
+        Tally,
+        [(K::Esc, N), ch('h'), (K::Left, N)],
+        Back,
+        "back to the hits"
+    ),
+    b!(Tally, [ch('?')], Help, "this help"),
+    b!(Tally, [ch('q')], Quit, "quit"),
     b!(Compare, [(K::Esc, N)], Back, "back to the table"),
     b!(Compare, [ch('?')], Help, "this help"),
     b!(Compare, [ch('q')], Quit, "quit"),
@@ -724,6 +785,7 @@ pub fn markdown() -> String {
         Ctx::ReportFind,
         Ctx::Table,
         Ctx::Compare,
+        Ctx::Tally,
         Ctx::Help,
         Ctx::Bookmarks,
         Ctx::TextBox,

@@ -20,6 +20,7 @@ pub mod screens;
 /// The compare screen and exports, where they were before the browser was split by screen.
 pub use screens::compare;
 pub mod state;
+pub mod tally;
 pub mod terminal;
 pub mod views;
 pub mod worker;
@@ -73,6 +74,10 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
             let _ = etx.send(Msg::Event(Box::new(AppEvent::Engine(m))));
         }),
     );
+    let ttx = tx.clone();
+    let tally = tally::Tally::spawn(Box::new(move |generation, board| {
+        let _ = ttx.send(Msg::Event(Box::new(AppEvent::Tally { generation, board })));
+    }));
     drop(tx);
     let size = term.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut app = App::new(size, no_color, &opts.corpus.display().to_string());
@@ -87,7 +92,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     app.pending_open = opts.open;
     app.pending_report = opts.open_path;
     app.request_search();
-    run_effects(&mut app, &worker, &mut term);
+    run_effects(&mut app, &worker, &tally, &mut term);
     term.draw(|f| views::draw(f, &app))?;
     if std::env::var_os("NIANBAO_TEST_PANIC").is_some_and(|v| v == "1") {
         panic!("NIANBAO_TEST_PANIC=1: forced panic after the first frame");
@@ -118,7 +123,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
                     break 'outer;
                 }
             }
-            run_effects(&mut app, &worker, &mut term);
+            run_effects(&mut app, &worker, &tally, &mut term);
             if app.quit {
                 break 'outer;
             }
@@ -141,10 +146,11 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     }
 }
 
-fn run_effects(app: &mut App, worker: &Worker, term: &mut terminal::Term) {
+fn run_effects(app: &mut App, worker: &Worker, tally: &tally::Tally, term: &mut terminal::Term) {
     for e in std::mem::take(&mut app.effects) {
         match e {
             Effect::Search(r) => worker.request(r),
+            Effect::Tally(job) => tally.request(job),
             Effect::Copy { text, what } => {
                 let mut out = std::io::stdout();
                 let via = clipboard::copy(&mut out, &text);

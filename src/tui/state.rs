@@ -52,6 +52,8 @@ pub struct App {
     /// CSV copies start with a byte-order mark, for Excel (config `copy.csv_bom`).
     pub csv_bom: bool,
     pub palette: super::config::Palette,
+    /// The last job sent for a totals-and-ranking board: an answer to any other is stale.
+    pub tally_generation: u64,
 }
 
 /// The fewest hits a search asks for first. Building snippets is most of a
@@ -84,6 +86,7 @@ impl App {
             copy_header: false,
             csv_bom: false,
             palette: Default::default(),
+            tally_generation: 0,
         }
     }
 

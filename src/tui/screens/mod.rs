@@ -13,6 +13,7 @@ pub mod help;
 pub mod report;
 pub mod search;
 pub mod table;
+pub mod tally;
 
 pub use super::effect::Effect;
 use super::history::{History, Place};
@@ -86,6 +87,8 @@ pub enum Outcome {
     MoreHits,
     /// The filters' lists need working out again with the search results the browser holds.
     RefreshFilters,
+    /// The totals-and-ranking screen on top needs its board worked out (again).
+    Tally,
 }
 
 /// One screen's behaviour: what the key table calls it, and its keys.
@@ -154,6 +157,8 @@ screens! {
     Table(table::State),
     /// One table of one agency across its years.
     Compare(compare::State),
+    /// A table summed and the reports ranked over what the search selects.
+    Tally(tally::State),
 }
 
 /// The overlays: each one line, `Name(module::State)`, and `State: Handler`.

@@ -247,6 +247,16 @@ impl Handler for State {
             Action::Home => self.selected = 0,
             Action::End => return self.move_hit(isize::MAX / 2),
             Action::Export => return export_selection(env),
+            Action::Tally if env.backend.is_none() => {
+                return vec![Outcome::Status("the index is not ready yet".into())];
+            }
+            Action::Tally => {
+                let st = super::tally::State::new(env.query);
+                return vec![
+                    Outcome::Push(super::Screen::Tally(Box::new(st))),
+                    Outcome::Tally,
+                ];
+            }
             Action::Open => {
                 let results = self.results.as_ref();
                 if let Some((r, h)) = results.and_then(|r| Some((r, r.hits.get(self.selected)?))) {

@@ -8,6 +8,7 @@ pub(super) mod help;
 pub(super) mod report;
 pub(super) mod search;
 pub(super) mod table;
+pub(super) mod tally;
 
 use super::layout;
 use super::state::{App, Overlay, Screen};
@@ -97,6 +98,7 @@ pub fn draw(f: &mut Frame, app: &App) {
         Some(Screen::Report(r)) => report::draw(f, app, r, &theme, area),
         Some(Screen::Table(t)) => table::draw(f, app, t, &theme, area),
         Some(Screen::Compare(c)) => compare::draw(f, app, c, &theme, area),
+        Some(Screen::Tally(t)) => tally::draw(f, app, t, &theme, area),
     }
     match &app.overlay {
         None => {}

@@ -1,0 +1,340 @@
+//! The totals-and-ranking screen: how many reports were summed and which were left out, the
+//! table's sums by year, the ranking (small-sample rates greyed, never ranked) and a bar chart
+//! of the ranked figure; "computing…" until the answer for the screen's settings comes.
+
+use super::{crumbs, status, Theme};
+use crate::output::across::{figure, plain};
+use crate::output::grid::{pad, truncate, truncate_middle, width};
+use crate::tui::screens::tally::{Answer, State as TallyState, Sums};
+use crate::tui::state::App;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
+use ratatui::Frame;
+
+/// Width of one year's column in the sums.
+const YEAR_W: usize = 10;
+/// Below this width there is no room for the chart beside the list.
+const CHART_MIN_W: u16 = 70;
+
+pub fn draw(f: &mut Frame, app: &App, t: &TallyState, theme: &Theme, area: Rect) {
+    if area.height < 4 {
+        return;
+    }
+    let crumbs_area = Rect { height: 1, ..area };
+    let status_area = Rect {
+        y: area.bottom() - 1,
+        height: 1,
+        ..area
+    };
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 2,
+        ..area
+    };
+    let w = body.width as usize;
+    let order = if t.descending {
+        "most first"
+    } else {
+        "least first"
+    };
+    let right = match t.board() {
+        Some(b) => format!("{} reports ", b.selected),
+        None => String::new(),
+    };
+    crumbs(f, app, theme, crumbs_area, &right);
+    let title = format!(
+        "表{} by year · ranked by {} · {order}",
+        t.table,
+        t.by().name()
+    );
+    let mut head = vec![Line::styled(truncate(&plain(&title), w), theme.strong())];
+    let hint = "t table · m measure · r order · Enter compare · w CSV · Esc back · ? help";
+    let b = match &t.answer {
+        Answer::Computing => {
+            head.push(Line::styled(
+                "computing… (totals and ranking over the reports this search selects)",
+                theme.dim(),
+            ));
+            f.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), body);
+            status(f, app, theme, status_area, hint, "computing… ");
+            return;
+        }
+        Answer::Failed(e) => {
+            head.push(Line::styled(
+                format!("could not be worked out: {}", plain(e)),
+                theme.error(),
+            ));
+            f.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), body);
+            status(f, app, theme, status_area, hint, "");
+            return;
+        }
+        Answer::Ready(b) => b,
+    };
+    if b.selected == 0 {
+        head.push(Line::raw(""));
+        head.push(Line::raw(
+            "No report matches this search: there is nothing to sum or rank.",
+        ));
+        head.push(Line::styled(
+            "Esc: back to the hits, and widen the query or remove a chip.",
+            theme.dim(),
+        ));
+        f.render_widget(Paragraph::new(head).wrap(Wrap { trim: false }), body);
+        status(f, app, theme, status_area, hint, "");
+        return;
+    }
+    let sums = t.sums();
+    let counted: usize = sums.counted.iter().sum();
+    let left: Vec<String> = t
+        .left_out()
+        .iter()
+        .map(|(why, n)| format!("{n} {}", plain(why)))
+        .collect();
+    let mut said = format!(
+        "{} selected · {counted} summed in 表{}",
+        b.selected, t.table
+    );
+    if !left.is_empty() {
+        said.push_str(&format!(
+            " · {} left out: {}",
+            b.totals.left_out.len(),
+            left.join(", ")
+        ));
+    }
+    head.push(Line::raw(truncate(&said, w)));
+    let head_h = head.len() as u16;
+    f.render_widget(
+        Paragraph::new(head),
+        Rect {
+            height: head_h.min(body.height),
+            ..body
+        },
+    );
+    let rest = body.height.saturating_sub(head_h);
+    // The sums take about two fifths of what is left, the ranking the rest.
+    let want = sums.rows.len() as u16 + 1;
+    let sums_h = want.min((rest * 2 / 5).max(3)).min(rest);
+    let sums_area = Rect {
+        y: body.y + head_h,
+        height: sums_h,
+        ..body
+    };
+    draw_sums(f, t, &sums, theme, sums_area);
+    let rank_area = Rect {
+        y: sums_area.bottom(),
+        height: rest.saturating_sub(sums_h),
+        ..body
+    };
+    draw_ranking(f, t, theme, rank_area);
+    status(f, app, theme, status_area, hint, "");
+}
+
+fn draw_sums(f: &mut Frame, t: &TallyState, s: &Sums, theme: &Theme, area: Rect) {
+    if area.height == 0 {
+        return;
+    }
+    let w = area.width as usize;
+    if s.years.is_empty() {
+        let line = format!(
+            "No report of the selection has a whole 表{}: nothing summed.",
+            t.table
+        );
+        f.render_widget(
+            Paragraph::new(Line::styled(truncate(&line, w), theme.dim())),
+            area,
+        );
+        return;
+    }
+    // The latest years that fit beside a label of at least 16 cells.
+    let fit = (w.saturating_sub(16) / YEAR_W).max(1);
+    let from = s.years.len().saturating_sub(fit);
+    let label_w = w.saturating_sub(YEAR_W * (s.years.len() - from)).min(48);
+    let caption = match &s.column {
+        Some(c) => format!("sum of {} ", plain(c)),
+        None => "sum ".to_string(),
+    };
+    let mut header = pad(&truncate(&caption, label_w), label_w, true);
+    for y in &s.years[from..] {
+        header.push_str(&pad(
+            &y.map_or("?".into(), |y| y.to_string()),
+            YEAR_W,
+            false,
+        ));
+    }
+    let mut lines = vec![Line::styled(header, theme.strong())];
+    let shown = (area.height as usize).saturating_sub(1);
+    let more = s.rows.len().saturating_sub(shown);
+    for (i, (label, values)) in s.rows.iter().enumerate().take(shown) {
+        let label = if more > 0 && i + 1 == shown {
+            format!("… {} more rows", more + 1)
+        } else {
+            plain(label)
+        };
+        if label.starts_with('…') {
+            lines.push(Line::styled(label, theme.dim()));
+            break;
+        }
+        let mut text = pad(&truncate(&label, label_w.saturating_sub(1)), label_w, true);
+        for v in &values[from..] {
+            let shown = v.map_or("—".to_string(), |v| v.to_string());
+            text.push_str(&pad(&shown, YEAR_W, false));
+        }
+        lines.push(Line::raw(text));
+    }
+    f.render_widget(Paragraph::new(lines), area);
+}
+
+fn draw_ranking(f: &mut Frame, t: &TallyState, theme: &Theme, area: Rect) {
+    if area.height < 3 {
+        return;
+    }
+    let lines = t.lines();
+    let metric = t.board().is_some_and(|b| b.ranking.formula.is_some());
+    let chart = area.width >= CHART_MIN_W;
+    let list_w = if chart {
+        (area.width * 4 / 7).max(40)
+    } else {
+        area.width
+    };
+    let list_area = Rect {
+        width: list_w,
+        ..area
+    };
+    // Header, rows, and a line for the cursor's reason or the metric's formula.
+    let page = (area.height as usize).saturating_sub(2);
+    let (num_w, year_w, val_w, cases_w) = (4, 5, 9, if metric { 8 } else { 0 });
+    let agency_w = (list_w as usize).saturating_sub(num_w + year_w + val_w + cases_w);
+    let mut out = vec![Line::styled(
+        format!(
+            "{}{}{}{}{}",
+            pad("#", num_w, true),
+            pad("agency", agency_w, true),
+            pad("year", year_w, true),
+            pad("value", val_w, false),
+            if metric {
+                pad("cases", cases_w, false)
+            } else {
+                String::new()
+            }
+        ),
+        theme.strong(),
+    )];
+    for (i, l) in lines.iter().enumerate().skip(t.offset).take(page) {
+        let value = l.value.map_or("—".to_string(), figure);
+        let text = format!(
+            "{}{}{}{}{}",
+            pad(&l.rank.map_or("-".into(), |r| r.to_string()), num_w, true),
+            pad(
+                // Agencies of one place share the start of their names: keep both ends.
+                &truncate_middle(&plain(l.agency), agency_w.saturating_sub(1)),
+                agency_w,
+                true
+            ),
+            pad(&l.year.map_or("?".into(), |y| y.to_string()), year_w, true),
+            pad(&value, val_w, false),
+            if metric {
+                pad(&l.cases.map_or(String::new(), figure), cases_w, false)
+            } else {
+                String::new()
+            }
+        );
+        // Not ranked: greyed, whatever its value (a rate over too few cases keeps it).
+        let mut style = if l.rank.is_none() {
+            theme.dim()
+        } else {
+            Style::new()
+        };
+        if i == t.cur {
+            style = style.patch(theme.selected());
+        }
+        out.push(Line::styled(text, style));
+    }
+    if lines.is_empty() {
+        out.push(Line::styled("no report to rank", theme.dim()));
+    }
+    let foot = match lines.get(t.cur) {
+        Some(l) if l.rank.is_none() => {
+            format!("not ranked: {}", plain(l.reason.unwrap_or("")))
+        }
+        _ => match t.board().and_then(|b| b.ranking.formula.clone()) {
+            Some(formula) => plain(&formula),
+            None => String::new(),
+        },
+    };
+    let foot_area = Rect {
+        y: area.bottom() - 1,
+        height: 1,
+        ..list_area
+    };
+    f.render_widget(Paragraph::new(out), list_area);
+    f.render_widget(
+        Paragraph::new(Line::styled(
+            truncate(&foot, list_area.width as usize),
+            theme.dim(),
+        )),
+        foot_area,
+    );
+    if chart {
+        // Level with the list's rows, below its header.
+        let chart_area = Rect {
+            x: area.x + list_w + 1,
+            y: area.y + 1,
+            width: area.width.saturating_sub(list_w + 1),
+            height: area.height.saturating_sub(2),
+        };
+        draw_chart(f, t, theme, chart_area);
+    }
+}
+
+/// One bar per ranked report shown in the list, from its first row: labelled by rank, the
+/// figure in the bar; the cursor's bar marked.
+fn draw_chart(f: &mut Frame, t: &TallyState, theme: &Theme, area: Rect) {
+    let lines = t.lines();
+    let ranked: Vec<(usize, f64, bool)> = lines
+        .iter()
+        .enumerate()
+        .skip(t.offset)
+        .filter_map(|(i, l)| Some((l.rank?, l.value?, i == t.cur)))
+        .collect();
+    if ranked.is_empty() || area.height < 4 {
+        let line = Line::styled("nothing ranked to chart", theme.dim());
+        f.render_widget(Paragraph::new(line), area);
+        return;
+    }
+    let texts: Vec<String> = ranked.iter().map(|(_, v, _)| figure(*v)).collect();
+    let bar_w = texts
+        .iter()
+        .map(|s| width(s))
+        .max()
+        .unwrap_or(3)
+        .clamp(3, 8) as u16;
+    let fit = ((area.width + 1) / (bar_w + 1)).max(1) as usize;
+    // Ten steps a unit: a rate of 67.3 is not drawn as 67.
+    let bars: Vec<Bar> = ranked
+        .iter()
+        .zip(&texts)
+        .take(fit)
+        .map(|((rank, v, cur), text)| {
+            let mut bar = Bar::default()
+                .value((v.max(0.0) * 10.0).round() as u64)
+                .text_value(text.clone())
+                .label(Line::from(rank.to_string()));
+            if *cur {
+                bar = bar.style(theme.hl());
+            }
+            bar
+        })
+        .collect();
+    f.render_widget(
+        BarChart::default()
+            .data(BarGroup::default().bars(&bars))
+            .bar_width(bar_w)
+            .bar_gap(1)
+            .bar_style(theme.chip())
+            .value_style(theme.strong().patch(theme.selected()))
+            .label_style(theme.dim()),
+        area,
+    );
+}
