@@ -473,3 +473,45 @@ fn the_screen_ranks_as_the_command_line_does() {
     }
     assert!(checked >= 4, "something was ranked: {checked}");
 }
+
+/// A rate over no cases is `—` on the screen and never ranked; a report without table 3 is
+/// left out of the sum and said to be.
+#[test]
+fn a_rate_over_no_cases_is_a_dash_and_a_report_without_the_table_is_left_out() {
+    let mut rng = Rng(5);
+    let big = Truth::generate(&mut rng, BIG, 2023, None, 12);
+    let mut zero = Truth::generate(&mut rng, "永宁县审计局", 2023, None, 0);
+    for row in zero.t3.iter_mut() {
+        for v in row.iter_mut() {
+            *v = Some(0);
+        }
+    }
+    let mut reports: Vec<report::Report> = [&big, &zero]
+        .iter()
+        .map(|t| report::parse_text(&format!("corpus/{}/{}.txt", t.agency, t.year), &t.text()))
+        .collect();
+    reports.push(report::parse_text(
+        "corpus/某某市档案馆/2023.txt",
+        "某某市档案馆2023年政府信息公开工作年度报告\n\n一、总体情况\n\n本馆依法公开档案信息。\n",
+    ));
+    let mut t = H::new(80, 24, Arc::new(MemoryIndex::new(reports)));
+    t.open("");
+    let lines = t.tally().lines();
+    let z = lines
+        .iter()
+        .find(|l| l.agency == "永宁县审计局")
+        .expect("listed");
+    assert_eq!((z.rank, z.value), (None, None));
+    assert_eq!(lines[0].agency, BIG);
+    assert_eq!(lines[0].rank, Some(1));
+    let s = t.screen();
+    let row = s
+        .lines()
+        .find(|l| l.contains("永宁县审计局"))
+        .expect("on the screen");
+    assert!(row.contains('—') && !row.contains("NaN"), "{row}");
+    assert!(
+        s.contains("3 selected · 2 summed in 表3 · 1 left out: 1 no table 3"),
+        "{s}"
+    );
+}
