@@ -486,3 +486,30 @@ fn rank_selects_exactly_the_reports_search_finds() {
     }
     assert!(narrowed >= 5, "the queries narrow the corpus: {narrowed}");
 }
+
+/// `search` runs its query while it compares the corpus with the index: an answer from before
+/// a change is never printed, whether the change adds, edits in place or removes what is
+/// searched for.
+#[test]
+fn search_never_answers_from_an_index_older_than_the_corpus() {
+    let e = Env::new();
+    e.json(&["index", "--json"]);
+    let rel = "中卫市工业和信息化局/2024.txt";
+    let sample = std::fs::read(e.corpus().join(rel)).unwrap();
+    assert_eq!(e.total(&["独一无二"]), 0);
+    // In place, same folder: only the file's own time and size say it changed.
+    let mut changed = sample.clone();
+    changed.extend_from_slice("\n独一无二的补充说明。\n".as_bytes());
+    e.write(rel, &changed);
+    assert_eq!(e.total(&["独一无二"]), 1);
+    // A new report in a new folder.
+    e.write("新增市统计局/2024.txt", &changed);
+    assert_eq!(e.total(&["独一无二"]), 2);
+    // Both gone again.
+    e.write(rel, &sample);
+    std::fs::remove_dir_all(e.corpus().join("新增市统计局")).unwrap();
+    assert_eq!(e.total(&["独一无二"]), 0);
+    // And the printed list, not only the count.
+    let out = e.ok(&["search", "中卫市工业和信息化局"]);
+    assert!(!out.contains("独一无二"), "{out}");
+}

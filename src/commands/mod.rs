@@ -40,6 +40,23 @@ pub fn open_index(config: &Config, err: &mut dyn Write) -> anyhow::Result<Index>
 
 /// [`open_index`], with what still differs from the corpus when the index could not be updated.
 pub fn open_fresh(config: &Config, err: &mut dyn Write) -> anyhow::Result<(Index, Staleness)> {
+    match open_unchecked(config, err)? {
+        Opened::Built(index) => Ok((index, Staleness::default())),
+        Opened::Existing(index) => refresh(config, index, err),
+    }
+}
+
+/// An index as [`open_unchecked`] found it.
+pub enum Opened {
+    /// Built from the corpus just now: fresh.
+    Built(Index),
+    /// As it was: still to be compared with the corpus ([`refresh`]).
+    Existing(Index),
+}
+
+/// Opens the index, building it first when it is missing, damaged or outdated (saying so on
+/// `err`), without comparing it with the corpus.
+pub fn open_unchecked(config: &Config, err: &mut dyn Write) -> anyhow::Result<Opened> {
     let dir = index_dir(config)?;
     let mut note = |p: &Progress| {
         if let Progress::Rebuilding { reason } = p {
@@ -61,9 +78,9 @@ pub fn open_fresh(config: &Config, err: &mut dyn Write) -> anyhow::Result<(Index
             config.corpus.display(),
             s.failed.len()
         )?;
-        return Ok((index, Staleness::default()));
+        return Ok(Opened::Built(index));
     }
-    refresh(config, index, err)
+    Ok(Opened::Existing(index))
 }
 
 /// How long a command waits for another process (`index --watch`, the browser) to finish

@@ -1,9 +1,9 @@
 //! `nianbao search QUERY [--agency A] [--year Y] [--template T] [--region P] [--failed]
 //! [--limit N] [--json]`.
 
-use super::open_index;
+use super::{open_unchecked, refresh, Opened};
 use crate::cli::Config;
-use crate::index::{Passage, Query};
+use crate::index::{Index, Passage, Query, SearchResults};
 use crate::output::sanitize;
 use std::io::{IsTerminal, Write};
 
@@ -48,15 +48,42 @@ pub fn build_query(index: &crate::index::Index, args: &Args) -> anyhow::Result<Q
     })
 }
 
+/// Searches `index` while the corpus is compared with it (the comparison is most of a search
+/// command's time, a `stat` of every folder and file): the answer is kept when the index
+/// proves fresh, or could not be updated (then said on `err`, as by every command); after an
+/// update the new index is searched.
+fn search_while_checking(
+    config: &Config,
+    index: Index,
+    args: &Args,
+    err: &mut dyn Write,
+) -> anyhow::Result<SearchResults> {
+    std::thread::scope(|s| {
+        let early = s.spawn(|| -> anyhow::Result<SearchResults> {
+            Ok(index.search(&build_query(&index, args)?)?)
+        });
+        let (checked, _) = refresh(config, index.clone(), err)?;
+        let early = early
+            .join()
+            .map_err(|_| anyhow::anyhow!("the search crashed"))?;
+        if checked.is_same_snapshot(&index) {
+            early
+        } else {
+            Ok(checked.search(&build_query(&checked, args)?)?)
+        }
+    })
+}
+
 pub fn run(
     config: &Config,
     args: &Args,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<bool> {
-    let index = open_index(config, err)?;
-    let q = build_query(&index, args)?;
-    let res = index.search(&q)?;
+    let res = match open_unchecked(config, err)? {
+        Opened::Built(index) => index.search(&build_query(&index, args)?)?,
+        Opened::Existing(index) => search_while_checking(config, index, args, err)?,
+    };
     if args.json {
         let hits: Vec<serde_json::Value> = res
             .hits

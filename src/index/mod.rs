@@ -393,6 +393,12 @@ impl Index {
         &self.inner.dir
     }
 
+    /// Whether `other` is this very snapshot of the index (a clone of it), not another
+    /// opening that may see another commit.
+    pub fn is_same_snapshot(&self, other: &Index) -> bool {
+        Arc::ptr_eq(&self.inner, &other.inner)
+    }
+
     /// Runs a query. Never panics, whatever the query or the state of the files.
     pub fn search(&self, q: &Query) -> Result<SearchResults, IndexError> {
         build::guard(|| search::search(self, q))
