@@ -3,7 +3,8 @@
 //! `cargo run --release --example bench -- --corpus DIR --index DIR [--generate N] [--reps R]`
 //! (`--queries-only`: skip the build and time the queries on the existing index;
 //! `--first-hits`: time `Index::first_hits`, what a keystroke draws before the complete search;
-//! `--profile QUERY`: run one query `--reps` times, for a profiler.)
+//! `--profile QUERY`: run one query `--reps` times, for a profiler; `--build-only`: the build
+//! and re-index figures without the queries.)
 //!
 //! The index folder is deleted and built afresh (only if it is empty or a nianbao index). The
 //! build runs in this process first thing, so VmHWM of /proc/self/status is its peak memory.
@@ -312,6 +313,10 @@ fn main() {
         reindex_time.as_secs_f64(),
         again.unchanged
     );
+
+    if args.iter().any(|a| a == "--build-only") {
+        return;
+    }
 
     // 3. Queries.
     let t = Instant::now();

@@ -436,6 +436,93 @@ fn random_bytes_in_any_segment_file_never_panic_and_index_rebuilds() {
     }
 }
 
+/// What the record of the last checksum pass (`nianbao-verified.json`) holds for a file as it
+/// is now: size, modification time, inode and status-change time, as `build.rs` writes them.
+#[cfg(unix)]
+fn ident(file: &Path) -> String {
+    use std::os::unix::fs::MetadataExt as _;
+    let m = std::fs::metadata(file).unwrap();
+    let t = m
+        .modified()
+        .unwrap()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    format!(
+        "{} {} {} {}.{:09}",
+        m.len(),
+        t.as_nanos(),
+        m.ino(),
+        m.ctime(),
+        m.ctime_nsec()
+    )
+}
+
+/// Rot below the file system (a bad disk) changes no time at all, not even the ctime that a
+/// write would change: imitated by flipping a byte of a file and then making the record of the last
+/// checksum pass describe the file as it is now. `index` does not read every file on every
+/// run, but its scrub reaches every file within eight runs, finds the damage and rebuilds.
+#[cfg(unix)]
+#[test]
+fn rot_that_leaves_every_time_as_it_was_is_found_by_the_scrub_within_eight_runs() {
+    let e = Env::new();
+    e.ok(&["index"]);
+    let want = e.total(&["行政复议"]);
+    let record = e.index().join("nianbao-verified.json");
+    for ext in ["pos", "store"] {
+        // The last file by name: the scrub takes files checked longest ago, by name on a tie.
+        let mut files: Vec<PathBuf> = std::fs::read_dir(e.index())
+            .unwrap()
+            .flatten()
+            .map(|d| d.path())
+            .filter(|p| p.extension().is_some_and(|x| x == ext))
+            .collect();
+        files.sort();
+        let f = files.last().unwrap().clone();
+        let name = f.file_name().unwrap().to_str().unwrap().to_string();
+        // One flipped byte in the middle, far from the footer that opening the file reads.
+        let meta = std::fs::metadata(&f).unwrap();
+        let mut b = std::fs::read(&f).unwrap();
+        let mid = b.len() / 2;
+        b[mid] ^= 0xff;
+        std::fs::write(&f, &b).unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&f)
+            .unwrap()
+            .set_modified(meta.modified().unwrap())
+            .unwrap();
+        let text = std::fs::read_to_string(&record).unwrap();
+        assert!(
+            text.contains(&format!("{name}\t")),
+            "{name} not in the record"
+        );
+        let forged: String = text
+            .lines()
+            .map(|l| match l.split('\t').collect::<Vec<_>>()[..] {
+                [n, _, at] if n == name => format!("{n}\t{}\t{at}\n", ident(&f)),
+                _ => format!("{l}\n"),
+            })
+            .collect();
+        std::fs::write(&record, forged).unwrap();
+        let mut found = None;
+        for run in 1..=8 {
+            let o = e.run(&["index", "--json"]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+            if let Some(reason) = v["rebuilt"].as_str() {
+                assert!(reason.contains("checksum mismatch"), "{reason}");
+                found = Some(run);
+                break;
+            }
+        }
+        assert!(
+            found.is_some(),
+            ".{ext}: eight runs of index did not find the damage"
+        );
+        assert_eq!(e.total(&["行政复议"]), want);
+    }
+}
+
 fn sample(rel: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     std::fs::read_to_string(root.join("corpus").join(rel)).unwrap()
