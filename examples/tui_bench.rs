@@ -1,6 +1,8 @@
 //! Bench of the browser on a large corpus: start to first frame, keystroke to results, render time.
 //!
-//! `cargo run --release --example tui_bench -- --corpus DIR [--index DIR] [--bin PATH]`
+//! `cargo run --release --example tui_bench -- --corpus DIR [--index DIR] [--bin PATH] [--rounds N]`
+//! (`--rounds`: how many times the queries are typed, 5 by default; `TUI_BENCH_EACH=1` prints
+//! each keystroke's time to its first hits)
 //!
 //! The index is built first if it is not there (timed apart); every figure after that is with
 //! an existing index, as a user who opens the browser a second time sees it.
@@ -157,12 +159,18 @@ fn main() -> anyhow::Result<()> {
     };
     app.request_search();
     pump(&mut app, &worker);
-    // Until the engine is up and the first results are in.
-    while app.search.searching || app.search.results.is_none() {
+    // Until the engine is up, the first results are in and the background check of the
+    // corpus has ended; then a pause for the lists the index makes on a thread of its own
+    // (agency matcher, places): the figures are the browser's steady state, not its first
+    // second (where a keystroke shares the cores with that work: README).
+    let mut checked = false;
+    while app.search.searching || app.search.results.is_none() || !checked {
         let m = rx.recv()?;
+        checked |= matches!(m, EngineMsg::Updated(_));
         app.handle(AppEvent::Engine(m));
         pump(&mut app, &worker);
     }
+    std::thread::sleep(Duration::from_secs(3));
     let queries = [
         "政府信息公开申请",
         "行政复议",
@@ -173,8 +181,11 @@ fn main() -> anyhow::Result<()> {
         "shenqing",
     ];
     let mut key_to_results = Vec::new();
+    let mut key_to_first = Vec::new();
     let mut key_to_frame = Vec::new();
-    for q in queries {
+    // Typed several times over, so that a p99 is more than the slowest of a few dozen.
+    let rounds: usize = arg("--rounds").and_then(|r| r.parse().ok()).unwrap_or(5);
+    for q in std::iter::repeat_n(queries, rounds).flatten() {
         for c in q.chars() {
             let t0 = Instant::now();
             app.handle(AppEvent::Key(KeyEvent::new(
@@ -184,9 +195,22 @@ fn main() -> anyhow::Result<()> {
             pump(&mut app, &worker);
             term.draw(|f| views::draw(f, &app))?;
             key_to_frame.push(ms(t0.elapsed()));
+            let mut first_drawn = false;
             while app.search.searching {
                 let m = rx.recv()?;
+                let answer = matches!(&m, EngineMsg::Results { generation, .. }
+                    if *generation == app.search.generation);
                 app.handle(AppEvent::Engine(m));
+                // The first answer to this keystroke (its first hits, or its complete search
+                // when the engine counts everything at once): drawn at once.
+                if answer && !first_drawn {
+                    term.draw(|f| views::draw(f, &app))?;
+                    key_to_first.push(ms(t0.elapsed()));
+                    if std::env::var_os("TUI_BENCH_EACH").is_some() {
+                        eprintln!("{c} first {:.1} ms", ms(t0.elapsed()));
+                    }
+                    first_drawn = true;
+                }
             }
             term.draw(|f| views::draw(f, &app))?;
             key_to_results.push(ms(t0.elapsed()));
@@ -293,9 +317,14 @@ fn main() -> anyhow::Result<()> {
     );
     row("start → first results shown", &mut results, "");
     row(
-        "keystroke → updated results drawn",
+        "keystroke → first hits drawn",
+        &mut key_to_first,
+        "p99 ≤ 5 ms at 100,000",
+    );
+    row(
+        "keystroke → complete results drawn (ranked, counted)",
         &mut key_to_results,
-        "p99 < 16 ms",
+        "p99 ≤ 50 ms at 100,000",
     );
     row(
         "keystroke → frame with the typed text (no wait on search)",

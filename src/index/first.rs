@@ -76,22 +76,34 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
                         .test(Some(a), (y != no_year).then_some(y), t, failed)
                         .hit()
             };
-            // The first document at or after `d` that passes the filters; `max_doc` if none.
-            // Called with increasing `d`, so the catalog is read at most once per segment.
-            let next_passing = |mut d: DocId| {
-                while d < max_doc && !passes(d) {
-                    d += 1;
-                }
-                d
-            };
-            let mut scorer = weight.scorer(seg, 1.0)?;
             let mut excluded = match &exclude {
                 Some(w) => Some(w.scorer(seg, 1.0)?),
                 None => None,
             };
+            // The first document at or after `d` that passes the filters and matches no
+            // excluded term; `max_doc` if none. Both are looked at before the query is, so an
+            // exclusion of nearly every report (`-行`) costs a walk through its postings, not
+            // a phrase check in every report it excludes. Called with increasing `d`, so the
+            // catalog and the exclusion's postings are read at most once per segment.
+            let mut next_candidate = |mut d: DocId| loop {
+                while d < max_doc && !passes(d) {
+                    d += 1;
+                }
+                let Some(x) = excluded.as_mut().filter(|_| d < max_doc) else {
+                    return d;
+                };
+                if x.doc() < d {
+                    x.seek(d);
+                }
+                if x.doc() != d {
+                    return d;
+                }
+                d += 1;
+            };
+            let mut scorer = weight.scorer(seg, 1.0)?;
             let mut doc = scorer.doc();
             while doc != TERMINATED {
-                let candidate = next_passing(doc);
+                let candidate = next_candidate(doc);
                 if candidate >= max_doc {
                     break;
                 }
@@ -99,20 +111,12 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
                     doc = scorer.seek(candidate);
                     continue;
                 }
-                let is_excluded = excluded.as_mut().is_some_and(|x| {
-                    if x.doc() < doc {
-                        x.seek(doc);
-                    }
-                    x.doc() == doc
+                found.push(Scored {
+                    score: scorer.score(),
+                    addr: DocAddress::new(ord as u32, doc),
                 });
-                if !is_excluded {
-                    found.push(Scored {
-                        score: scorer.score(),
-                        addr: DocAddress::new(ord as u32, doc),
-                    });
-                    if found.len() > want {
-                        return Ok((found, false));
-                    }
+                if found.len() > want {
+                    return Ok((found, false));
                 }
                 doc = scorer.advance();
             }
