@@ -3,7 +3,7 @@
 
 use super::{open_unchecked, refresh, Opened};
 use crate::cli::Config;
-use crate::index::{Index, Passage, Query, SearchResults};
+use crate::index::{fresh, Index, Passage, Query, SearchResults};
 use crate::output::sanitize;
 use std::io::{IsTerminal, Write};
 
@@ -48,6 +48,34 @@ pub fn build_query(index: &crate::index::Index, args: &Args) -> anyhow::Result<Q
     })
 }
 
+/// The answer from an index that pictures the corpus (or is said on `err` not to). The corpus
+/// is compared with the record of the last build while the index is opened and searched,
+/// which is most of a search command's time: the answer is printed only if that comparison
+/// finds nothing changed and the opened index is the commit the record describes; otherwise
+/// as every command does ([`search_while_checking`]).
+fn search_fresh(
+    config: &Config,
+    args: &Args,
+    err: &mut dyn Write,
+) -> anyhow::Result<SearchResults> {
+    let dir = super::index_dir(config)?;
+    let opts = crate::index::update_options(&dir, &config.build_options());
+    std::thread::scope(|s| {
+        let early = s.spawn(|| fresh::check_early(&config.corpus, &dir, &opts));
+        let index = match open_unchecked(config, err)? {
+            Opened::Built(index) => return Ok(index.search(&build_query(&index, args)?)?),
+            Opened::Existing(index) => index,
+        };
+        // Not `?` yet: an unknown --agency may be known once a stale index is updated.
+        let answer = build_query(&index, args).and_then(|q| Ok(index.search(&q)?));
+        let early = early.join().ok().flatten();
+        match early.and_then(|e| e.for_index(&index)) {
+            Some(stale) if stale.is_fresh() => answer,
+            _ => search_while_checking(config, index, args, err),
+        }
+    })
+}
+
 /// Searches `index` while the corpus is compared with it (the comparison is most of a search
 /// command's time, a `stat` of every folder and file): the answer is kept when the index
 /// proves fresh, or could not be updated (then said on `err`, as by every command); after an
@@ -80,10 +108,7 @@ pub fn run(
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> anyhow::Result<bool> {
-    let res = match open_unchecked(config, err)? {
-        Opened::Built(index) => index.search(&build_query(&index, args)?)?,
-        Opened::Existing(index) => search_while_checking(config, index, args, err)?,
-    };
+    let res = search_fresh(config, args, err)?;
     if args.json {
         let hits: Vec<serde_json::Value> = res
             .hits

@@ -28,6 +28,36 @@ pub fn check(corpus: &Path, index: &Index, opts: &BuildOptions) -> Result<Stalen
     check_walking(corpus, index, opts)
 }
 
+/// A freshness check made while the index is being opened: against the record of the last
+/// build, for the commit the record describes. It says something about an index only if that
+/// index sees that commit ([`Early::for_index`]).
+#[derive(Debug)]
+pub struct Early {
+    view: [u8; 32],
+    stale: Staleness,
+}
+
+impl Early {
+    /// What the check found, if `index` sees the commit it was made for; `None` otherwise
+    /// (then [`check`] it).
+    pub fn for_index(self, index: &Index) -> Option<Staleness> {
+        (view(&index.inner.searcher) == self.view).then_some(self.stale)
+    }
+}
+
+/// Starts [`check`] before the index is open (a command opens the index meanwhile): `None`
+/// when there is no usable record (then [`check`] after opening, which may walk the corpus).
+pub fn check_early(corpus: &Path, index_dir: &Path, opts: &BuildOptions) -> Option<Early> {
+    if opts.follow_links || !corpus.is_dir() {
+        return None;
+    }
+    let (view, c) = stamps::check_recorded(corpus, index_dir, cap(opts))?;
+    Some(Early {
+        view,
+        stale: c.stale,
+    })
+}
+
 /// [`check`] by walking the corpus and reading the index's columns, without the record: what
 /// the record is measured and tested against.
 pub fn check_walking(

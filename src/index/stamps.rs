@@ -322,6 +322,25 @@ pub(crate) fn check(corpus: &Path, index_dir: &Path, view: [u8; 32], cap: u64) -
     if rec.view != view {
         return None;
     }
+    check_record(corpus, rec, cap)
+}
+
+/// [`check`] against whatever commit the record describes, before the index is open: that
+/// commit is returned with the answer, which holds for an index that sees the same commit.
+#[cfg(unix)]
+pub(crate) fn check_recorded(
+    corpus: &Path,
+    index_dir: &Path,
+    cap: u64,
+) -> Option<([u8; 32], Checked)> {
+    let bytes = std::fs::read(index_dir.join(STAMPS_FILE)).ok()?;
+    let rec = parse(&bytes)?;
+    let view = rec.view;
+    Some((view, check_record(corpus, rec, cap)?))
+}
+
+#[cfg(unix)]
+fn check_record(corpus: &Path, rec: Record<'_>, cap: u64) -> Option<Checked> {
     let root = Root::open(corpus)?;
     // Failed files are known only under the cap they failed under (as `fresh::check`).
     let failed_known = rec.cap == cap;
@@ -641,6 +660,11 @@ impl Root {
 
 #[cfg(not(unix))]
 pub(crate) fn check(_: &Path, _: &Path, _: [u8; 32], _: u64) -> Option<Checked> {
+    None
+}
+
+#[cfg(not(unix))]
+pub(crate) fn check_recorded(_: &Path, _: &Path, _: u64) -> Option<([u8; 32], Checked)> {
     None
 }
 
