@@ -18,6 +18,7 @@ mod first;
 pub mod folder;
 pub mod fresh;
 mod memory;
+mod merges;
 pub mod schema;
 mod search;
 mod snippet;

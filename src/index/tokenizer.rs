@@ -284,6 +284,19 @@ pub fn normalize(text: &str) -> String {
 #[derive(Debug, Clone, Default)]
 pub struct CjkTokenizer {
     tokens: Vec<Token>,
+    /// Bytes of text tokenized so far, shared by the clones tantivy makes for its indexing
+    /// threads: how the build knows how far those threads have come (see `build.rs`).
+    progress: Option<std::sync::Arc<std::sync::atomic::AtomicU64>>,
+}
+
+impl CjkTokenizer {
+    /// A tokenizer that adds the length of every text it tokenizes to `progress`.
+    pub fn counting(progress: std::sync::Arc<std::sync::atomic::AtomicU64>) -> Self {
+        CjkTokenizer {
+            tokens: Vec::new(),
+            progress: Some(progress),
+        }
+    }
 }
 
 pub struct CjkTokenStream<'a> {
@@ -296,6 +309,9 @@ impl Tokenizer for CjkTokenizer {
     type TokenStream<'a> = CjkTokenStream<'a>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> CjkTokenStream<'a> {
+        if let Some(p) = &self.progress {
+            p.fetch_add(text.len() as u64, std::sync::atomic::Ordering::Relaxed);
+        }
         let tokens = &mut self.tokens;
         let mut n = 0;
         analyze_into(text, &mut |t| {
