@@ -95,6 +95,8 @@ impl H {
                     Effect::OpenSource(path) => self.opened.push(path),
                     // The totals screen is tested in tests/tui_tally.rs.
                     Effect::Tally(_) => {}
+                    // Exports of the selection are tested in tests/tui_compare.rs.
+                    Effect::Export(_) => {}
                 }
             }
         }

@@ -8,6 +8,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nianbao::index::{Backend, MemoryIndex};
 use nianbao::report;
 use nianbao::tui::events::AppEvent;
+use nianbao::tui::export::{self, Job, Progress};
 use nianbao::tui::state::{App, Effect, Screen};
 use nianbao::tui::views;
 use nianbao::tui::worker::EngineMsg;
@@ -46,28 +47,80 @@ struct H {
     app: App,
     term: Terminal<TestBackend>,
     writes: Vec<(PathBuf, String)>,
+    /// Where exports of the selection are written.
+    dir: tempfile::TempDir,
+    /// Export jobs sent and not run yet.
+    jobs: Vec<Job>,
+    /// Run every export job as soon as it is sent (as a quick thread would).
+    answer: bool,
 }
 
 impl H {
     fn new(w: u16, h: u16, truths: &[Truth]) -> H {
-        let b = backend(truths);
+        H::on(w, h, backend(truths))
+    }
+
+    fn on(w: u16, h: u16, b: Arc<dyn Backend>) -> H {
         let mut app = App::new((w, h), false, "corpus");
         app.handle(AppEvent::Engine(EngineMsg::Ready(b)));
         app.effects.clear();
+        let dir = tempfile::tempdir().unwrap();
+        app.export_dir = dir.path().to_path_buf();
         H {
             app,
             term: Terminal::new(TestBackend::new(w, h)).unwrap(),
             writes: Vec::new(),
+            dir,
+            jobs: Vec::new(),
+            answer: true,
         }
     }
 
     fn pump(&mut self) {
         for e in std::mem::take(&mut self.app.effects) {
-            if let Effect::Write { path, text } = e {
-                self.app.status = Some(format!("written to {}", path.display()));
-                self.writes.push((path, text));
+            match e {
+                Effect::Write { path, text } => {
+                    self.app.status = Some(format!("written to {}", path.display()));
+                    self.writes.push((path, text));
+                }
+                Effect::Export(job) => self.jobs.push(job),
+                _ => {}
             }
         }
+        if self.answer {
+            self.run_jobs();
+        }
+    }
+
+    /// Runs every export job sent, in the order sent, as the export thread does, handing what
+    /// it says to the browser.
+    fn run_jobs(&mut self) {
+        for job in std::mem::take(&mut self.jobs) {
+            let said = std::cell::RefCell::new(Vec::new());
+            let done = export::run(&job, &|p| said.borrow_mut().push(p));
+            said.borrow_mut().push(Progress::Done(done));
+            for progress in said.into_inner() {
+                self.app.handle(AppEvent::Export {
+                    generation: job.generation,
+                    progress,
+                });
+            }
+        }
+    }
+
+    /// The files in the export folder, by name.
+    fn files(&self) -> Vec<String> {
+        let mut out: Vec<String> = std::fs::read_dir(self.dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        out.sort();
+        out
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(name)).unwrap()
     }
 
     fn key(&mut self, code: KeyCode) -> &mut Self {
@@ -285,14 +338,17 @@ fn w_in_the_hit_list_writes_the_selection_in_long_form() {
     let mut t = H::new(80, 24, &tr);
     t.app.query.agencies = vec![AGENCY.to_string()];
     t.key(KeyCode::Esc).keys("w");
-    assert_eq!(t.writes.len(), 2, "{:?}", t.app.status);
-    let (path, text) = t.writes.pop().unwrap();
-    let (dict_path, dict) = t.writes.pop().unwrap();
-    assert_eq!(path, PathBuf::from("nianbao-all-3-reports.csv"));
     assert_eq!(
-        dict_path,
-        PathBuf::from("nianbao-all-3-reports.dictionary.csv")
+        t.files(),
+        [
+            "nianbao-all-3-reports.csv",
+            "nianbao-all-3-reports.dictionary.csv"
+        ],
+        "{:?}",
+        t.app.status
     );
+    let text = t.read("nianbao-all-3-reports.csv");
+    let dict = t.read("nianbao-all-3-reports.dictionary.csv");
     assert!(dict.lines().count() > 10);
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], nianbao::output::dataset::LONG_FIELDS.join(","));
@@ -318,8 +374,150 @@ fn w_in_the_hit_list_writes_the_selection_in_long_form() {
             }
         }
     }
+    let data = t.dir.path().join("nianbao-all-3-reports.csv");
+    let said = t.app.status.clone().unwrap_or_default();
+    assert!(
+        said.starts_with(&format!("written to {} (3 reports;", data.display())),
+        "{said}"
+    );
+    assert!(t.app.exporting.is_none());
+}
+
+/// The records of a CSV file (RFC 4180: quoted fields, doubled quotes, line breaks inside
+/// quotes), read by hand so that the test does not lean on the writer's own code.
+fn csv_records(text: &str) -> Vec<Vec<String>> {
+    let mut out = Vec::new();
+    let mut rec = Vec::new();
+    let mut field = String::new();
+    let mut quoted = false;
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                field.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => field.push(c),
+            (false, '"') => quoted = true,
+            (false, ',') => rec.push(std::mem::take(&mut field)),
+            (false, '\r') => {}
+            (false, '\n') => {
+                rec.push(std::mem::take(&mut field));
+                out.push(std::mem::take(&mut rec));
+            }
+            (false, c) => field.push(c),
+        }
+    }
+    if !field.is_empty() || !rec.is_empty() {
+        rec.push(field);
+        out.push(rec);
+    }
+    out
+}
+
+/// The cells of a long-form CSV: agency, year, table, row, column, value and status of each
+/// row (and the file's hash), in the file's order.
+fn cells(text: &str) -> Vec<Vec<String>> {
+    let recs = csv_records(text);
+    let head = &recs[0];
+    let at = |name: &str| head.iter().position(|h| h == name).unwrap();
+    let cols = [
+        "agency", "year", "table", "row", "column", "value", "status", "hash",
+    ]
+    .map(at);
+    recs[1..]
+        .iter()
+        .map(|r| cols.iter().map(|&i| r[i].clone()).collect())
+        .collect()
+}
+
+/// On an index of the generated corpus, for a query and a year chip: the browser's export is,
+/// cell for cell, the file `nianbao export` writes for the same query and filter, and it names
+/// each report's file hash as the command does.
+#[test]
+fn w_writes_the_rows_nianbao_export_writes() {
+    let tr = truths();
+    let env = common::Env {
+        dir: tempfile::tempdir().unwrap(),
+    };
+    for x in &tr {
+        env.write(&format!("{}/{}.txt", x.agency, x.year), x.text().as_bytes());
+    }
+    env.ok(&["index"]);
+    let index: Arc<dyn Backend> = Arc::new(nianbao::index::Index::open(&env.index()).unwrap());
+    let mut t = H::on(80, 24, index);
+    t.app.query.years = Some((2022, 2023));
+    t.keys("财政").key(KeyCode::Esc).keys("w");
+    let said = t.app.status.clone().unwrap_or_default();
+    assert!(said.contains("(2 reports;"), "{said}");
+    let browser = t.read("nianbao-财政-2-reports.csv");
+    let cli_path = env.dir.path().join("cli.csv");
+    env.ok(&[
+        "export",
+        "财政",
+        "--year",
+        "2022..2023",
+        "--format",
+        "csv",
+        "-o",
+        cli_path.to_str().unwrap(),
+    ]);
+    let cli = std::fs::read_to_string(&cli_path).unwrap();
+    let (b, c) = (cells(&browser), cells(&cli));
+    // Two reports of the 2021 template: table 3 alone is 25 rows × 7 columns each.
+    assert!(b.len() > 2 * 25 * 7, "{}", b.len());
+    assert_eq!(b, c);
+    let years: std::collections::BTreeSet<&str> = b.iter().map(|r| r[1].as_str()).collect();
+    assert_eq!(years.into_iter().collect::<Vec<_>>(), ["2022", "2023"]);
+    // The hash the index recorded: blake3 of the file's bytes.
+    let want = blake3::hash(tr[1].text().as_bytes()).to_hex().to_string();
+    assert!(b.iter().filter(|r| r[1] == "2022").all(|r| r[7] == want));
+    assert_eq!(
+        t.read("nianbao-财政-2-reports.dictionary.csv"),
+        std::fs::read_to_string(env.dir.path().join("cli.dictionary.csv")).unwrap()
+    );
+}
+
+/// While an export is on its way the browser answers keys and says "writing…"; when the query
+/// changes before the job has run, the job writes nothing — neither under its own name nor
+/// under the new query's — and the status line says it was cancelled. `w` then writes the new
+/// selection; a selection of nothing writes nothing and says so.
+#[test]
+fn a_stale_export_is_not_written_under_the_new_query() {
+    let tr = truths();
+    let mut t = H::new(80, 24, &tr);
+    t.answer = false;
+    t.keys("财政").key(KeyCode::Esc).keys("w");
+    assert_eq!(t.jobs.len(), 1);
+    assert!(t.screen().contains("selecting the reports to write…"));
+    // Keys still work meanwhile: back to the query line, and the query changes.
+    t.key(KeyCode::Char('/')).keys(" 2022");
+    assert_eq!(t.app.search.input.text, "财政 2022");
+    assert!(t.app.exporting.is_none());
+    t.run_jobs();
+    assert!(t.files().is_empty(), "{:?}", t.files());
+    let said = t.app.status.clone().unwrap_or_default();
+    assert!(
+        said.starts_with("export cancelled: the query changed"),
+        "{said}"
+    );
+    // The new query's own export.
+    t.answer = true;
+    t.key(KeyCode::Esc).keys("w");
+    assert_eq!(
+        t.files(),
+        [
+            "nianbao-财政_2022-1-reports.csv",
+            "nianbao-财政_2022-1-reports.dictionary.csv"
+        ]
+    );
+    // A chip the selection does not have: nothing matches, nothing is written.
+    t.app.query.years = Some((1999, 1999));
+    t.keys("/").key(KeyCode::Esc).keys("w");
     assert_eq!(
         t.app.status.as_deref(),
-        Some("written to nianbao-all-3-reports.csv")
+        Some("nothing written: no report matches")
     );
+    assert_eq!(t.files().len(), 2);
 }

@@ -18,6 +18,8 @@ pub enum Effect {
     },
     /// Work out the totals-and-ranking board of a job, off the UI thread.
     Tally(super::tally::Job),
+    /// Write every report the search selects (`w` in the hit list), off the UI thread.
+    Export(super::export::Job),
     /// `o`: show the report's source file (its path as indexed) outside the browser.
     OpenSource(String),
 }

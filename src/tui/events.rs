@@ -7,7 +7,7 @@ use super::layout;
 use super::screens::{filters, goto, help, report, table, Copying, Env, Handler, Outcome};
 use super::state::*;
 use super::worker::{EngineMsg, Request};
-use crate::index::Clause;
+use crate::index::{Clause, Query, Stage};
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseEvent, MouseEventKind};
 use ratatui::layout::Rect;
 
@@ -59,6 +59,11 @@ pub enum AppEvent {
         generation: u64,
         board: Result<crate::tui::tally::Board, String>,
     },
+    /// Word from the export thread about a job.
+    Export {
+        generation: u64,
+        progress: crate::tui::export::Progress,
+    },
 }
 
 impl App {
@@ -80,7 +85,101 @@ impl App {
             }
             AppEvent::Engine(m) => self.on_engine(m),
             AppEvent::Tally { generation, board } => self.on_tally(generation, board),
+            AppEvent::Export {
+                generation,
+                progress,
+            } => self.on_export(generation, progress),
         }
+    }
+
+    /// `w` in the hit list: every report the query and its chips select, written by the export
+    /// thread; "writing…" stays on the status line until it has answered.
+    fn request_export(&mut self) {
+        let Some(engine) = self.backend() else {
+            self.status = Some("the index is not ready yet".into());
+            return;
+        };
+        let query = Query {
+            limit: 0,
+            offset: 0,
+            ..self.query.clone()
+        };
+        self.export_generation += 1;
+        let generation = self.export_generation;
+        self.export_live.set(generation);
+        // The complete search of this very query counted what the export selects; first hits
+        // or a search on its way have no exact count yet, and none is shown.
+        let counted = match &self.search.results {
+            Some(r) if !self.search.searching && r.stage == Stage::Complete => Some(r.total),
+            _ => None,
+        };
+        let says = match counted {
+            Some(n) => format!("writing {n} reports…"),
+            None => "selecting the reports to write…".to_string(),
+        };
+        self.exporting = Some(Exporting {
+            generation,
+            query: query.clone(),
+            says,
+        });
+        self.effects.push(Effect::Export(crate::tui::export::Job {
+            generation,
+            engine: crate::tui::tally::EngineRef(engine),
+            query,
+            bom: self.csv_bom,
+            dir: self.export_dir.clone(),
+            live: self.export_live.clone(),
+        }));
+    }
+
+    /// Word from the export thread: shown while it is about the export still wanted, dropped
+    /// otherwise.
+    fn on_export(&mut self, generation: u64, progress: crate::tui::export::Progress) {
+        use crate::tui::export::Progress;
+        let Some(x) = self
+            .exporting
+            .as_mut()
+            .filter(|x| x.generation == generation)
+        else {
+            return;
+        };
+        match progress {
+            Progress::Writing(n) => x.says = format!("writing {n} reports…"),
+            Progress::Done(done) => {
+                self.exporting = None;
+                self.status = Some(match done {
+                    Ok(w) => format!(
+                        "written to {} ({} reports; fields in {})",
+                        w.data.display(),
+                        w.reports,
+                        w.dictionary.display()
+                    ),
+                    Err(e) => e,
+                });
+            }
+        }
+    }
+
+    /// The query the export on its way selects is no longer the browser's: it is dropped (the
+    /// thread renames nothing into place) rather than written after the user moved on.
+    fn drop_stale_export(&mut self) {
+        let Some(x) = &self.exporting else {
+            return;
+        };
+        let now = Query {
+            limit: 0,
+            offset: 0,
+            ..self.query.clone()
+        };
+        if x.query == now {
+            return;
+        }
+        self.exporting = None;
+        // No job has this generation: the thread sees every job sent so far is stale.
+        self.export_generation += 1;
+        self.export_live.set(self.export_generation);
+        self.status =
+            Some("export cancelled: the query changed (w writes the new selection)".into());
     }
 
     /// The answer to a totals-and-ranking job: shown by the screen that waits for that job,
@@ -291,6 +390,7 @@ impl App {
                         self.request_tally(i);
                     }
                 }
+                Outcome::Export => self.request_export(),
             }
         }
     }
@@ -356,6 +456,7 @@ impl App {
         self.search.generation += 1;
         self.search.searching = true;
         self.query.text.clone_from(&self.search.input.text);
+        self.drop_stale_export();
         self.effects.push(Effect::Search(Request {
             generation: self.search.generation,
             query: self.query.clone(),

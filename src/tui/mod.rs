@@ -9,6 +9,7 @@ pub mod config;
 pub mod document;
 pub mod effect;
 pub mod events;
+pub mod export;
 pub mod history;
 pub mod i18n;
 pub mod input;
@@ -78,6 +79,13 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     let tally = tally::Tally::spawn(Box::new(move |generation, board| {
         let _ = ttx.send(Msg::Event(Box::new(AppEvent::Tally { generation, board })));
     }));
+    let xtx = tx.clone();
+    let exporter = export::Exporter::spawn(Box::new(move |generation, progress| {
+        let _ = xtx.send(Msg::Event(Box::new(AppEvent::Export {
+            generation,
+            progress,
+        })));
+    }));
     drop(tx);
     let size = term.size().map(|s| (s.width, s.height)).unwrap_or((80, 24));
     let mut app = App::new(size, no_color, &opts.corpus.display().to_string());
@@ -92,7 +100,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     app.pending_open = opts.open;
     app.pending_report = opts.open_path;
     app.request_search();
-    run_effects(&mut app, &worker, &tally, &mut term);
+    run_effects(&mut app, &worker, &tally, &exporter, &mut term);
     term.draw(|f| views::draw(f, &app))?;
     if std::env::var_os("NIANBAO_TEST_PANIC").is_some_and(|v| v == "1") {
         panic!("NIANBAO_TEST_PANIC=1: forced panic after the first frame");
@@ -123,7 +131,7 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
                     break 'outer;
                 }
             }
-            run_effects(&mut app, &worker, &tally, &mut term);
+            run_effects(&mut app, &worker, &tally, &exporter, &mut term);
             if app.quit {
                 break 'outer;
             }
@@ -146,11 +154,19 @@ pub fn run(opts: Options) -> anyhow::Result<bool> {
     }
 }
 
-fn run_effects(app: &mut App, worker: &Worker, tally: &tally::Tally, term: &mut terminal::Term) {
+/// The threads effects are sent to.
+fn run_effects(
+    app: &mut App,
+    worker: &Worker,
+    tally: &tally::Tally,
+    exporter: &export::Exporter,
+    term: &mut terminal::Term,
+) {
     for e in std::mem::take(&mut app.effects) {
         match e {
             Effect::Search(r) => worker.request(r),
             Effect::Tally(job) => tally.request(job),
+            Effect::Export(job) => exporter.request(job),
             Effect::Copy { text, what } => {
                 let mut out = std::io::stdout();
                 let via = clipboard::copy(&mut out, &text);

@@ -54,6 +54,23 @@ pub struct App {
     pub palette: super::config::Palette,
     /// The last job sent for a totals-and-ranking board: an answer to any other is stale.
     pub tally_generation: u64,
+    /// The export of the selection (`w` in the hit list) being written, if any.
+    pub exporting: Option<Exporting>,
+    /// The last export job sent; the thread writes a job only while `export_live` holds it.
+    pub export_generation: u64,
+    pub export_live: super::export::Live,
+    /// Where exports of the selection are written; empty: the working folder.
+    pub export_dir: std::path::PathBuf,
+}
+
+/// An export of the selection on its way: its job, the selection it writes, and what the
+/// status line says meanwhile.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exporting {
+    pub generation: u64,
+    /// The query's text and chips when `w` was pressed (limit and offset 0).
+    pub query: Query,
+    pub says: String,
 }
 
 /// The fewest hits a search asks for first. Building snippets is most of a
@@ -87,6 +104,10 @@ impl App {
             csv_bom: false,
             palette: Default::default(),
             tally_generation: 0,
+            exporting: None,
+            export_generation: 0,
+            export_live: Default::default(),
+            export_dir: Default::default(),
         }
     }
 

@@ -125,7 +125,7 @@ pub(super) fn agency_entries(backend: &dyn Backend, agency: &str) -> Vec<Entry> 
 }
 
 /// A file name from report text: no path separators, no control characters.
-pub(super) fn file_part(s: &str) -> String {
+pub(crate) fn file_part(s: &str) -> String {
     s.chars()
         .filter(|c| !c.is_control())
         .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })

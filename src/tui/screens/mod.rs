@@ -89,6 +89,8 @@ pub enum Outcome {
     RefreshFilters,
     /// The totals-and-ranking screen on top needs its board worked out (again).
     Tally,
+    /// Write every report the search selects (its text and chips), off the UI thread.
+    Export,
 }
 
 /// One screen's behaviour: what the key table calls it, and its keys.

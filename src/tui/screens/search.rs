@@ -147,77 +147,6 @@ impl State {
     }
 }
 
-/// `w`: every report the query and its filters select (all of them, not only the hits
-/// fetched), in the long form of `nianbao export` (one row per cell, `src/output/dataset.rs`),
-/// and the data dictionary beside it; each written under a temporary name, then renamed.
-fn export_selection(env: &Env) -> Vec<Outcome> {
-    let Some(b) = env.backend else {
-        return vec![Outcome::Status("the index is not ready yet".into())];
-    };
-    let mut q = Query {
-        limit: 0,
-        offset: 0,
-        ..env.query.clone()
-    };
-    let total = match b.search(&q) {
-        Ok(r) => r.total,
-        Err(e) => return vec![Outcome::Status(format!("nothing written: {e}"))],
-    };
-    if total == 0 {
-        return vec![Outcome::Status("nothing written: no report matches".into())];
-    }
-    q.limit = total;
-    let hits = match b.search(&q) {
-        Ok(r) => r.hits,
-        Err(e) => return vec![Outcome::Status(format!("nothing written: {e}"))],
-    };
-    let places = crate::report::PlaceMap::default();
-    let mut entries = Vec::with_capacity(hits.len());
-    let mut unread = 0;
-    for h in &hits {
-        match b.report(&h.path) {
-            Ok(mut r) => {
-                // The agency as the index lists it (the one the filters and totals use).
-                r.agency = Some(h.agency.clone());
-                entries.push(crate::analysis::entry(r, String::new(), &places));
-            }
-            Err(_) => unread += 1,
-        }
-    }
-    // Never part of a selection written as if it were all of it.
-    if unread > 0 {
-        return vec![Outcome::Status(format!(
-            "nothing written: {unread} of {total} reports could not be read (the index is being updated?)"
-        ))];
-    }
-    entries.sort_by(|a, b| (&a.agency, a.year, &a.path).cmp(&(&b.agency, b.year, &b.path)));
-    let mut data = Vec::new();
-    let mut dict = Vec::new();
-    let bom = env.copy.csv_bom;
-    if let Err(e) = crate::output::dataset::long_csv(&entries, bom, &mut data)
-        .and_then(|()| crate::output::dataset::dictionary_csv(bom, &mut dict))
-    {
-        return vec![Outcome::Status(format!("nothing written: {e}"))];
-    }
-    let what = match env.query.text.trim() {
-        "" => "all".to_string(),
-        // A file name, not a sentence: the query's first 24 characters.
-        t => super::compare::file_part(&t.chars().take(24).collect::<String>()).replace(' ', "_"),
-    };
-    let path = std::path::PathBuf::from(format!("nianbao-{what}-{total}-reports.csv"));
-    let dict_path = crate::output::dataset::dictionary_path(&path);
-    // The dictionary first: the status line then names the data file, written last.
-    [(dict_path, dict), (path, data)]
-        .into_iter()
-        .map(|(path, bytes)| {
-            Outcome::Effect(super::Effect::Write {
-                path,
-                text: String::from_utf8_lossy(&bytes).into_owned(),
-            })
-        })
-        .collect()
-}
-
 impl Handler for State {
     fn ctx(&self) -> Ctx {
         match self.focus {
@@ -246,7 +175,12 @@ impl Handler for State {
             Action::PageUp => return self.move_hit(-page),
             Action::Home => self.selected = 0,
             Action::End => return self.move_hit(isize::MAX / 2),
-            Action::Export => return export_selection(env),
+            // Every report the query and chips select, written off the UI thread
+            // (`tui::export`).
+            Action::Export if env.backend.is_none() => {
+                return vec![Outcome::Status("the index is not ready yet".into())];
+            }
+            Action::Export => return vec![Outcome::Export],
             Action::Tally if env.backend.is_none() => {
                 return vec![Outcome::Status("the index is not ready yet".into())];
             }

@@ -214,12 +214,17 @@ pub fn crumbs(f: &mut Frame, app: &App, theme: &Theme, area: Rect, right: &str) 
 
 /// The bottom line: a message or hints on the left, figures on the right.
 pub fn status(f: &mut Frame, app: &App, theme: &Theme, area: Rect, hint: &str, right: &str) {
-    let (text, style) = match &app.status {
-        Some(s) => (s.as_str(), theme.strong()),
+    // An export on its way says so on every screen until it is done.
+    let message = app
+        .status
+        .as_deref()
+        .or(app.exporting.as_ref().map(|x| x.says.as_str()));
+    let (text, style) = match message {
+        Some(s) => (s, theme.strong()),
         None => (hint, theme.dim()),
     };
     // A message wins over the figures on the right when both do not fit.
-    let right = if app.status.is_some() && width(text) + width(right) + 2 > area.width as usize {
+    let right = if message.is_some() && width(text) + width(right) + 2 > area.width as usize {
         ""
     } else {
         right
