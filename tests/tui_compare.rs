@@ -521,3 +521,35 @@ fn a_stale_export_is_not_written_under_the_new_query() {
     );
     assert_eq!(t.files().len(), 2);
 }
+
+/// The status line says "writing N reports…" from the thread's count until the export is done,
+/// on keys that clear other messages too, then names the file written.
+#[test]
+fn the_status_line_says_writing_n_reports_until_the_export_is_done() {
+    let tr = truths();
+    let mut t = H::new(80, 24, &tr);
+    t.answer = false;
+    t.keys("财政").key(KeyCode::Esc).keys("w");
+    let job = t.jobs.pop().unwrap();
+    let said = std::cell::RefCell::new(Vec::new());
+    let done = export::run(&job, &|p| said.borrow_mut().push(p));
+    let said = said.into_inner();
+    assert_eq!(said, [Progress::Writing(3)]);
+    let generation = job.generation;
+    for progress in said {
+        t.app.handle(AppEvent::Export {
+            generation,
+            progress,
+        });
+    }
+    assert!(t.screen().contains("writing 3 reports…"));
+    t.keys("j");
+    assert!(t.screen().contains("writing 3 reports…"));
+    t.app.handle(AppEvent::Export {
+        generation,
+        progress: Progress::Done(done),
+    });
+    let s = t.screen();
+    assert!(s.contains("written to ") && !s.contains("writing"), "{s}");
+    assert_eq!(t.files().len(), 2);
+}
