@@ -53,6 +53,38 @@ pub(super) struct SegFacts {
     pub(super) failed: Vec<bool>,
 }
 
+/// What the catalog knows of one document, as filters test it.
+#[derive(Clone, Copy)]
+pub(super) struct DocFacts {
+    pub(super) agency: u32,
+    pub(super) year: Option<i32>,
+    pub(super) template: u8,
+    pub(super) failed: bool,
+}
+
+impl DocFacts {
+    /// Which filters of `rule` the document passes.
+    #[inline]
+    pub(super) fn pass(self, rule: &super::filter::FacetRule) -> super::filter::Pass {
+        rule.test(Some(self.agency), self.year, self.template, self.failed)
+    }
+}
+
+impl SegFacts {
+    /// Document `d`'s facts; `None` for a document the catalog does not know.
+    #[inline]
+    pub(super) fn get(&self, d: DocId) -> Option<DocFacts> {
+        let i = d as usize;
+        let year = *self.year.get(i)?;
+        Some(DocFacts {
+            agency: *self.agency.get(i)?,
+            year: (year != schema::NO_YEAR as i32).then_some(year),
+            template: *self.template.get(i)?,
+            failed: *self.failed.get(i)?,
+        })
+    }
+}
+
 fn terr(e: impl std::fmt::Display) -> IndexError {
     IndexError::Tantivy(e.to_string())
 }

@@ -2,7 +2,6 @@
 
 use super::catalog::{Catalog, SegFacts};
 use super::filter::{FacetRule, Places};
-use super::schema;
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
@@ -16,6 +15,18 @@ pub(super) struct Filter {
     pub(super) rule: FacetRule,
     /// Documents matching an excluded term, by segment ordinal then doc id; empty when none.
     pub(super) excluded: Vec<Vec<bool>>,
+}
+
+impl Filter {
+    /// Whether document `doc` of segment `seg` matches an excluded term.
+    #[inline]
+    fn is_excluded(&self, seg: u32, doc: DocId) -> bool {
+        self.excluded
+            .get(seg as usize)
+            .and_then(|v| v.get(doc as usize))
+            .copied()
+            .unwrap_or(false)
+    }
 }
 
 /// Collects the top hits among documents that pass every filter, the total, and for each
@@ -77,29 +88,17 @@ pub(super) struct SegTop {
 impl SegmentCollector for SegTop {
     type Fruit = Fruit;
     fn collect(&mut self, doc: DocId, score: Score) {
-        let d = doc as usize;
-        let (Some(&a), Some(&y), Some(&t), Some(&failed)) = (
-            self.facts.agency.get(d),
-            self.facts.year.get(d),
-            self.facts.template.get(d),
-            self.facts.failed.get(d),
-        ) else {
+        let Some(facts) = self.facts.get(doc) else {
             return;
         };
         let f = &*self.filter;
-        let excluded = f
-            .excluded
-            .get(self.seg as usize)
-            .and_then(|v| v.get(d))
-            .copied()
-            .unwrap_or(false);
-        if excluded {
+        if f.is_excluded(self.seg, doc) {
             return;
         }
-        let no_year = schema::NO_YEAR as i32;
-        let pass = f.rule.test(Some(a), (y != no_year).then_some(y), t, failed);
+        let pass = facts.pass(&f.rule);
+        let a = facts.agency;
         self.places.count(&mut self.fruit.places, Some(a), pass);
-        if failed && pass.counts_failed() {
+        if facts.failed && pass.counts_failed() {
             self.fruit.failed += 1;
         }
         if pass.counts_agency() {
@@ -107,14 +106,14 @@ impl SegmentCollector for SegTop {
                 *n += 1;
             }
         }
-        if pass.counts_year() && y != no_year {
+        if let Some(y) = facts.year.filter(|_| pass.counts_year()) {
             let i = y.wrapping_sub(self.first_year) as usize;
             if let Some(n) = self.fruit.year.get_mut(i) {
                 *n += 1;
             }
         }
         if pass.counts_template() {
-            self.fruit.template[t as usize % 3] += 1;
+            self.fruit.template[facts.template as usize % 3] += 1;
         }
         if pass.hit() {
             self.fruit.total += 1;
@@ -215,29 +214,12 @@ pub(super) struct SegPassing {
 impl SegmentCollector for SegPassing {
     type Fruit = Vec<DocAddress>;
     fn collect(&mut self, doc: DocId, _score: Score) {
-        let d = doc as usize;
-        let (Some(&a), Some(&y), Some(&t), Some(&failed)) = (
-            self.facts.agency.get(d),
-            self.facts.year.get(d),
-            self.facts.template.get(d),
-            self.facts.failed.get(d),
-        ) else {
+        let Some(facts) = self.facts.get(doc) else {
             return;
         };
         let f = &*self.filter;
-        // The same tests, in the same order, as `SegTop::collect` makes for a hit.
-        let excluded = f
-            .excluded
-            .get(self.seg as usize)
-            .and_then(|v| v.get(d))
-            .copied()
-            .unwrap_or(false);
-        let no_year = schema::NO_YEAR as i32;
-        if !excluded
-            && f.rule
-                .test(Some(a), (y != no_year).then_some(y), t, failed)
-                .hit()
-        {
+        // The same tests as `SegTop::collect` makes for a hit.
+        if !f.is_excluded(self.seg, doc) && facts.pass(&f.rule).hit() {
             self.docs.push(DocAddress::new(self.seg, doc));
         }
     }

@@ -10,13 +10,12 @@
 
 use super::collect::Scored;
 use super::filter::{FacetRule, Places};
-use super::schema;
-use super::search::{clause_query, guarded, hits_of, tantivy_query, SEARCH_CRASHED};
+use super::search::{exclusion_query, guarded, hits_of, tantivy_query, SEARCH_CRASHED};
 use super::syntax::parse_query;
 use super::{Facets, Index, IndexError, Query, SearchResults, Stage};
 use std::sync::Arc;
 use std::time::Instant;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query as TQuery};
+use tantivy::query::{EnableScoring, Query as TQuery};
 use tantivy::{DocAddress, DocId, DocSet, TERMINATED};
 
 pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, IndexError> {
@@ -31,11 +30,7 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
     let searcher = &inner.searcher;
     let clauses = parse_query(&q.text);
     let query = tantivy_query(searcher, &inner.fields, &clauses);
-    let excludes: Vec<(Occur, Box<dyn TQuery>)> = clauses
-        .iter()
-        .filter(|c| c.exclude)
-        .map(|c| (Occur::Should, clause_query(inner.fields.body, c)))
-        .collect();
+    let excludes = exclusion_query(&inner.fields, &clauses);
     // The table of every agency's place is made only when a region filter needs it.
     let places = if q.regions.is_empty() {
         Arc::new(Places::default())
@@ -45,12 +40,9 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
     let rule = FacetRule::new(q, &catalog.agencies, &places);
     let (mut found, all_found) = guarded(&inner.dir, SEARCH_CRASHED, || {
         let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-        let exclude = match excludes.is_empty() {
-            true => None,
-            false => Some(
-                BooleanQuery::new(excludes)
-                    .weight(EnableScoring::disabled_from_searcher(searcher))?,
-            ),
+        let exclude = match &excludes {
+            Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(searcher))?),
+            None => None,
         };
         // One more than wanted: finding it is what proves that more matches exist.
         let mut found: Vec<Scored> = Vec::with_capacity(want + 1);
@@ -60,21 +52,9 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
             })?;
             let alive = seg.alive_bitset();
             let max_doc = seg.max_doc();
-            let no_year = schema::NO_YEAR as i32;
             let passes = |d: DocId| {
-                let i = d as usize;
-                let (Some(&a), Some(&y), Some(&t), Some(&failed)) = (
-                    facts.agency.get(i),
-                    facts.year.get(i),
-                    facts.template.get(i),
-                    facts.failed.get(i),
-                ) else {
-                    return false;
-                };
                 alive.is_none_or(|b| b.is_alive(d))
-                    && rule
-                        .test(Some(a), (y != no_year).then_some(y), t, failed)
-                        .hit()
+                    && facts.get(d).is_some_and(|f| f.pass(&rule).hit())
             };
             let mut excluded = match &exclude {
                 Some(w) => Some(w.scorer(seg, 1.0)?),

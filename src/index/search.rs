@@ -44,6 +44,47 @@ pub(super) fn clause_query(field: tantivy::schema::Field, c: &Clause) -> Box<dyn
     }
 }
 
+/// The excluded clauses (`-word`) as one query matching a report that has any of them; `None`
+/// when there are none. Exclusions are not MustNot clauses of the query: tantivy 0.27's
+/// exclusion seeks a phrase scorer backwards (a debug assertion fires).
+pub(super) fn exclusion_query(f: &Fields, clauses: &[Clause]) -> Option<BooleanQuery> {
+    let parts: Vec<(Occur, Box<dyn TQuery>)> = clauses
+        .iter()
+        .filter(|c| c.exclude)
+        .map(|c| (Occur::Should, clause_query(f.body, c)))
+        .collect();
+    (!parts.is_empty()).then(|| BooleanQuery::new(parts))
+}
+
+/// The documents matching an excluded clause, by segment ordinal then doc id; empty when the
+/// query excludes nothing.
+fn excluded_docs(index: &Index, clauses: &[Clause]) -> Result<Vec<Vec<bool>>, IndexError> {
+    let inner = &index.inner;
+    let Some(q) = exclusion_query(&inner.fields, clauses) else {
+        return Ok(Vec::new());
+    };
+    let set = guarded(&inner.dir, SEARCH_CRASHED, || {
+        inner
+            .searcher
+            .search(&q, &tantivy::collector::DocSetCollector)
+    })?;
+    let mut v: Vec<Vec<bool>> = inner
+        .catalog
+        .segs
+        .iter()
+        .map(|s| vec![false; s.year.len()])
+        .collect();
+    for a in set {
+        if let Some(x) = v
+            .get_mut(a.segment_ord as usize)
+            .and_then(|s| s.get_mut(a.doc_id as usize))
+        {
+            *x = true;
+        }
+    }
+    Ok(v)
+}
+
 /// A title or agency clause whose every term stands in more than this share of the reports'
 /// titles (or agency names) is left out of the ranking: its BM25 weight is next to nothing (its
 /// IDF is ~0, as for 政府信息公开 in titles), but it costs a read per matching report.
@@ -117,35 +158,7 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     let catalog = &inner.catalog;
     let clauses = parse_query(&q.text);
     let query = tantivy_query(&inner.searcher, &inner.fields, &clauses);
-    let excludes: Vec<(Occur, Box<dyn TQuery>)> = clauses
-        .iter()
-        .filter(|c| c.exclude)
-        .map(|c| (Occur::Should, clause_query(inner.fields.body, c)))
-        .collect();
-    let excluded = if excludes.is_empty() {
-        Default::default()
-    } else {
-        let q = BooleanQuery::new(excludes);
-        let set = guarded(&inner.dir, SEARCH_CRASHED, || {
-            inner
-                .searcher
-                .search(&q, &tantivy::collector::DocSetCollector)
-        })?;
-        let mut v: Vec<Vec<bool>> = catalog
-            .segs
-            .iter()
-            .map(|s| vec![false; s.year.len()])
-            .collect();
-        for a in set {
-            if let Some(x) = v
-                .get_mut(a.segment_ord as usize)
-                .and_then(|s| s.get_mut(a.doc_id as usize))
-            {
-                *x = true;
-            }
-        }
-        v
-    };
+    let excluded = excluded_docs(index, &clauses)?;
     let places = if q.without_region_facets && q.regions.is_empty() {
         Arc::new(Places::default())
     } else {
@@ -278,33 +291,7 @@ pub(crate) fn select(index: &Index, q: &Query) -> Result<Vec<tantivy::DocAddress
     let catalog = &inner.catalog;
     let clauses = parse_query(&q.text);
     let query = tantivy_query(&inner.searcher, &inner.fields, &clauses);
-    let excludes: Vec<(Occur, Box<dyn TQuery>)> = clauses
-        .iter()
-        .filter(|c| c.exclude)
-        .map(|c| (Occur::Should, clause_query(inner.fields.body, c)))
-        .collect();
-    let mut excluded: Vec<Vec<bool>> = Vec::new();
-    if !excludes.is_empty() {
-        let q = BooleanQuery::new(excludes);
-        let set = guarded(&inner.dir, SEARCH_CRASHED, || {
-            inner
-                .searcher
-                .search(&q, &tantivy::collector::DocSetCollector)
-        })?;
-        excluded = catalog
-            .segs
-            .iter()
-            .map(|s| vec![false; s.year.len()])
-            .collect();
-        for a in set {
-            if let Some(x) = excluded
-                .get_mut(a.segment_ord as usize)
-                .and_then(|s| s.get_mut(a.doc_id as usize))
-            {
-                *x = true;
-            }
-        }
-    }
+    let excluded = excluded_docs(index, &clauses)?;
     // Places are only read for a region filter: without one the table of every agency's
     // place is not made.
     let places = if q.regions.is_empty() {
