@@ -111,33 +111,49 @@ impl MemoryIndex {
         }
         Ok(MemoryIndex::new(reports))
     }
-
-    /// Whether `r` has every wanted clause and no excluded one, matched the way the index's
-    /// highlighting matches them.
-    fn matches(r: &Report, clauses: &[Clause], all_wanted: &[Clause]) -> bool {
-        if clauses.is_empty() {
-            return true;
-        }
-        // One pass over the text finds every clause, excluded ones included.
-        let mut found = vec![false; clauses.len()];
-        for (_, ci) in match_ranges(&r.text, all_wanted) {
-            found[ci] = true;
-        }
-        clauses.iter().zip(found).all(|(c, f)| f != c.exclude)
-    }
 }
 
-impl Backend for MemoryIndex {
-    fn search(&self, q: &Query) -> Result<SearchResults, IndexError> {
-        let start = Instant::now();
-        let clauses = parse_query(&q.text);
-        let all_wanted: Vec<Clause> = clauses
+/// A query's text as the memory engine tests a report against it.
+struct TextRule {
+    clauses: Vec<Clause>,
+    /// The same clauses, none excluded: one pass over a text finds every one of them.
+    all_wanted: Vec<Clause>,
+}
+
+impl TextRule {
+    fn new(text: &str) -> TextRule {
+        let clauses = parse_query(text);
+        let all_wanted = clauses
             .iter()
             .map(|c| Clause {
                 exclude: false,
                 ..c.clone()
             })
             .collect();
+        TextRule {
+            clauses,
+            all_wanted,
+        }
+    }
+
+    /// Whether `r` has every wanted clause and no excluded one, matched the way the index's
+    /// highlighting matches them.
+    fn matches(&self, r: &Report) -> bool {
+        if self.clauses.is_empty() {
+            return true;
+        }
+        let mut found = vec![false; self.clauses.len()];
+        for (_, ci) in match_ranges(&r.text, &self.all_wanted) {
+            found[ci] = true;
+        }
+        self.clauses.iter().zip(found).all(|(c, f)| f != c.exclude)
+    }
+}
+
+impl Backend for MemoryIndex {
+    fn search(&self, q: &Query) -> Result<SearchResults, IndexError> {
+        let start = Instant::now();
+        let text = TextRule::new(&q.text);
         let rule = FacetRule::new(q, &self.names, &self.places);
         let mut places = self.places.zero_counts();
         let mut failed_count = 0;
@@ -147,7 +163,7 @@ impl Backend for MemoryIndex {
         let mut hits = Vec::new();
         let mut total = 0;
         for (r, &aid) in self.reports.iter().zip(&self.agency_ids) {
-            if !Self::matches(r, &clauses, &all_wanted) {
+            if !text.matches(r) {
                 continue;
             }
             let t = template_code(r.template);
@@ -173,7 +189,7 @@ impl Backend for MemoryIndex {
             if pass.hit() {
                 total += 1;
                 if total > q.offset && hits.len() < q.limit {
-                    hits.push(hit(r, &clauses));
+                    hits.push(hit(r, &text.clauses));
                 }
             }
         }
@@ -192,7 +208,7 @@ impl Backend for MemoryIndex {
                 failed: failed_count,
             },
             elapsed: start.elapsed(),
-            clauses,
+            clauses: text.clauses,
             stage: super::Stage::Complete,
         })
     }
@@ -220,14 +236,7 @@ impl Backend for MemoryIndex {
     }
 
     fn selected_reports(&self, q: &Query) -> Result<Vec<StoredReport>, IndexError> {
-        let clauses = parse_query(&q.text);
-        let all_wanted: Vec<Clause> = clauses
-            .iter()
-            .map(|c| Clause {
-                exclude: false,
-                ..c.clone()
-            })
-            .collect();
+        let text = TextRule::new(&q.text);
         let rule = FacetRule::new(q, &self.names, &self.places);
         Ok(self
             .reports
@@ -235,7 +244,7 @@ impl Backend for MemoryIndex {
             .zip(&self.agency_ids)
             .filter(|(r, &aid)| {
                 let failed = r.failed_checks().next().is_some();
-                Self::matches(r, &clauses, &all_wanted)
+                text.matches(r)
                     && rule
                         .test(aid, r.year, template_code(r.template), failed)
                         .hit()

@@ -55,6 +55,23 @@ pub fn search(area: Rect) -> SearchLayout {
 }
 
 /// How many hits fit in the list.
+/// A full screen of the across-reports views: the crumbs line, the body, the status line.
+/// `area` is at least 3 rows high.
+pub fn framed(area: Rect) -> (Rect, Rect, Rect) {
+    let crumbs = Rect { height: 1, ..area };
+    let status = Rect {
+        y: area.bottom() - 1,
+        height: 1,
+        ..area
+    };
+    let body = Rect {
+        y: area.y + 1,
+        height: area.height - 2,
+        ..area
+    };
+    (crumbs, body, status)
+}
+
 pub fn hits_per_page(area: Rect) -> usize {
     (search(area).list.height / HIT_HEIGHT).max(1) as usize
 }

@@ -22,17 +22,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &TallyState, theme: &Theme, area: Rect)
     if area.height < 4 {
         return;
     }
-    let crumbs_area = Rect { height: 1, ..area };
-    let status_area = Rect {
-        y: area.bottom() - 1,
-        height: 1,
-        ..area
-    };
-    let body = Rect {
-        y: area.y + 1,
-        height: area.height - 2,
-        ..area
-    };
+    let (crumbs_area, body, status_area) = crate::tui::layout::framed(area);
     let w = body.width as usize;
     let order = if t.descending {
         "most first"
