@@ -21,8 +21,13 @@ use tantivy::{IndexWriter, TantivyDocument, Term};
 const VERIFIED_FILE: &str = "nianbao-verified.json";
 /// `index` verifies, besides every file changed since its last check, the longest unchecked
 /// of the others up to this fraction of the index's bytes (at least one file): every byte is
-/// read again within this many runs of `index`.
+/// read again within this many runs of `index`, or within [`SCRUB_MAX_BYTES`] a run.
 const SCRUB_RUNS: u64 = 8;
+/// The most one run scrubs. An eighth of a large index is more than a run should read: the
+/// files checked longest ago are the least likely to be in the page cache, and an eighth of
+/// a million reports' 15 GB index is 1.9 GB read from disk (~8 s here) on every `index` with
+/// nothing changed. Past 2 GB of index, every byte is read again within `size / 256 MiB` runs.
+const SCRUB_MAX_BYTES: u64 = 256 << 20;
 /// Size and modification time of files whose content was found unchanged after their time
 /// changed (a `touch`, a copy): a cheap record beside the index, so that the next run does not
 /// read and hash them again. Each entry holds the content hash it was checked against and
@@ -328,8 +333,9 @@ impl Verified {
 }
 
 /// The unchanged files `index` verifies too, so that damage below the file system (bit rot
-/// that leaves even the ctime as it was) is found within [`SCRUB_RUNS`] runs: those checked
-/// longest ago, up to that fraction of the index's bytes. Every file where the system has
+/// that leaves even the ctime as it was) is found within [`SCRUB_RUNS`] runs (more for an
+/// index over 2 GB, see [`SCRUB_MAX_BYTES`]): those checked longest ago, up to that fraction
+/// of the index's bytes. Every file where the system has
 /// no status-change time.
 fn scrub(listing: &[Listed], last: &Verified, changed: &HashSet<String>) -> Vec<String> {
     let mut rest: Vec<(u64, &Listed)> = listing
@@ -342,7 +348,7 @@ fn scrub(listing: &[Listed], last: &Verified, changed: &HashSet<String>) -> Vec<
     }
     rest.sort_by(|a, b| (a.0, &a.1.name).cmp(&(b.0, &b.1.name)));
     let total: u64 = listing.iter().map(|f| f.len).sum();
-    let budget = total.div_ceil(SCRUB_RUNS);
+    let budget = total.div_ceil(SCRUB_RUNS).min(SCRUB_MAX_BYTES);
     let mut taken = 0u64;
     let mut out = Vec::new();
     for (_, f) in rest {
@@ -1133,4 +1139,72 @@ fn unchanged(
         }
         _ => None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(n: usize, len: u64) -> Vec<Listed> {
+        (0..n)
+            .map(|i| Listed {
+                name: format!("f{i:03}"),
+                len,
+                ident: format!("id{i}"),
+            })
+            .collect()
+    }
+
+    /// Simulates runs of `index` with nothing changed: each scrubs, then records what it
+    /// checked as checked at that run. Returns how many runs it takes to read every file.
+    fn runs_to_cover(listing: &[Listed]) -> usize {
+        // As the build left it: every file verified at "run 0".
+        let mut last = Verified(
+            listing
+                .iter()
+                .map(|f| (f.name.clone(), (f.ident.clone(), 0)))
+                .collect(),
+        );
+        let mut seen = HashSet::new();
+        for run in 1..=1000u64 {
+            let picked = scrub(listing, &last, &HashSet::new());
+            let total: u64 = picked
+                .iter()
+                .map(|n| listing.iter().find(|f| f.name == *n).map_or(0, |f| f.len))
+                .sum();
+            let largest = listing.iter().map(|f| f.len).max().unwrap_or(0);
+            let all: u64 = listing.iter().map(|f| f.len).sum();
+            let budget = all.div_ceil(SCRUB_RUNS).min(SCRUB_MAX_BYTES);
+            assert!(!picked.is_empty(), "a run scrubs at least one file");
+            assert!(
+                total < budget + largest,
+                "run {run} read {total} bytes, over the budget {budget}"
+            );
+            for f in listing {
+                let checked = picked.contains(&f.name);
+                let at = match last.0.get(&f.name) {
+                    Some((_, at)) if !checked => *at,
+                    _ => run,
+                };
+                last.0.insert(f.name.clone(), (f.ident.clone(), at));
+            }
+            seen.extend(picked);
+            if seen.len() == listing.len() {
+                return run as usize;
+            }
+        }
+        panic!("the scrub never reached every file");
+    }
+
+    #[test]
+    fn a_small_index_is_scrubbed_whole_within_eight_runs() {
+        // 80 files of 10 MB: 800 MB, an eighth is 100 MB (under the cap).
+        assert_eq!(runs_to_cover(&listed(80, 10 << 20)), 8);
+    }
+
+    #[test]
+    fn a_large_index_reads_at_most_the_cap_a_run_and_is_still_covered() {
+        // 200 files of 64 MB: 12.5 GB, an eighth would be 1.6 GB; the cap is 256 MB (4 files).
+        assert_eq!(runs_to_cover(&listed(200, 64 << 20)), 50);
+    }
 }

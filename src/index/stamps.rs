@@ -2,7 +2,7 @@
 //! modification and change times) and every report file in it (size, modification time, indexed
 //! or failed). A freshness check compares the corpus with this record in one read, without
 //! opening tantivy's columns, without reading a folder that did not change and without building
-//! a path or key per file: one `stat` per folder and per file, on both cores.
+//! a path or key per file: one `stat` per folder and per file, on many threads at once.
 //!
 //! Why a folder's times may stand for its listing: adding, removing or renaming an entry
 //! changes the folder's modification time, and anything that changes it (or its permissions)
@@ -339,6 +339,13 @@ pub(crate) fn check_recorded(
     Some((view, check_record(corpus, rec, cap)?))
 }
 
+/// Threads that `stat` the record's folders and files. More than the cores: when the folders'
+/// inodes are not in the page cache (after a reboot, or a corpus larger than memory beside
+/// its index) each `stat` waits on the disk, and only requests in flight at once hide that.
+/// Measured at 100,000 reports after dropping the caches: 6.1–7.1 s on 2 threads, 2.0–2.3 s
+/// on 16, 1.6 s on 32; with the cache warm the count makes no measurable difference.
+const STAT_THREADS: usize = 16;
+
 #[cfg(unix)]
 fn check_record(corpus: &Path, rec: Record<'_>, cap: u64) -> Option<Checked> {
     let root = Root::open(corpus)?;
@@ -350,11 +357,11 @@ fn check_record(corpus: &Path, rec: Record<'_>, cap: u64) -> Option<Checked> {
         !rec.files.iter().any(|f| f.failed) && rec.dirs.iter().all(|d| d.stamp.is_some());
     let mut skipped = 0usize;
 
-    // Phase 1, on both cores: every folder's stamp, and every file of a folder whose stamp
-    // is unchanged. Folders are taken in chunks from a shared counter.
+    // Phase 1, on [`STAT_THREADS`] threads: every folder's stamp, and every file of a folder
+    // whose stamp is unchanged. Folders are taken in chunks from a shared counter.
     const CHUNK: usize = 512;
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(2));
+    let threads = STAT_THREADS;
     let work = || {
         let mut path = Vec::with_capacity(256);
         // (folder, unchanged) for folders that are not; (file, found) for files that differ.
