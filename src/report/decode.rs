@@ -27,7 +27,9 @@ pub struct Decoded {
 /// Decodes a report's bytes. A UTF-8 file with a few damaged bytes is read with those bytes
 /// replaced (and a note), rather than refused or misread as GBK. Never panics.
 pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
-    if let Err(e) = std::str::from_utf8(bytes) {
+    // Validated once: most reports are UTF-8, and each pass over them costs as much again.
+    let utf8 = std::str::from_utf8(bytes);
+    if let Err(e) = utf8 {
         // A few stray bytes in a long UTF-8 text (a GBK text gives a replacement for nearly
         // every Chinese character, far above this ratio).
         if e.valid_up_to() > 0 && Encoding::for_bom(bytes).is_none() && !bytes.contains(&0) {
@@ -44,20 +46,20 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
             }
         }
     }
-    if let Some(d) = big5(bytes) {
-        return d;
+    if utf8.is_err() {
+        if let Some(d) = big5(bytes) {
+            return d;
+        }
     }
-    decode_strict(bytes).map(|text| Decoded { text, note: None })
+    decode_strict(bytes, utf8.ok()).map(|text| Decoded { text, note: None })
 }
 
 /// A Big5 (traditional Chinese) file, told from GBK by chardetng (Firefox's detector): both
 /// are double-byte encodings over the same byte ranges, so Big5 read as GB18030 is mojibake
-/// without a single decoding error. `None`: not Big5, decode as usual.
+/// without a single decoding error. `None`: not Big5, decode as usual. Only for bytes that
+/// are not UTF-8.
 fn big5(bytes: &[u8]) -> Option<Result<Decoded, DecodeError>> {
-    if std::str::from_utf8(bytes).is_ok()
-        || Encoding::for_bom(bytes).is_some()
-        || bytes.contains(&0)
-    {
+    if Encoding::for_bom(bytes).is_some() || bytes.contains(&0) {
         return None;
     }
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
@@ -75,7 +77,8 @@ fn big5(bytes: &[u8]) -> Option<Result<Decoded, DecodeError>> {
     }))
 }
 
-fn decode_strict(bytes: &[u8]) -> Result<String, DecodeError> {
+/// `utf8`: the bytes as text, if they are UTF-8.
+fn decode_strict(bytes: &[u8], utf8: Option<&str>) -> Result<String, DecodeError> {
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(DecodeError::Empty);
     }
@@ -89,7 +92,7 @@ fn decode_strict(bytes: &[u8]) -> Result<String, DecodeError> {
     if bytes.contains(&0) {
         return Err(DecodeError::Binary);
     }
-    if let Ok(text) = std::str::from_utf8(bytes) {
+    if let Some(text) = utf8 {
         return check_text(text.to_string());
     }
     // Not UTF-8: Chinese reports that are not UTF-8 are GBK or GB18030 (a superset of GBK).

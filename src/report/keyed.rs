@@ -5,18 +5,27 @@ use super::normalize::{key, key_char};
 /// The key characters of a text (see [`key`]) with the byte offset each came from.
 pub struct Keyed {
     key: String,
-    /// For each char of `key`: (byte offset in `key`, byte offset in the source text).
-    map: Vec<(usize, usize)>,
+    /// For each char of `key`: (byte offset in `key`, byte offset in the source text). `u32`:
+    /// half the memory of `usize` pairs, which a report's parse otherwise spends most of its
+    /// fresh pages on; a report is capped far below 4 GiB (`--max-report-size`).
+    map: Vec<(u32, u32)>,
     source_len: usize,
 }
 
 impl Keyed {
     pub fn new(text: &str) -> Keyed {
+        // Past 4 GiB offsets would not fit: such a text (never a report) is keyed up to there.
+        let text = if text.len() > u32::MAX as usize {
+            &text[..text.floor_char_boundary(u32::MAX as usize - 4)]
+        } else {
+            text
+        };
         let mut k = String::with_capacity(text.len());
-        let mut map = Vec::with_capacity(text.len() / 2);
+        // Chinese text is mostly 3-byte characters.
+        let mut map = Vec::with_capacity(text.len() / 3 + 16);
         for (off, c) in text.char_indices() {
             if let Some(fc) = key_char(c) {
-                map.push((k.len(), off));
+                map.push((k.len() as u32, off as u32));
                 k.push(fc);
             }
         }
@@ -56,30 +65,30 @@ impl Keyed {
     }
 
     fn key_offset_of(&self, source: usize) -> usize {
-        let i = self.map.partition_point(|&(_, s)| s < source);
-        self.map.get(i).map_or(self.key.len(), |&(k, _)| k)
+        let i = self.map.partition_point(|&(_, s)| (s as usize) < source);
+        self.map.get(i).map_or(self.key.len(), |&(k, _)| k as usize)
     }
 
     fn source_of(&self, key_off: usize) -> usize {
-        let i = self.map.partition_point(|&(k, _)| k < key_off);
-        self.map.get(i).map_or(self.source_len, |&(_, s)| s)
+        let i = self.map.partition_point(|&(k, _)| (k as usize) < key_off);
+        self.map.get(i).map_or(self.source_len, |&(_, s)| s as usize)
     }
 
     /// Source byte just past the key char that ends at `key_end`.
     fn source_end_of(&self, key_end: usize) -> usize {
-        let i = self.map.partition_point(|&(k, _)| k < key_end);
+        let i = self.map.partition_point(|&(k, _)| (k as usize) < key_end);
         if i == 0 {
             return 0;
         }
-        let (_, s) = self.map[i - 1];
+        let s = self.map[i - 1].1 as usize;
         s + self.char_len_at(s)
     }
 
     fn char_len_at(&self, _s: usize) -> usize {
         // Every source char that yields a key char is at most 4 bytes; callers only use the
         // end as an exclusive bound, so move to the next mapped char or the text's end.
-        let i = self.map.partition_point(|&(_, src)| src <= _s);
-        self.map.get(i).map_or(self.source_len, |&(_, next)| next) - _s
+        let i = self.map.partition_point(|&(_, src)| src as usize <= _s);
+        self.map.get(i).map_or(self.source_len, |&(_, next)| next as usize) - _s
     }
 }
 
