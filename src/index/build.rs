@@ -368,7 +368,14 @@ fn create(dir: &Path) -> Result<tantivy::Index, IndexError> {
     // until the first commit.
     folder::write_marker(dir, false).map_err(io_err(dir))?;
     let (schema, _) = schema::build();
-    let index = tantivy::Index::create_in_dir(dir, schema)?;
+    let settings = tantivy::IndexSettings {
+        docstore_blocksize: schema::DOCSTORE_BLOCK,
+        ..Default::default()
+    };
+    let index = tantivy::Index::builder()
+        .schema(schema)
+        .settings(settings)
+        .create_in_dir(dir)?;
     schema::register(&index);
     Ok(index)
 }

@@ -342,6 +342,9 @@ pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
     let reader = index
         .reader_builder()
         .reload_policy(ReloadPolicy::Manual)
+        .doc_store_cache_num_blocks(schema::docstore_cache_blocks(
+            index.settings().docstore_blocksize,
+        ))
         .try_into()
         .map_err(|e: tantivy::TantivyError| IndexError::Damaged {
             dir: dir.to_path_buf(),

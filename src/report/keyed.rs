@@ -15,11 +15,11 @@ pub struct Keyed {
 impl Keyed {
     pub fn new(text: &str) -> Keyed {
         // Past 4 GiB offsets would not fit: such a text (never a report) is keyed up to there.
-        let text = if text.len() > u32::MAX as usize {
-            &text[..text.floor_char_boundary(u32::MAX as usize - 4)]
-        } else {
-            text
-        };
+        let mut end = text.len().min(u32::MAX as usize - 4);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = &text[..end];
         let mut k = String::with_capacity(text.len());
         // Chinese text is mostly 3-byte characters.
         let mut map = Vec::with_capacity(text.len() / 3 + 16);
@@ -71,7 +71,9 @@ impl Keyed {
 
     fn source_of(&self, key_off: usize) -> usize {
         let i = self.map.partition_point(|&(k, _)| (k as usize) < key_off);
-        self.map.get(i).map_or(self.source_len, |&(_, s)| s as usize)
+        self.map
+            .get(i)
+            .map_or(self.source_len, |&(_, s)| s as usize)
     }
 
     /// Source byte just past the key char that ends at `key_end`.
@@ -88,7 +90,10 @@ impl Keyed {
         // Every source char that yields a key char is at most 4 bytes; callers only use the
         // end as an exclusive bound, so move to the next mapped char or the text's end.
         let i = self.map.partition_point(|&(_, src)| src as usize <= _s);
-        self.map.get(i).map_or(self.source_len, |&(_, next)| next as usize) - _s
+        self.map
+            .get(i)
+            .map_or(self.source_len, |&(_, next)| next as usize)
+            - _s
     }
 }
 
