@@ -51,6 +51,14 @@ pub(super) struct SegFacts {
     pub(super) template: Vec<u8>,
     /// Whether an arithmetic check fails.
     pub(super) failed: Vec<bool>,
+    /// The segment's own number for each document's agency (its ordinal in the segment's
+    /// dictionary): facet counts per segment are kept by it, in an array as long as the
+    /// segment's agencies, not the catalog's (a million reports have ~800,000 agencies and
+    /// ~200 segments: an array of every agency per segment was a 110 ms floor under every
+    /// search).
+    pub(super) agency_local: Vec<u32>,
+    /// `Catalog::agencies` index of each segment-local agency number.
+    pub(super) agency_of_local: Vec<u32>,
 }
 
 /// What the catalog knows of one document, as filters test it.
@@ -103,6 +111,8 @@ fn build_catalog(searcher: &Searcher) -> Result<Catalog, IndexError> {
             year: vec![schema::NO_YEAR as i32; n],
             template: vec![template_code(Template::Free); n],
             failed: vec![false; n],
+            agency_local: Vec::new(),
+            agency_of_local: Vec::new(),
         };
         let agency = ff.str("agency").map_err(terr)?;
         let template = ff.str("template").map_err(terr)?;
@@ -171,10 +181,12 @@ fn build_catalog(searcher: &Searcher) -> Result<Catalog, IndexError> {
         .into_iter()
         .zip(&ids)
         .map(|(mut f, ids)| {
+            f.agency_local = f.agency.clone();
             // Deleted documents keep ordinal 0, as live ones of agency id 0: never counted.
             for a in &mut f.agency {
                 *a = ids.get(*a as usize).copied().unwrap_or(0);
             }
+            f.agency_of_local = ids.clone();
             Arc::new(f)
         })
         .collect();

@@ -64,8 +64,12 @@ impl PartialOrd for Scored {
 pub(super) struct Fruit {
     pub(super) top: Vec<Scored>,
     pub(super) total: usize,
-    /// By agency id. u32: a range has fewer documents, and there is one array per range.
+    /// By agency id, once the segments' counts are merged (a segment's are in `agency_seg`).
     pub(super) agency: Vec<u32>,
+    /// A segment's counts: (agency id, count) for each of its agencies with a count.
+    agency_seg: Vec<(u32, u32)>,
+    /// A segment's counts per place: (level, place id, count).
+    places_seg: Vec<(u8, u32, u32)>,
     /// By `year - Catalog::first_year`.
     pub(super) year: Vec<u64>,
     pub(super) template: [u64; 3],
@@ -83,6 +87,12 @@ pub(super) struct SegTop {
     keep: usize,
     heap: BinaryHeap<Scored>,
     fruit: Fruit,
+    /// By the segment's own agency number ([`SegFacts::agency_local`]).
+    agency_local: Vec<u32>,
+    /// Per region level, by the segment's own agency number: reports counted for that
+    /// level's facet (which passes another set of filters than the agency facet). Empty
+    /// when the query wants no region facets.
+    level_local: [Vec<u32>; 3],
 }
 
 impl SegmentCollector for SegTop {
@@ -96,13 +106,25 @@ impl SegmentCollector for SegTop {
             return;
         }
         let pass = facts.pass(&f.rule);
-        let a = facts.agency;
-        self.places.count(&mut self.fruit.places, Some(a), pass);
+        let local = self
+            .facts
+            .agency_local
+            .get(doc as usize)
+            .map(|&l| l as usize);
+        if let Some(l) = local {
+            for (level, counts) in self.level_local.iter_mut().enumerate() {
+                if pass.counts_level(level) {
+                    if let Some(n) = counts.get_mut(l) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
         if facts.failed && pass.counts_failed() {
             self.fruit.failed += 1;
         }
         if pass.counts_agency() {
-            if let Some(n) = self.fruit.agency.get_mut(a as usize) {
+            if let Some(n) = local.and_then(|l| self.agency_local.get_mut(l)) {
                 *n += 1;
             }
         }
@@ -131,17 +153,33 @@ impl SegmentCollector for SegTop {
     }
     fn harvest(mut self) -> Fruit {
         self.fruit.top = self.heap.into_vec();
+        let ids = &self.facts.agency_of_local;
+        self.fruit.agency_seg = (self.agency_local.iter().zip(ids))
+            .filter(|(n, _)| **n > 0)
+            .map(|(n, id)| (*id, *n))
+            .collect();
+        for (level, counts) in self.level_local.iter().enumerate() {
+            for (n, id) in counts.iter().zip(ids).filter(|(n, _)| **n > 0) {
+                let place = self
+                    .places
+                    .of_agency
+                    .get(*id as usize)
+                    .and_then(|p| p[level]);
+                if let Some(place) = place {
+                    self.fruit.places_seg.push((level as u8, place, *n));
+                }
+            }
+        }
         self.fruit
     }
 }
 
 impl FacetTop<'_> {
-    /// No documents yet: a zero for every agency and year of the catalog.
+    /// No documents yet: a zero for every year of the catalog (agency and place counts are
+    /// kept per segment, then merged into one array each).
     fn empty_fruit(&self) -> Fruit {
         Fruit {
-            agency: vec![0; self.catalog.agencies.len()],
             year: vec![0; self.catalog.year_span],
-            places: self.places.zero_counts(),
             ..Fruit::default()
         }
     }
@@ -156,7 +194,6 @@ impl Collector for FacetTop<'_> {
                 tantivy::TantivyError::InternalError("segment not in catalog".into())
             })?;
         Ok(SegTop {
-            facts: facts.clone(),
             places: self.places.clone(),
             filter: self.filter.clone(),
             seg: ord,
@@ -164,6 +201,19 @@ impl Collector for FacetTop<'_> {
             keep: self.keep,
             heap: BinaryHeap::new(),
             fruit: self.empty_fruit(),
+            agency_local: vec![0; facts.agency_of_local.len()],
+            level_local: std::array::from_fn(|l| {
+                let wanted = !self.places.names[l].is_empty();
+                vec![
+                    0;
+                    if wanted {
+                        facts.agency_of_local.len()
+                    } else {
+                        0
+                    }
+                ]
+            }),
+            facts: facts.clone(),
         })
     }
     fn requires_scoring(&self) -> bool {
@@ -171,25 +221,45 @@ impl Collector for FacetTop<'_> {
     }
     fn merge_fruits(&self, fruits: Vec<Fruit>) -> tantivy::Result<Fruit> {
         let mut fruits = fruits.into_iter();
-        // The first range's arrays hold the sums: no new array of every agency.
+        // The first range's arrays hold the sums, but the agencies' one array is made here.
         let mut all = fruits.next().unwrap_or_else(|| self.empty_fruit());
-        for f in fruits {
-            all.top.extend(f.top);
-            all.total += f.total;
-            for (a, b) in all.agency.iter_mut().zip(&f.agency) {
+        let mut agency = vec![0u32; self.catalog.agencies.len()];
+        let mut places = self.places.zero_counts();
+        let mut add_sparse = |f: &mut Fruit| {
+            for (id, n) in f.agency_seg.drain(..) {
+                if let Some(c) = agency.get_mut(id as usize) {
+                    *c += n;
+                }
+            }
+            for (a, b) in agency.iter_mut().zip(&f.agency) {
                 *a += b;
             }
+            for (level, place, n) in f.places_seg.drain(..) {
+                if let Some(c) = places[level as usize % 3].get_mut(place as usize) {
+                    *c += u64::from(n);
+                }
+            }
+            for (counts, more) in places.iter_mut().zip(&f.places) {
+                for (a, b) in counts.iter_mut().zip(more) {
+                    *a += b;
+                }
+            }
+        };
+        add_sparse(&mut all);
+        for mut f in fruits {
+            add_sparse(&mut f);
+            all.top.extend(f.top);
+            all.total += f.total;
             for (a, b) in all.year.iter_mut().zip(&f.year) {
                 *a += b;
             }
             for i in 0..3 {
                 all.template[i] += f.template[i];
-                for (a, b) in all.places[i].iter_mut().zip(&f.places[i]) {
-                    *a += b;
-                }
             }
             all.failed += f.failed;
         }
+        all.agency = agency;
+        all.places = places;
         all.top.sort();
         all.top.truncate(self.keep);
         Ok(all)
