@@ -202,16 +202,10 @@ impl Collector for FacetTop<'_> {
             heap: BinaryHeap::new(),
             fruit: self.empty_fruit(),
             agency_local: vec![0; facts.agency_of_local.len()],
-            level_local: std::array::from_fn(|l| {
-                let wanted = !self.places.names[l].is_empty();
-                vec![
-                    0;
-                    if wanted {
-                        facts.agency_of_local.len()
-                    } else {
-                        0
-                    }
-                ]
+            // Only the levels the query wants facets of (none without region facets).
+            level_local: std::array::from_fn(|l| match self.places.names[l].is_empty() {
+                true => Vec::new(),
+                false => vec![0; facts.agency_of_local.len()],
             }),
             facts: facts.clone(),
         })
