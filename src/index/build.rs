@@ -883,7 +883,8 @@ pub fn build(
     pause_after_walk_for_tests();
 
     let total = files.len();
-    let mut seen: HashSet<String> = HashSet::with_capacity(total);
+    // Keys borrowed from `files`: a million keys copied were ~80 MB more.
+    let mut seen: HashSet<&str> = HashSet::with_capacity(total);
     // What became of each file, for the record of this build.
     let mut states = vec![stamps::FileState::Unknown; total];
     // Reading, hashing and parsing run on worker threads (the parser is most of the cost);
@@ -938,7 +939,7 @@ pub fn build(
                         if let Some(k) = known.get(key).filter(|k| k.recorded) {
                             recorded.insert(key.clone(), (k.size, k.mtime, k.hash.clone()));
                         }
-                        seen.insert(key.clone());
+                        seen.insert(key.as_str());
                     }
                     Outcome::Touched(size, mtime) => {
                         stats.unchanged += 1;
@@ -947,7 +948,7 @@ pub fn build(
                         if let Some(k) = known.get(key) {
                             recorded.insert(key.clone(), (size, mtime, k.hash.clone()));
                         }
-                        seen.insert(key.clone());
+                        seen.insert(key.as_str());
                     }
                     Outcome::Failed(reason) => {
                         if let Ok(m) = std::fs::metadata(path) {
@@ -971,7 +972,7 @@ pub fn build(
                         wait_for_indexing(&tokenized, queued);
                         writer.add_document(document(&fields, key, &r, size, mtime, &hash))?;
                         states[want - 1] = stamps::FileState::Indexed(size, mtime);
-                        seen.insert(key.clone());
+                        seen.insert(key.as_str());
                         pending += 1;
                         written += 1;
                         if abort_after.is_some_and(|n| written >= n) {
@@ -993,10 +994,14 @@ pub fn build(
         discard(&mut writer);
         return Err(e);
     }
+    // Every file's key, for the known keys not seen (a file that failed is not removed).
+    let mut listed: Option<HashSet<&str>> = None;
     for key in known.keys() {
-        if !seen.contains(key) {
+        if !seen.contains(key.as_str()) {
             writer.delete_term(Term::from_field_text(fields.key, key));
-            if !files.iter().any(|(_, k)| k == key) {
+            let listed =
+                listed.get_or_insert_with(|| files.iter().map(|(_, k)| k.as_str()).collect());
+            if !listed.contains(key.as_str()) {
                 stats.removed += 1;
             }
         }
