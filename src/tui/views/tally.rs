@@ -4,13 +4,13 @@
 
 use super::{crumbs, status, Theme};
 use crate::output::across::{figure, plain};
-use crate::output::grid::{pad, truncate, truncate_middle, width};
+use crate::output::grid::{pad, truncate, truncate_middle};
 use crate::tui::screens::tally::{Answer, State as TallyState, Sums};
 use crate::tui::state::App;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Bar, BarChart, BarGroup, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 /// Width of one year's column in the sums.
@@ -278,53 +278,63 @@ fn draw_ranking(f: &mut Frame, t: &TallyState, theme: &Theme, area: Rect) {
     }
 }
 
-/// One bar per ranked report shown in the list, from its first row: labelled by rank, the
-/// figure in the bar; the cursor's bar marked.
+/// A bar level with each row of the list, as long as the row's value against the largest
+/// ranked value (eighths of a cell); rows not ranked get none, the cursor's bar is marked.
+/// Scaled by every ranked row, not the rows shown, so that scrolling never rescales it.
 fn draw_chart(f: &mut Frame, t: &TallyState, theme: &Theme, area: Rect) {
     let lines = t.lines();
-    let ranked: Vec<(usize, f64, bool)> = lines
+    let ranked = |l: &crate::tui::screens::tally::Line<'_>| l.rank.and(l.value);
+    let max = lines
         .iter()
-        .enumerate()
-        .skip(t.offset)
-        .filter_map(|(i, l)| Some((l.rank?, l.value?, i == t.cur)))
-        .collect();
-    if ranked.is_empty() || area.height < 4 {
+        .filter_map(ranked)
+        .fold(0.0f64, |m, v| m.max(v));
+    if max <= 0.0 || area.height == 0 {
         let line = Line::styled("nothing ranked to chart", theme.dim());
         f.render_widget(Paragraph::new(line), area);
         return;
     }
-    let texts: Vec<String> = ranked.iter().map(|(_, v, _)| figure(*v)).collect();
-    let bar_w = texts
+    let rows: Vec<Line> = lines
         .iter()
-        .map(|s| width(s))
-        .max()
-        .unwrap_or(3)
-        .clamp(3, 8) as u16;
-    let fit = ((area.width + 1) / (bar_w + 1)).max(1) as usize;
-    // Ten steps a unit: a rate of 67.3 is not drawn as 67.
-    let bars: Vec<Bar> = ranked
-        .iter()
-        .zip(&texts)
-        .take(fit)
-        .map(|((rank, v, cur), text)| {
-            let mut bar = Bar::default()
-                .value((v.max(0.0) * 10.0).round() as u64)
-                .text_value(text.clone())
-                .label(Line::from(rank.to_string()));
-            if *cur {
-                bar = bar.style(theme.hl());
-            }
-            bar
+        .enumerate()
+        .skip(t.offset)
+        .take(area.height as usize)
+        .map(|(i, l)| {
+            let text = ranked(l).map_or(String::new(), |v| bar(v / max, area.width));
+            let style = if i == t.cur { theme.hl() } else { theme.chip() };
+            Line::styled(text, style)
         })
         .collect();
-    f.render_widget(
-        BarChart::default()
-            .data(BarGroup::default().bars(&bars))
-            .bar_width(bar_w)
-            .bar_gap(1)
-            .bar_style(theme.chip())
-            .value_style(theme.strong().patch(theme.selected()))
-            .label_style(theme.dim()),
-        area,
-    );
+    f.render_widget(Paragraph::new(rows), area);
+}
+
+/// A horizontal bar `share` (0–1) of `cells` long, to an eighth of a cell.
+fn bar(share: f64, cells: u16) -> String {
+    const EIGHTHS: [char; 8] = ['▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'];
+    let eighths = (share.clamp(0.0, 1.0) * f64::from(cells) * 8.0).round() as usize;
+    let mut out = "█".repeat(eighths / 8);
+    if eighths % 8 > 0 {
+        out.push(EIGHTHS[eighths % 8 - 1]);
+    }
+    // A value above zero is never drawn as nothing.
+    if out.is_empty() && share > 0.0 {
+        out.push(EIGHTHS[0]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn bars_are_drawn_to_an_eighth_of_a_cell() {
+        assert_eq!(bar(1.0, 4), "████");
+        assert_eq!(bar(0.5, 4), "██");
+        // 0.3 × 4 cells = 9.6 eighths → 10: one full cell and a quarter.
+        assert_eq!(bar(0.3, 4), "█▎");
+        assert_eq!(bar(0.0, 4), "");
+        assert_eq!(bar(0.001, 4), "▏", "a value above zero shows");
+        assert_eq!(bar(2.0, 3), "███", "never past the area");
+        assert_eq!(bar(f64::NAN, 3), "", "NaN clamps to nothing");
+    }
 }
