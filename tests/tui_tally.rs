@@ -515,3 +515,63 @@ fn a_rate_over_no_cases_is_a_dash_and_a_report_without_the_table_is_left_out() {
         "{s}"
     );
 }
+
+/// `J`/`K` scroll the sums: every row of table 3's sums can be brought on screen, a line says
+/// how many are above and below, the last row ends the window, `K` comes back at once, and
+/// another table starts from its first row.
+#[test]
+fn the_sums_scroll_to_their_last_row_and_back() {
+    let tr = truths();
+    let mut t = H::new(80, 24, memory(&tr));
+    t.open("");
+    let rows = t.tally().sums().rows.clone();
+    assert!(rows.len() > 20, "table 3 has {} rows", rows.len());
+    let label =
+        |r: &(String, Vec<Option<nianbao::report::Value>>)| nianbao::output::across::plain(&r.0);
+    let s = t.screen();
+    assert!(s.contains("more rows (J)"), "{s}");
+    assert!(!s.contains("rows above"), "{s}");
+    let mut seen = std::collections::HashSet::new();
+    let mut presses = 0;
+    loop {
+        let s = t.screen();
+        for r in &rows {
+            let l = label(r);
+            let shown: String = l.chars().take(8).collect();
+            if s.contains(&shown) {
+                seen.insert(l);
+            }
+        }
+        if !s.contains("more rows (J)") {
+            break;
+        }
+        t.keys("J");
+        presses += 1;
+        assert!(presses <= rows.len(), "J never reached the end:\n{s}");
+    }
+    let s = t.screen();
+    assert!(s.contains("rows above (K)"), "{s}");
+    let last: String = label(rows.last().unwrap()).chars().take(8).collect();
+    assert!(s.contains(&last), "the last row is shown at the end:\n{s}");
+    assert_eq!(
+        seen.len(),
+        rows.iter()
+            .map(label)
+            .collect::<std::collections::HashSet<_>>()
+            .len()
+    );
+    // Past the end J does nothing, so one K moves the window at once.
+    let end = t.tally().sums_offset;
+    t.keys("JJJ");
+    assert_eq!(t.tally().sums_offset, end);
+    t.keys("K");
+    assert_eq!(t.tally().sums_offset, end - 1);
+    insta::assert_snapshot!("tally_sums_scrolled_80x24", t.screen());
+    t.keys("t");
+    t.deliver_all();
+    assert_eq!(
+        t.tally().sums_offset,
+        0,
+        "another table starts at its first row"
+    );
+}

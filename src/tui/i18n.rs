@@ -321,6 +321,8 @@ static KEY_HELP_ZH: &[(&str, &str)] = &[
         "按上一个指标或数字排名",
     ),
     ("most first ⇄ least first", "从高到低 ⇄ 从低到高"),
+    ("scroll the sums down a row", "合计表下移一行"),
+    ("scroll the sums up a row", "合计表上移一行"),
     ("write the ranking to a CSV file", "把排名写入 CSV 文件"),
     ("back to the hits", "返回结果列表"),
     (

@@ -160,6 +160,9 @@ pub enum Action {
     PrevMeasure,
     /// Most first ⇄ least first.
     Reverse,
+    /// Scroll the table's sums (above the ranking) by a row.
+    SumsDown,
+    SumsUp,
 }
 
 pub struct Binding {
@@ -535,6 +538,8 @@ pub static BINDINGS: &[Binding] = &[
         "rank by the previous metric or figure"
     ),
     b!(Tally, [ch('r')], Reverse, "most first ⇄ least first"),
+    b!(Tally, [ch('J')], SumsDown, "scroll the sums down a row"),
+    b!(Tally, [ch('K')], SumsUp, "scroll the sums up a row"),
     b!(Tally, [ch('w')], Export, "write the ranking to a CSV file"),
     b!(
         Tally,

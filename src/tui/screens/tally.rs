@@ -51,6 +51,18 @@ pub struct State {
     pub cur: usize,
     /// First row of the ranking shown.
     pub offset: usize,
+    /// First row of the sums shown.
+    pub sums_offset: usize,
+}
+
+/// Which of the sums' rows are shown ([`State::sums_window`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SumsWindow {
+    pub start: usize,
+    pub take: usize,
+    /// A line says how many rows are above / below.
+    pub above: bool,
+    pub below: bool,
 }
 
 /// A table's sums by year, as the screen shows them.
@@ -109,6 +121,7 @@ impl State {
             answer: Answer::Computing,
             cur: 0,
             offset: 0,
+            sums_offset: 0,
         }
     }
 
@@ -274,6 +287,46 @@ impl State {
     }
 
     /// Rows of the ranking the screen shows at a time on a terminal of `height` lines.
+    /// Lines for the sums (their header and rows) out of `rest`, what the screen has below
+    /// its head: about two fifths, the ranking the rest.
+    pub fn sums_height(rest: u16, rows: usize) -> u16 {
+        let want = rows.saturating_add(1).min(u16::MAX as usize) as u16;
+        want.min((rest * 2 / 5).max(3)).min(rest)
+    }
+
+    /// The sums' rows shown in `room` lines from row `offset`: the first row shown, how many,
+    /// and whether a line says that rows are hidden above and below. At the end the last row
+    /// fills the last line.
+    pub fn sums_window(room: usize, rows: usize, offset: usize) -> SumsWindow {
+        if rows <= room || room < 3 {
+            let start = offset.min(rows.saturating_sub(room));
+            return SumsWindow {
+                start,
+                take: room.min(rows),
+                above: false,
+                below: false,
+            };
+        }
+        let start = offset.min(rows - (room - 1));
+        let above = start > 0;
+        let mut take = room - usize::from(above);
+        let below = start + take < rows;
+        take -= usize::from(below);
+        SumsWindow {
+            start,
+            take,
+            above,
+            below,
+        }
+    }
+
+    /// The sums' window on a screen `height` lines tall (crumbs, two lines of head, status).
+    fn sums_window_on(&self, height: u16) -> SumsWindow {
+        let rows = self.sums().rows.len();
+        let room = State::sums_height(height.saturating_sub(4), rows).saturating_sub(1);
+        State::sums_window(room as usize, rows, self.sums_offset)
+    }
+
     pub fn page(height: u16) -> usize {
         (height as usize).saturating_sub(14).max(3)
     }
@@ -305,6 +358,7 @@ impl Handler for State {
                 let k = TABLES.len();
                 let step = if a == Action::NextTable { 1 } else { k - 1 };
                 self.table = TABLES[(i + step) % k];
+                self.sums_offset = 0;
                 return self.recompute();
             }
             Action::NextMeasure | Action::PrevMeasure => {
@@ -314,6 +368,17 @@ impl Handler for State {
                 self.cur = 0;
                 self.offset = 0;
                 return self.recompute();
+            }
+            Action::SumsDown => {
+                // Not past the window's last start: `K` then moves at once.
+                let w = self.sums_window_on(env.area.height);
+                if w.below {
+                    self.sums_offset = w.start + 1;
+                }
+            }
+            Action::SumsUp => {
+                let w = self.sums_window_on(env.area.height);
+                self.sums_offset = w.start.saturating_sub(1);
             }
             Action::Reverse => {
                 self.descending = !self.descending;
@@ -378,6 +443,28 @@ impl Handler for State {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_sums_window_shows_what_fits_and_says_what_is_hidden() {
+        let w = |room, rows, offset| {
+            let x = State::sums_window(room, rows, offset);
+            (x.start, x.take, x.above, x.below)
+        };
+        // All rows fit: no lines about hidden rows, whatever the offset.
+        assert_eq!(w(6, 4, 0), (0, 4, false, false));
+        assert_eq!(w(6, 4, 3), (0, 4, false, false));
+        // 27 rows in 6 lines: 5 rows and "… more" at the top of the list.
+        assert_eq!(w(6, 27, 0), (0, 5, false, true));
+        // Scrolled: a line above, 4 rows, a line below.
+        assert_eq!(w(6, 27, 3), (3, 4, true, true));
+        // At the end: the last 5 rows, the last row on the last line.
+        assert_eq!(w(6, 27, 22), (22, 5, true, false));
+        assert_eq!(w(6, 27, 100), (22, 5, true, false));
+        // Too little room for the lines about hidden rows.
+        assert_eq!(w(2, 27, 5), (5, 2, false, false));
+        assert_eq!(w(0, 27, 5), (5, 0, false, false));
+    }
+
     use super::*;
     use crate::analysis::rank::Ranking;
     use crate::analysis::totals::Totals;

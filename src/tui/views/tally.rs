@@ -40,7 +40,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &TallyState, theme: &Theme, area: Rect)
         t.by().name()
     );
     let mut head = vec![Line::styled(truncate(&plain(&title), w), theme.strong())];
-    let hint = "t table · m measure · r order · Enter compare · w CSV · Esc back · ? help";
+    let hint = "t table · m measure · r order · J/K sums · Enter compare · w CSV · ? help";
     let b = match &t.answer {
         Answer::Computing => {
             head.push(Line::styled(
@@ -103,9 +103,7 @@ pub fn draw(f: &mut Frame, app: &App, t: &TallyState, theme: &Theme, area: Rect)
         },
     );
     let rest = body.height.saturating_sub(head_h);
-    // The sums take about two fifths of what is left, the ranking the rest.
-    let want = sums.rows.len() as u16 + 1;
-    let sums_h = want.min((rest * 2 / 5).max(3)).min(rest);
+    let sums_h = TallyState::sums_height(rest, sums.rows.len());
     let sums_area = Rect {
         y: body.y + head_h,
         height: sums_h,
@@ -154,24 +152,26 @@ fn draw_sums(f: &mut Frame, t: &TallyState, s: &Sums, theme: &Theme, area: Rect)
         ));
     }
     let mut lines = vec![Line::styled(header, theme.strong())];
-    let shown = (area.height as usize).saturating_sub(1);
-    let more = s.rows.len().saturating_sub(shown);
-    for (i, (label, values)) in s.rows.iter().enumerate().take(shown) {
-        let label = if more > 0 && i + 1 == shown {
-            format!("… {} more rows", more + 1)
-        } else {
-            plain(label)
-        };
-        if label.starts_with('…') {
-            lines.push(Line::styled(label, theme.dim()));
-            break;
-        }
+    let room = (area.height as usize).saturating_sub(1);
+    let win = TallyState::sums_window(room, s.rows.len(), t.sums_offset);
+    if win.above {
+        lines.push(Line::styled(
+            format!("↑ {} rows above (K)", win.start),
+            theme.dim(),
+        ));
+    }
+    for (label, values) in s.rows.iter().skip(win.start).take(win.take) {
+        let label = plain(label);
         let mut text = pad(&truncate(&label, label_w.saturating_sub(1)), label_w, true);
         for v in &values[from..] {
             let shown = v.map_or("—".to_string(), |v| v.to_string());
             text.push_str(&pad(&shown, YEAR_W, false));
         }
         lines.push(Line::raw(text));
+    }
+    if win.below {
+        let more = s.rows.len() - win.start - win.take;
+        lines.push(Line::styled(format!("… {more} more rows (J)"), theme.dim()));
     }
     f.render_widget(Paragraph::new(lines), area);
 }
