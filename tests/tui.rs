@@ -1,5 +1,7 @@
 //! Screen tests of the browser: every screen and key path on a TestBackend, at 80×24 and wide.
 
+mod common;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use nianbao::index::{
     AgencyYears, Backend, IndexError, MemoryIndex, Query, ReportRef, SearchResults, Stage,
@@ -137,7 +139,7 @@ impl H {
 
     fn screen(&mut self) -> String {
         self.term.draw(|f| views::draw(f, &self.app)).unwrap();
-        plain(self.term.backend())
+        common::screen_text(self.term.backend())
     }
 
     fn cursor(&mut self) -> (u16, u16) {
@@ -145,29 +147,6 @@ impl H {
         let p = self.term.get_cursor_position().unwrap();
         (p.x, p.y)
     }
-}
-
-/// The screen as text, one line per row, wide characters once (TestBackend's own Display
-/// adds notes about the cells a wide character hides).
-fn plain(b: &TestBackend) -> String {
-    let buf = b.buffer();
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let mut line = String::new();
-        let mut skip = 0;
-        for x in 0..buf.area.width {
-            if skip > 0 {
-                skip -= 1;
-                continue;
-            }
-            let sym = buf[(x, y)].symbol();
-            line.push_str(sym);
-            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
 }
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (140, 40)];
@@ -836,12 +815,12 @@ fn loading_and_failure_screens() {
         KeyModifiers::NONE,
     )));
     term.draw(|f| views::draw(f, &app)).unwrap();
-    insta::assert_snapshot!("loading_80x24", plain(term.backend()));
+    insta::assert_snapshot!("loading_80x24", common::screen_text(term.backend()));
     app.handle(AppEvent::Engine(EngineMsg::LoadFailed(
         "the corpus folder /nowhere does not exist; pass --corpus DIR or set NIANBAO_CORPUS".into(),
     )));
     term.draw(|f| views::draw(f, &app)).unwrap();
-    insta::assert_snapshot!("load_failed_80x24", plain(term.backend()));
+    insta::assert_snapshot!("load_failed_80x24", common::screen_text(term.backend()));
 }
 
 #[test]
@@ -868,7 +847,7 @@ fn no_color_uses_no_colours() {
         assert_eq!(c.bg, ratatui::style::Color::Reset);
     }
     // Failed cells are still marked without colour.
-    let s = plain(t.term.backend());
+    let s = common::screen_text(t.term.backend());
     assert!(s.contains("!"), "{s}");
 }
 
@@ -1114,7 +1093,7 @@ fn a_failed_engine_does_not_say_searching() {
     )));
     let mut term = Terminal::new(TestBackend::new(80, 24)).unwrap();
     term.draw(|f| views::draw(f, &app)).unwrap();
-    let s = plain(term.backend());
+    let s = common::screen_text(term.backend());
     assert!(!s.contains("searching"), "{s}");
 }
 

@@ -160,24 +160,7 @@ impl H {
 
     fn screen(&mut self) -> String {
         self.term.draw(|f| views::draw(f, &self.app)).unwrap();
-        let buf = self.term.backend().buffer();
-        let mut out = String::new();
-        for y in 0..buf.area.height {
-            let mut line = String::new();
-            let mut skip = 0;
-            for x in 0..buf.area.width {
-                if skip > 0 {
-                    skip -= 1;
-                    continue;
-                }
-                let sym = buf[(x, y)].symbol();
-                line.push_str(sym);
-                skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
-            }
-            out.push_str(line.trim_end());
-            out.push('\n');
-        }
-        out
+        common::screen_text(self.term.backend())
     }
 
     fn table_cur(&self) -> ((usize, usize), Option<i32>) {

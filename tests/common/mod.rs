@@ -98,3 +98,26 @@ impl Env {
         self.json(&a)["total"].as_u64().unwrap()
     }
 }
+
+/// A `TestBackend`'s screen as text, one line per row with its trailing blanks cut, a wide
+/// character once (TestBackend's own Display adds notes about the cells one hides).
+pub fn screen_text(b: &ratatui::backend::TestBackend) -> String {
+    let buf = b.buffer();
+    let mut out = String::new();
+    for y in 0..buf.area.height {
+        let mut line = String::new();
+        let mut skip = 0;
+        for x in 0..buf.area.width {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = buf[(x, y)].symbol();
+            line.push_str(sym);
+            skip = unicode_width::UnicodeWidthStr::width(sym).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
