@@ -99,7 +99,8 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) 
 /// start at once, and the go-to and region lists are ready before a user reaches for them.
 fn prepared(idx: Index) -> Arc<dyn Backend> {
     let warm = idx.clone();
-    std::thread::spawn(move || warm.prepare());
+    // Idle priority: a second of a core at 100,000 reports, while the user may be typing.
+    let _ = super::idle::spawn("nianbao-prepare", move || warm.prepare());
     Arc::new(idx)
 }
 

@@ -12,6 +12,7 @@ pub mod events;
 pub mod export;
 pub mod history;
 pub mod i18n;
+pub mod idle;
 pub mod input;
 pub mod keys;
 pub mod layout;

@@ -7,6 +7,7 @@
 //! (ranked among every match, exact counts and facets) unless the user has typed since.
 
 use crate::index::{Backend, Query, SearchResults, Stage};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -69,6 +70,51 @@ pub type Watch = Box<dyn FnMut() -> anyhow::Result<Option<Arc<dyn Backend>>> + S
 /// The least time between two calls of a [`Watch`]; a slow one waits twenty times its cost,
 /// so that looking never takes more than a twentieth of a core.
 const WATCH_EVERY: Duration = Duration::from_secs(2);
+
+/// A call of a [`Watch`] waits until no search was asked for this long: its `stat`s share
+/// the memory and the kernel with a keystroke's search even at idle priority (README "Speed").
+const WATCH_QUIET: Duration = Duration::from_secs(1);
+
+/// ... but no longer than this beyond its time, so that changes are seen while a user types on.
+const WATCH_LATEST: Duration = Duration::from_secs(10);
+
+/// When the next call of a [`Watch`] may start, from the last call's end and cost and the time
+/// since the last search request: `None` now, otherwise how long to wait before asking again.
+fn watch_wait(since_watch: Duration, cost: Duration, since_search: Duration) -> Option<Duration> {
+    let due = WATCH_EVERY.max(cost * 20);
+    if since_watch < due {
+        return Some(due - since_watch);
+    }
+    if since_search >= WATCH_QUIET || since_watch >= due + WATCH_LATEST {
+        return None;
+    }
+    Some((WATCH_QUIET - since_search).min(due + WATCH_LATEST - since_watch))
+}
+
+/// When the last search was asked for, shared by the search loop and the watch.
+struct Activity {
+    base: Instant,
+    last_ms: AtomicU64,
+}
+
+impl Activity {
+    fn new() -> Activity {
+        Activity {
+            base: Instant::now(),
+            last_ms: AtomicU64::new(0),
+        }
+    }
+
+    fn touch(&self) {
+        let now = self.base.elapsed().as_millis() as u64;
+        self.last_ms.store(now, Ordering::Relaxed);
+    }
+
+    fn since(&self) -> Duration {
+        let last = Duration::from_millis(self.last_ms.load(Ordering::Relaxed));
+        self.base.elapsed().saturating_sub(last)
+    }
+}
 
 /// What a loader gives: an engine to search now, and maybe work to bring it up to date and
 /// keep it so.
@@ -138,11 +184,14 @@ fn run(
     };
     let mut backend = loaded.backend;
     sink(EngineMsg::Ready(backend.clone()));
+    let activity = Arc::new(Activity::new());
     if loaded.updater.is_some() || loaded.watch.is_some() {
         let sink = sink.clone();
         let mut progress = throttled(sink.clone(), true);
         let (updater, watch) = (loaded.updater, loaded.watch);
-        std::thread::spawn(move || {
+        let activity = activity.clone();
+        // At idle priority: the check and the update must never delay a keystroke's search.
+        let started = super::idle::spawn("nianbao-watch", move || {
             if let Some(update) = updater {
                 match update(&mut progress) {
                     Ok(Some(b)) => {
@@ -157,9 +206,12 @@ fn run(
                 }
             }
             if let Some(watch) = watch {
-                keep_watching(watch, &swap, &*sink);
+                keep_watching(watch, &swap, &*sink, &activity);
             }
         });
+        if let Err(e) = started {
+            eprintln!("nianbao: cannot start the thread that keeps the index up to date: {e}");
+        }
     } else {
         drop(swap);
     }
@@ -178,6 +230,7 @@ fn run(
         };
         // Superseded requests are skipped, not queued.
         newest(&rx, &mut req, &mut backend);
+        activity.touch();
         if req.first_hits {
             let first = run_search(|| backend.first_hits(&req.query));
             let complete = matches!(&first, Ok(r) if r.stage == Stage::Complete);
@@ -228,13 +281,22 @@ fn run_search(
 
 /// Calls `watch` until the worker is gone, handing each new engine to it and to the UI. An
 /// error is said once, not every time it recurs.
-fn keep_watching(mut watch: Watch, swap: &Sender<Cmd>, sink: &(dyn Fn(EngineMsg) + Send + Sync)) {
+fn keep_watching(
+    mut watch: Watch,
+    swap: &Sender<Cmd>,
+    sink: &(dyn Fn(EngineMsg) + Send + Sync),
+    activity: &Activity,
+) {
     let mut said: Option<String> = None;
+    let (mut ended, mut cost) = (Instant::now(), Duration::ZERO);
     loop {
+        while let Some(wait) = watch_wait(ended.elapsed(), cost, activity.since()) {
+            std::thread::sleep(wait);
+        }
         let started = Instant::now();
         let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(&mut watch))
             .unwrap_or_else(|_| Err(anyhow::anyhow!("looking for changes crashed")));
-        let cost = started.elapsed();
+        cost = started.elapsed();
         match r {
             Ok(Some(b)) => {
                 if swap.send(Cmd::Swap(b.clone())).is_err() {
@@ -253,6 +315,37 @@ fn keep_watching(mut watch: Watch, swap: &Sender<Cmd>, sink: &(dyn Fn(EngineMsg)
                 }
             }
         }
-        std::thread::sleep(WATCH_EVERY.max(cost * 20));
+        ended = Instant::now();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const S: Duration = Duration::from_secs(1);
+
+    #[test]
+    fn a_watch_waits_its_interval_then_for_a_pause_in_typing() {
+        let ms = Duration::from_millis;
+        // Not yet due: the rest of the interval, whatever the typing.
+        assert_eq!(watch_wait(ms(500), ms(10), 100 * S), Some(ms(1500)));
+        // Due, nothing typed for a while: now.
+        assert_eq!(watch_wait(2 * S, ms(10), WATCH_QUIET), None);
+        // Due, a key 300 ms ago: until a second has passed without one.
+        assert_eq!(watch_wait(3 * S, ms(10), ms(300)), Some(ms(700)));
+        // A slow check waits twenty times its cost.
+        assert_eq!(watch_wait(3 * S, ms(200), 100 * S), Some(S));
+    }
+
+    #[test]
+    fn typing_on_and_on_delays_a_watch_by_a_bounded_time() {
+        let ms = Duration::from_millis;
+        let due = WATCH_EVERY;
+        assert_eq!(
+            watch_wait(due + WATCH_LATEST - ms(100), ms(10), ms(0)),
+            Some(ms(100))
+        );
+        assert_eq!(watch_wait(due + WATCH_LATEST, ms(10), ms(0)), None);
     }
 }
