@@ -333,3 +333,89 @@ fn a_corpus_folder_that_is_gone_leaves_the_index_to_answer_and_says_so() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert!(v["total"].as_u64().unwrap() > 0, "{v}");
 }
+
+/// While `index --watch` runs, `search` skips its own check of the corpus when the watcher
+/// vouches for the index (`index/vouch.rs`), and a change made just before a search is never
+/// missed: edits in place, new files in new folders and removals, each searched at once.
+#[test]
+fn a_watcher_vouches_for_a_fresh_index_and_never_for_a_stale_one() {
+    let env = Env::new();
+    let mut child = env
+        .cmd(&["index", "--watch"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = follow(child.stdout.take().unwrap());
+    let err = follow(child.stderr.take().unwrap());
+    let (mut seen_out, mut seen_err) = (String::new(), String::new());
+    let ready = eventually(std::time::Duration::from_secs(30), || {
+        latest(&out, &mut seen_out, std::time::Duration::ZERO);
+        latest(&err, &mut seen_err, std::time::Duration::ZERO);
+        seen_out.contains("watching")
+    });
+    assert!(ready, "never started watching: {seen_out} {seen_err}");
+    // On Linux, with the corpus on a local file system, the watcher must vouch.
+    if cfg!(target_os = "linux") {
+        assert!(
+            !seen_err.contains("check the corpus themselves"),
+            "{seen_err}"
+        );
+    }
+    let search = |word: &str| {
+        let o = env
+            .cmd(&["search", word, "--json"])
+            .env("NIANBAO_TRACE", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        (v["total"].as_u64().unwrap(), stderr(&o))
+    };
+    let vouched = |e: &str| e.contains("vouched for by `index --watch`");
+    if cfg!(target_os = "linux") {
+        // Its first update done, nothing changing: the search answers on its word.
+        let idle = eventually(std::time::Duration::from_secs(30), || {
+            vouched(&search("政府信息公开").1)
+        });
+        assert!(idle, "the watcher never vouched");
+        // Every command that opens the index asks (here through `refresh`).
+        let o = env
+            .cmd(&["agencies", "--json"])
+            .env("NIANBAO_TRACE", "1")
+            .output()
+            .unwrap();
+        assert!(o.status.success() && vouched(&stderr(&o)), "{}", stderr(&o));
+    }
+
+    let words = ["甲", "乙", "丙", "丁", "戊", "己", "庚", "辛", "壬", "癸"];
+    for (i, w) in words.iter().enumerate() {
+        let word = format!("鹦鹉螺{w}号");
+        let rel = if i % 2 == 0 {
+            format!("{AGENCY}/2022.txt")
+        } else {
+            format!("新建{w}/{AGENCY}/2021.txt")
+        };
+        let (_, text) = report(100 + i as u64, if i % 2 == 0 { 2022 } else { 2021 }, &word);
+        env.write(&rel, text.as_bytes());
+        // At once: the watcher has not updated yet, so it must not vouch for the old index.
+        let (n, e) = search(&word);
+        assert_eq!(n, 1, "{word} written to {rel}, not found: {e}");
+        if i % 2 == 1 {
+            std::fs::remove_dir_all(env.corpus().join(format!("新建{w}"))).unwrap();
+            let (n, e) = search(&word);
+            assert_eq!(n, 0, "{word} removed with {rel}, still found: {e}");
+        }
+    }
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    assert!(eventually(std::time::Duration::from_secs(30), || child
+        .try_wait()
+        .unwrap()
+        .is_some()));
+    // Gone with the watcher: its socket.
+    assert!(!env.index().join("nianbao-watch/sock").exists());
+}

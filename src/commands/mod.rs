@@ -109,6 +109,9 @@ pub fn refresh(
         )?;
         return Ok((index, Staleness::default()));
     }
+    if fresh::vouched(&config.corpus, &index, &opts) {
+        return Ok((index, Staleness::default()));
+    }
     loop {
         let stale = fresh::check(&config.corpus, &index, &opts).with_context(|| {
             format!("cannot compare the index with {}", config.corpus.display())

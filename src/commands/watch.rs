@@ -10,10 +10,10 @@
 
 use super::index::summary;
 use crate::cli::Config;
-use crate::index::{self as idx, fresh, BuildStats, Index, IndexError};
+use crate::index::{self as idx, fresh, vouch, BuildStats, Index, IndexError};
 use std::io::Write;
-use std::path::Path;
-use std::sync::mpsc;
+use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc};
 use std::time::{Duration, Instant};
 
 /// Quiet time after the last notice before updating.
@@ -24,8 +24,9 @@ const MAX_DELAY: Duration = Duration::from_secs(3);
 const POLL: Duration = Duration::from_secs(30);
 
 enum Msg {
-    /// Something changed in the corpus.
-    Changed,
+    /// Something changed in the corpus; a folder when the notice was about one (made, moved
+    /// in, its permissions changed): it is watched again, with everything below it.
+    Changed(Option<PathBuf>),
     /// The watcher failed (the reason); polling goes on.
     WatchFailed(String),
     Stop,
@@ -56,16 +57,40 @@ pub fn run(
     });
     // The index folder may lie inside the corpus: its own writes are not changes.
     let own = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    let ledger = Arc::new(vouch::Ledger::default());
+    let marks = vouch::folder(&own);
     let notices = tx.clone();
+    let seen = ledger.clone();
     let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let msg = match res {
+            // Notices were dropped (the kernel's queue overflowed): anything may have changed.
+            Ok(e) if e.need_rescan() => {
+                seen.changed();
+                Msg::Changed(None)
+            }
             Ok(e) => {
+                if e.paths.iter().any(|p| p.starts_with(&marks)) {
+                    e.paths.iter().for_each(|p| seen.own_notice(p));
+                    return;
+                }
                 if e.kind.is_access() || e.paths.iter().all(|p| p.starts_with(&own)) {
                     return;
                 }
-                Msg::Changed
+                seen.changed();
+                // notify adds watches for folders made or moved in, but not for one it could
+                // not read when it walked (now readable), and it drops a failed add silently.
+                let folder = e
+                    .paths
+                    .iter()
+                    .find(|p| std::fs::symlink_metadata(p).is_ok_and(|m| m.is_dir()))
+                    .cloned();
+                Msg::Changed(folder)
             }
-            Err(e) => Msg::WatchFailed(e.to_string()),
+            Err(e) => {
+                // A folder left unwatched gives no notices again: nothing is vouched for.
+                seen.broken();
+                Msg::WatchFailed(e.to_string())
+            }
         };
         let _ = notices.send(msg);
     });
@@ -92,6 +117,16 @@ pub fn run(
             watcher = None;
         }
     }
+    let server = match &mut watcher {
+        Some(w) => start_vouching(config, dir, w, ledger.clone()),
+        None => Err("the corpus is not watched".to_string()),
+    };
+    if let Err(why) = &server {
+        writeln!(
+            err,
+            "nianbao: other commands check the corpus themselves: {why}"
+        )?;
+    }
     let said = format!("watching {} (Ctrl-C stops)", config.corpus.display());
     if json {
         writeln!(err, "nianbao: {said}")?;
@@ -100,9 +135,14 @@ pub fn run(
     }
     out.flush()?;
     let mut ok = true;
+    // Changes made between the caller's build and the watch have given no notice: the first
+    // update is made at once.
+    let mut first_round = true;
     loop {
         // Wait for a notice (or the poll), then for the notices to settle.
-        let first = match rx.recv_timeout(POLL) {
+        let wait = if first_round { Duration::ZERO } else { POLL };
+        first_round = false;
+        let first = match rx.recv_timeout(wait) {
             Ok(m) => Some(m),
             Err(mpsc::RecvTimeoutError::Timeout) => None,
             Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -113,7 +153,8 @@ pub fn run(
                 writeln!(err, "nianbao: watching the corpus: {e}")?;
                 continue;
             }
-            Some(Msg::Changed) => {
+            Some(Msg::Changed(folder)) => {
+                let mut folders: Vec<PathBuf> = folder.into_iter().collect();
                 let start = Instant::now();
                 let mut stopped = false;
                 while start.elapsed() < MAX_DELAY {
@@ -122,6 +163,7 @@ pub fn run(
                             stopped = true;
                             break;
                         }
+                        Ok(Msg::Changed(f)) => folders.extend(f),
                         Ok(_) => continue,
                         Err(_) => break,
                     }
@@ -129,10 +171,26 @@ pub fn run(
                 if stopped {
                     break;
                 }
+                // Before the update's check: a change after the watch gives a notice, one
+                // before it is seen by the check.
+                folders.sort();
+                folders.dedup();
+                if let Some(w) = watcher.as_mut() {
+                    use notify::Watcher;
+                    for f in &folders {
+                        if let Err(e) = w.watch(f, notify::RecursiveMode::Recursive) {
+                            ledger.broken();
+                            writeln!(err, "nianbao: cannot watch {}: {e}", f.display())?;
+                        }
+                    }
+                }
             }
             None => {}
         }
-        match update(config, dir) {
+        let before = ledger.before_update();
+        let updated = update(config, dir);
+        ledger.updated(before, updated.as_ref().ok().map(|(_, index)| index));
+        match updated.map(|(stats, _)| stats) {
             Ok(Some(stats)) if json => writeln!(out, "{}", serde_json::to_string(&stats)?)?,
             Ok(Some(stats)) => {
                 writeln!(out, "{}  {}", clock(), summary(&stats))?;
@@ -149,6 +207,7 @@ pub fn run(
         out.flush()?;
     }
     handle.close();
+    drop(server);
     drop(watcher);
     let said = format!("stopped watching {}", config.corpus.display());
     if json {
@@ -159,13 +218,45 @@ pub fn run(
     Ok(ok)
 }
 
-/// Brings the index up to date when the corpus differs from it: what the build did, `None`
-/// when nothing changed.
-fn update(config: &Config, dir: &Path) -> anyhow::Result<Option<BuildStats>> {
+/// Answers other commands' questions about the index (`index/vouch.rs`) when the notices
+/// can be trusted to be complete; why not otherwise.
+fn start_vouching(
+    config: &Config,
+    dir: &Path,
+    watcher: &mut notify::RecommendedWatcher,
+    ledger: Arc<vouch::Ledger>,
+) -> Result<vouch::Server, String> {
+    use notify::Watcher;
+    let opts = idx::update_options(dir, &config.build_options());
+    if let Some(why) = vouch::cannot_vouch(&config.corpus, dir, &opts) {
+        return Err(why);
+    }
+    // notify passes over a folder it cannot read (no watch, no notices later if it becomes
+    // readable without a notice of its own): every folder must have been watched.
+    if let Some(e) = walkdir::WalkDir::new(&config.corpus)
+        .into_iter()
+        .find_map(|e| e.err())
+    {
+        return Err(format!("a folder of the corpus cannot be read ({e})"));
+    }
+    let subject = vouch::Subject::of(&config.corpus, &opts)
+        .ok_or_else(|| "the corpus folder cannot be looked at".to_string())?;
+    let folder = vouch::folder(dir);
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    // The marks' notices must come through the same queue as the corpus's.
+    watcher
+        .watch(&folder, notify::RecursiveMode::NonRecursive)
+        .map_err(|e| format!("cannot watch {}: {e}", folder.display()))?;
+    vouch::serve(dir, subject, ledger).map_err(|e| e.to_string())
+}
+
+/// Brings the index up to date when the corpus differs from it: what the build did (`None`
+/// when nothing changed) and the index as it is now.
+fn update(config: &Config, dir: &Path) -> anyhow::Result<(Option<BuildStats>, Index)> {
     let opts = config.build_options();
     let index = Index::open(dir)?;
     if fresh::check(&config.corpus, &index, &opts)?.is_fresh() {
-        return Ok(None);
+        return Ok((None, index));
     }
     drop(index);
     let started = Instant::now();
@@ -178,7 +269,7 @@ fn update(config: &Config, dir: &Path) -> anyhow::Result<Option<BuildStats>> {
             r => break r?,
         }
     };
-    Ok(Some(stats))
+    Ok((Some(stats), Index::open(dir)?))
 }
 
 /// The time of day (UTC), `HH:MM:SS`, for the lines of a long-running watch.

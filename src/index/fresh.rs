@@ -51,11 +51,35 @@ pub fn check_early(corpus: &Path, index_dir: &Path, opts: &BuildOptions) -> Opti
     if opts.follow_links || !corpus.is_dir() {
         return None;
     }
+    if let Some(view) = super::vouch::ask(corpus, index_dir, opts) {
+        trace_vouched();
+        return Some(Early {
+            view,
+            stale: Staleness::default(),
+        });
+    }
     let (view, c) = stamps::check_recorded(corpus, index_dir, cap(opts))?;
     Some(Early {
         view,
         stale: c.stale,
     })
+}
+
+/// Whether a running `index --watch` vouches that `index` (the commit it sees) pictures the
+/// corpus as a build with `opts` would (`vouch.rs`): then [`check`] may be skipped.
+pub fn vouched(corpus: &Path, index: &Index, opts: &BuildOptions) -> bool {
+    let yes = super::vouch::ask(corpus, index.dir(), opts) == Some(view(&index.inner.searcher));
+    if yes {
+        trace_vouched();
+    }
+    yes
+}
+
+/// `NIANBAO_TRACE=1`: says on stderr when a command skipped its check on a watcher's word.
+fn trace_vouched() {
+    if std::env::var_os("NIANBAO_TRACE").is_some() {
+        eprintln!("nianbao: trace: the index is fresh, vouched for by `index --watch`");
+    }
 }
 
 /// [`check`] by walking the corpus and reading the index's columns, without the record: what

@@ -26,6 +26,7 @@ pub mod stamps;
 mod stored;
 mod syntax;
 pub mod tokenizer;
+pub mod vouch;
 
 use crate::report::{Report, Template};
 use std::ops::Range;
