@@ -419,3 +419,57 @@ fn a_watcher_vouches_for_a_fresh_index_and_never_for_a_stale_one() {
     // Gone with the watcher: its socket.
     assert!(!env.index().join("nianbao-watch/sock").exists());
 }
+
+/// A report with a second name outside the corpus (a hard link) changes without a notice to
+/// the watcher: once one is in the corpus the watcher stops vouching, and a change made
+/// through the other name is found at once.
+#[cfg(unix)]
+#[test]
+fn a_watcher_does_not_vouch_for_a_corpus_with_hard_links() {
+    let env = Env::new();
+    let mut child = env
+        .cmd(&["index", "--watch"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = follow(child.stdout.take().unwrap());
+    let err = follow(child.stderr.take().unwrap());
+    let (mut seen_out, mut seen_err) = (String::new(), String::new());
+    let ready = eventually(std::time::Duration::from_secs(30), || {
+        latest(&out, &mut seen_out, std::time::Duration::ZERO);
+        seen_out.contains("watching")
+    });
+    assert!(ready, "never started watching: {seen_out}");
+
+    let outside = env.dir.path().join("elsewhere.txt");
+    let (_, text) = report(200, 2020, "第一版本");
+    std::fs::write(&outside, text.as_bytes()).unwrap();
+    std::fs::create_dir_all(env.corpus().join(AGENCY)).unwrap();
+    std::fs::hard_link(&outside, env.corpus().join(format!("{AGENCY}/2020.txt"))).unwrap();
+    let updated = eventually(std::time::Duration::from_secs(30), || {
+        latest(&out, &mut seen_out, std::time::Duration::ZERO);
+        latest(&err, &mut seen_err, std::time::Duration::ZERO);
+        seen_out.contains("1 added") && seen_err.contains("hard link")
+    });
+    assert!(updated, "{seen_out} {seen_err}");
+
+    let (_, text) = report(200, 2020, "第二版本");
+    std::fs::write(&outside, text.as_bytes()).unwrap();
+    let o = env
+        .cmd(&["search", "第二版本", "--json"])
+        .env("NIANBAO_TRACE", "1")
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["total"], 1, "{}", stderr(&o));
+    assert!(!stderr(&o).contains("vouched"), "{}", stderr(&o));
+
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status();
+    assert!(eventually(std::time::Duration::from_secs(30), || child
+        .try_wait()
+        .unwrap()
+        .is_some()));
+}

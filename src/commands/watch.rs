@@ -138,6 +138,8 @@ pub fn run(
     // Changes made between the caller's build and the watch have given no notice: the first
     // update is made at once.
     let mut first_round = true;
+    // Said once: why the watcher does not vouch since its last update.
+    let mut unvouched = false;
     loop {
         // Wait for a notice (or the poll), then for the notices to settle.
         let wait = if first_round { Duration::ZERO } else { POLL };
@@ -189,7 +191,26 @@ pub fn run(
         }
         let before = ledger.before_update();
         let updated = update(config, dir);
-        ledger.updated(before, updated.as_ref().ok().map(|(_, index)| index));
+        // New files may be hard links (their other name gives no notice): looked at again.
+        let linked = match (&updated, &server) {
+            (Ok((stats, _)), Ok(_)) if stats.is_some() || unvouched => {
+                vouch::unwatchable(&config.corpus)
+            }
+            _ => None,
+        };
+        match &linked {
+            Some(why) => {
+                if !unvouched {
+                    writeln!(err, "nianbao: other commands check the corpus themselves until it changes again: {why}")?;
+                }
+                unvouched = true;
+                ledger.updated(before, None);
+            }
+            None => {
+                unvouched = false;
+                ledger.updated(before, updated.as_ref().ok().map(|(_, index)| index));
+            }
+        }
         match updated.map(|(stats, _)| stats) {
             Ok(Some(stats)) if json => writeln!(out, "{}", serde_json::to_string(&stats)?)?,
             Ok(Some(stats)) => {
@@ -231,13 +252,8 @@ fn start_vouching(
     if let Some(why) = vouch::cannot_vouch(&config.corpus, dir, &opts) {
         return Err(why);
     }
-    // notify passes over a folder it cannot read (no watch, no notices later if it becomes
-    // readable without a notice of its own): every folder must have been watched.
-    if let Some(e) = walkdir::WalkDir::new(&config.corpus)
-        .into_iter()
-        .find_map(|e| e.err())
-    {
-        return Err(format!("a folder of the corpus cannot be read ({e})"));
+    if let Some(why) = vouch::unwatchable(&config.corpus) {
+        return Err(why);
     }
     let subject = vouch::Subject::of(&config.corpus, &opts)
         .ok_or_else(|| "the corpus folder cannot be looked at".to_string())?;

@@ -15,7 +15,10 @@
 //!
 //! The watcher vouches only where notices are complete: Linux, a local file system (not a
 //! network or FUSE one, where changes made elsewhere give none), no other file system mounted
-//! below the corpus, links not followed, the index folder outside the corpus.
+//! below the corpus, links not followed, the index folder outside the corpus, every folder
+//! readable, and no report file with a second name (a hard link: changes made through the
+//! other name notify its folder, not ours). Writes through a shared memory map give no
+//! notice either; no editor saves that way.
 
 use super::stamps;
 use super::{BuildOptions, Index};
@@ -177,6 +180,32 @@ pub fn cannot_vouch(corpus: &Path, index_dir: &Path, opts: &BuildOptions) -> Opt
         ));
     }
     None
+}
+
+/// Why the corpus's files cannot be vouched for, found by walking it: a folder that cannot
+/// be read (notify passes over it, and sets no watch there), or a report file with another
+/// name elsewhere (a hard link: a change made through that name gives no notice here).
+#[cfg(unix)]
+pub fn unwatchable(corpus: &Path) -> Option<String> {
+    use std::os::unix::fs::MetadataExt;
+    for e in walkdir::WalkDir::new(corpus) {
+        let e = match e {
+            Ok(e) => e,
+            Err(e) => return Some(format!("a folder of the corpus cannot be read ({e})")),
+        };
+        if e.file_type().is_file() && e.metadata().is_ok_and(|m| m.nlink() > 1) {
+            return Some(format!(
+                "{} has another name outside the corpus (a hard link), whose changes give no notice",
+                e.path().display()
+            ));
+        }
+    }
+    None
+}
+
+#[cfg(not(unix))]
+pub fn unwatchable(_corpus: &Path) -> Option<String> {
+    Some("not on this system".into())
 }
 
 /// Mount points strictly inside `root`, from `/proc/self/mountinfo` (field 5, with its octal
