@@ -61,6 +61,7 @@ pub fn run(
     let marks = vouch::folder(&own);
     let notices = tx.clone();
     let seen = ledger.clone();
+    let own_dir = own.clone();
     let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let msg = match res {
             // Notices were dropped (the kernel's queue overflowed): anything may have changed.
@@ -73,7 +74,7 @@ pub fn run(
                     e.paths.iter().for_each(|p| seen.own_notice(p));
                     return;
                 }
-                if e.kind.is_access() || e.paths.iter().all(|p| p.starts_with(&own)) {
+                if e.kind.is_access() || e.paths.iter().all(|p| p.starts_with(&own_dir)) {
                     return;
                 }
                 seen.changed();
@@ -118,7 +119,8 @@ pub fn run(
         }
     }
     let server = match &mut watcher {
-        Some(w) => start_vouching(config, dir, w, ledger.clone()),
+        // The folder's notices name it as watched: by the same path as `marks`.
+        Some(w) => start_vouching(config, &own, w, ledger.clone()),
         None => Err("the corpus is not watched".to_string()),
     };
     if let Err(why) = &server {
