@@ -237,6 +237,81 @@ fn latest(rx: &std::sync::mpsc::Receiver<String>, seen: &mut String, wait: std::
     }
 }
 
+/// A running `nianbao index --watch`, its output followed.
+struct Watching {
+    child: std::process::Child,
+    out: std::sync::mpsc::Receiver<String>,
+    err: std::sync::mpsc::Receiver<String>,
+    seen_out: String,
+    seen_err: String,
+}
+
+impl Watching {
+    /// Started with `args`, once it says it is watching (its first build done, the watch set).
+    fn start(env: &Env, args: &[&str]) -> Watching {
+        let mut child = env
+            .cmd(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = follow(child.stdout.take().unwrap());
+        let err = follow(child.stderr.take().unwrap());
+        let mut w = Watching {
+            child,
+            out,
+            err,
+            seen_out: String::new(),
+            seen_err: String::new(),
+        };
+        let ready = w.until(|out, err| out.contains("watching") || err.contains("watching"));
+        assert!(
+            ready,
+            "never started watching: {} {}",
+            w.seen_out, w.seen_err
+        );
+        w
+    }
+
+    /// Whether its output so far satisfies `f` within 30 s.
+    fn until(&mut self, mut f: impl FnMut(&str, &str) -> bool) -> bool {
+        eventually(std::time::Duration::from_secs(30), || {
+            latest(&self.out, &mut self.seen_out, std::time::Duration::ZERO);
+            latest(&self.err, &mut self.seen_err, std::time::Duration::ZERO);
+            f(&self.seen_out, &self.seen_err)
+        })
+    }
+
+    /// Ctrl-C: it must stop, with success. Gives all it wrote (stdout, stderr).
+    fn stop(mut self) -> (String, String) {
+        let killed = std::process::Command::new("kill")
+            .args(["-INT", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let mut status = None;
+        assert!(
+            eventually(std::time::Duration::from_secs(30), || {
+                status = self.child.try_wait().unwrap();
+                status.is_some()
+            }),
+            "still running after Ctrl-C"
+        );
+        assert!(status.unwrap().success(), "{status:?}");
+        latest(
+            &self.out,
+            &mut self.seen_out,
+            std::time::Duration::from_secs(5),
+        );
+        latest(
+            &self.err,
+            &mut self.seen_err,
+            std::time::Duration::from_secs(5),
+        );
+        (self.seen_out, self.seen_err)
+    }
+}
+
 /// `index --watch` (with `--json` or not): started, a new file written, found by a search
 /// that cannot update the index itself, then Ctrl-C. Gives (stdout, stderr) of the watcher.
 fn watch_a_new_file(json: bool) -> (String, String) {
@@ -246,22 +321,7 @@ fn watch_a_new_file(json: bool) -> (String, String) {
     } else {
         &["index", "--watch"]
     };
-    let mut child = env
-        .cmd(args)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = follow(child.stdout.take().unwrap());
-    let err = follow(child.stderr.take().unwrap());
-    let (mut seen_out, mut seen_err) = (String::new(), String::new());
-    // The first build done and the watch set up: the watcher says so.
-    let ready = eventually(std::time::Duration::from_secs(30), || {
-        latest(&out, &mut seen_out, std::time::Duration::ZERO);
-        latest(&err, &mut seen_err, std::time::Duration::ZERO);
-        seen_out.contains("watching") || seen_err.contains("watching")
-    });
-    assert!(ready, "never started watching: {seen_out} {seen_err}");
+    let watching = Watching::start(&env, args);
 
     let (_, text) = report(13, 2022, "鹦鹉螺号专项检查。");
     env.write(&format!("{AGENCY}/2022.txt"), text.as_bytes());
@@ -277,22 +337,7 @@ fn watch_a_new_file(json: bool) -> (String, String) {
     assert!(found, "the watcher did not index the new file");
 
     // Ctrl-C: it stops, says so, and leaves a sound index.
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let mut status = None;
-    assert!(
-        eventually(std::time::Duration::from_secs(30), || {
-            status = child.try_wait().unwrap();
-            status.is_some()
-        }),
-        "still running after Ctrl-C"
-    );
-    assert!(status.unwrap().success(), "{status:?}");
-    latest(&out, &mut seen_out, std::time::Duration::from_secs(5));
-    latest(&err, &mut seen_err, std::time::Duration::from_secs(5));
+    let (seen_out, seen_err) = watching.stop();
     let o = env.run(&["search", "鹦鹉螺号", "--json"]);
     assert_eq!(stderr(&o), "");
     (seen_out, seen_err)
@@ -340,27 +385,11 @@ fn a_corpus_folder_that_is_gone_leaves_the_index_to_answer_and_says_so() {
 #[test]
 fn a_watcher_vouches_for_a_fresh_index_and_never_for_a_stale_one() {
     let env = Env::new();
-    let mut child = env
-        .cmd(&["index", "--watch"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = follow(child.stdout.take().unwrap());
-    let err = follow(child.stderr.take().unwrap());
-    let (mut seen_out, mut seen_err) = (String::new(), String::new());
-    let ready = eventually(std::time::Duration::from_secs(30), || {
-        latest(&out, &mut seen_out, std::time::Duration::ZERO);
-        latest(&err, &mut seen_err, std::time::Duration::ZERO);
-        seen_out.contains("watching")
-    });
-    assert!(ready, "never started watching: {seen_out} {seen_err}");
+    let watching = Watching::start(&env, &["index", "--watch"]);
     // On Linux, with the corpus on a local file system, the watcher must vouch.
     if cfg!(target_os = "linux") {
-        assert!(
-            !seen_err.contains("check the corpus themselves"),
-            "{seen_err}"
-        );
+        let said = &watching.seen_err;
+        assert!(!said.contains("check the corpus themselves"), "{said}");
     }
     let search = |word: &str| {
         let o = env
@@ -407,15 +436,7 @@ fn a_watcher_vouches_for_a_fresh_index_and_never_for_a_stale_one() {
             assert_eq!(n, 0, "{word} removed with {rel}, still found: {e}");
         }
     }
-    let killed = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    assert!(eventually(std::time::Duration::from_secs(30), || child
-        .try_wait()
-        .unwrap()
-        .is_some()));
+    watching.stop();
     // Gone with the watcher: its socket.
     assert!(!env.index().join("nianbao-watch/sock").exists());
 }
@@ -427,32 +448,15 @@ fn a_watcher_vouches_for_a_fresh_index_and_never_for_a_stale_one() {
 #[test]
 fn a_watcher_does_not_vouch_for_a_corpus_with_hard_links() {
     let env = Env::new();
-    let mut child = env
-        .cmd(&["index", "--watch"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let out = follow(child.stdout.take().unwrap());
-    let err = follow(child.stderr.take().unwrap());
-    let (mut seen_out, mut seen_err) = (String::new(), String::new());
-    let ready = eventually(std::time::Duration::from_secs(30), || {
-        latest(&out, &mut seen_out, std::time::Duration::ZERO);
-        seen_out.contains("watching")
-    });
-    assert!(ready, "never started watching: {seen_out}");
+    let mut watching = Watching::start(&env, &["index", "--watch"]);
 
     let outside = env.dir.path().join("elsewhere.txt");
     let (_, text) = report(200, 2020, "第一版本");
     std::fs::write(&outside, text.as_bytes()).unwrap();
     std::fs::create_dir_all(env.corpus().join(AGENCY)).unwrap();
     std::fs::hard_link(&outside, env.corpus().join(format!("{AGENCY}/2020.txt"))).unwrap();
-    let updated = eventually(std::time::Duration::from_secs(30), || {
-        latest(&out, &mut seen_out, std::time::Duration::ZERO);
-        latest(&err, &mut seen_err, std::time::Duration::ZERO);
-        seen_out.contains("1 added") && seen_err.contains("hard link")
-    });
-    assert!(updated, "{seen_out} {seen_err}");
+    let updated = watching.until(|out, err| out.contains("1 added") && err.contains("hard link"));
+    assert!(updated, "{} {}", watching.seen_out, watching.seen_err);
 
     let (_, text) = report(200, 2020, "第二版本");
     std::fs::write(&outside, text.as_bytes()).unwrap();
@@ -465,11 +469,5 @@ fn a_watcher_does_not_vouch_for_a_corpus_with_hard_links() {
     assert_eq!(v["total"], 1, "{}", stderr(&o));
     assert!(!stderr(&o).contains("vouched"), "{}", stderr(&o));
 
-    let _ = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status();
-    assert!(eventually(std::time::Duration::from_secs(30), || child
-        .try_wait()
-        .unwrap()
-        .is_some()));
+    watching.stop();
 }
