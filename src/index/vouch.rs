@@ -306,8 +306,13 @@ pub fn serve(index_dir: &Path, subject: Subject, ledger: Arc<Ledger>) -> std::io
             "another `nianbao index --watch` answers for this index",
         ));
     }
-    // Left by a watcher that did not end cleanly.
+    // Left by a watcher that did not end cleanly: its socket and marks.
     let _ = std::fs::remove_file(&sock);
+    for e in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+        if e.file_name().to_str().is_some_and(|n| n.starts_with(MARK)) {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
     let listener = UnixListener::bind(&sock)?;
     let dir = folder.clone();
     std::thread::Builder::new()
