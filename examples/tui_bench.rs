@@ -1,8 +1,9 @@
 //! Bench of the browser on a large corpus: start to first frame, keystroke to results, render time.
 //!
-//! `cargo run --release --example tui_bench -- --corpus DIR [--index DIR] [--bin PATH] [--rounds N]`
-//! (`--rounds`: how many times the queries are typed, 5 by default; `TUI_BENCH_EACH=1` prints
-//! each keystroke's time to its first hits)
+//! `cargo run --release --example tui_bench -- --corpus DIR [--index DIR] [--bin PATH] [--rounds N] [--pause-ms MS]`
+//! (`--rounds`: how many times the queries are typed, 5 by default; `--pause-ms`: a pause
+//! after each query, as a user reading the hits, during which the browser's periodic check of
+//! the corpus may start; `TUI_BENCH_EACH=1` prints each keystroke's time to its first hits)
 //!
 //! The index is built first if it is not there (timed apart); every figure after that is with
 //! an existing index, as a user who opens the browser a second time sees it.
@@ -185,6 +186,7 @@ fn main() -> anyhow::Result<()> {
     let mut key_to_frame = Vec::new();
     // Typed several times over, so that a p99 is more than the slowest of a few dozen.
     let rounds: usize = arg("--rounds").and_then(|r| r.parse().ok()).unwrap_or(5);
+    let pause = Duration::from_millis(arg("--pause-ms").and_then(|r| r.parse().ok()).unwrap_or(0));
     for q in std::iter::repeat_n(queries, rounds).flatten() {
         for c in q.chars() {
             let t0 = Instant::now();
@@ -225,6 +227,7 @@ fn main() -> anyhow::Result<()> {
         while app.search.searching {
             app.handle(AppEvent::Engine(rx.recv()?));
         }
+        std::thread::sleep(pause);
     }
 
     // Where a search's time goes: the engine alone, by number of hits asked for.
