@@ -195,7 +195,7 @@ pub fn run(
         let updated = update(config, dir);
         // New files may be hard links (their other name gives no notice): looked at again.
         let linked = match (&updated, &server) {
-            (Ok((stats, _)), Ok(_)) if stats.is_some() || unvouched => {
+            (Ok(stats), Ok(_)) if stats.is_some() || unvouched => {
                 vouch::unwatchable(&config.corpus)
             }
             _ => None,
@@ -210,10 +210,14 @@ pub fn run(
             }
             None => {
                 unvouched = false;
-                ledger.updated(before, updated.as_ref().ok().map(|(_, index)| index));
+                let view = updated
+                    .is_ok()
+                    .then(|| idx::build::commit_view(dir))
+                    .flatten();
+                ledger.updated(before, view);
             }
         }
-        match updated.map(|(stats, _)| stats) {
+        match updated {
             Ok(Some(stats)) if json => writeln!(out, "{}", serde_json::to_string(&stats)?)?,
             Ok(Some(stats)) => {
                 writeln!(out, "{}  {}", clock(), summary(&stats))?;
@@ -268,13 +272,13 @@ fn start_vouching(
     vouch::serve(dir, subject, ledger).map_err(|e| e.to_string())
 }
 
-/// Brings the index up to date when the corpus differs from it: what the build did (`None`
-/// when nothing changed) and the index as it is now.
-fn update(config: &Config, dir: &Path) -> anyhow::Result<(Option<BuildStats>, Index)> {
+/// Brings the index up to date when the corpus differs from it: what the build did, `None`
+/// when nothing changed.
+fn update(config: &Config, dir: &Path) -> anyhow::Result<Option<BuildStats>> {
     let opts = config.build_options();
     let index = Index::open(dir)?;
     if fresh::check(&config.corpus, &index, &opts)?.is_fresh() {
-        return Ok((None, index));
+        return Ok(None);
     }
     drop(index);
     let started = Instant::now();
@@ -287,7 +291,7 @@ fn update(config: &Config, dir: &Path) -> anyhow::Result<(Option<BuildStats>, In
             r => break r?,
         }
     };
-    Ok((Some(stats), Index::open(dir)?))
+    Ok(Some(stats))
 }
 
 /// The time of day (UTC), `HH:MM:SS`, for the lines of a long-running watch.

@@ -247,6 +247,14 @@ struct Listed {
     ident: String,
 }
 
+/// The last commit of the index in `dir`, as the build's record names it, read from its meta
+/// file alone (no catalog).
+pub fn commit_view(dir: &Path) -> Option<[u8; 32]> {
+    let directory = folder::read_directory(dir).ok()?;
+    let index = guard(|| tantivy::Index::open(directory)).ok()?.ok()?;
+    Some(stamps::view_of_metas(&index.load_metas().ok()?))
+}
+
 /// The index folder's files (nianbao's own records and hidden files aside), by name.
 fn listing(dir: &Path) -> Vec<Listed> {
     let mut v: Vec<Listed> = std::fs::read_dir(dir)
@@ -1079,13 +1087,7 @@ pub fn build(
             .as_ref()
             .ok()
             .and_then(|_| index.load_metas().ok())
-            .map(|m| {
-                stamps::view_of(
-                    m.segments
-                        .iter()
-                        .map(|s| (s.id().uuid_string(), s.delete_opstamp())),
-                )
-            });
+            .map(|m| stamps::view_of_metas(&m));
         match view {
             Some(view) => {
                 let record = stamps::Seen {

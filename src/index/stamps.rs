@@ -740,6 +740,15 @@ pub(crate) fn cap(opts: &super::BuildOptions) -> u64 {
         .unwrap_or(super::DEFAULT_MAX_REPORT_BYTES)
 }
 
+/// The commit recorded in `meta`, as [`view`] names it.
+pub(crate) fn view_of_metas(meta: &tantivy::IndexMeta) -> [u8; 32] {
+    view_of(
+        meta.segments
+            .iter()
+            .map(|s| (s.id().uuid_string(), s.delete_opstamp())),
+    )
+}
+
 /// The commit a searcher sees, as [`stamps`] names it.
 pub(crate) fn view(searcher: &tantivy::Searcher) -> [u8; 32] {
     view_of(

@@ -21,7 +21,7 @@
 //! notice either; no editor saves that way.
 
 use super::stamps;
-use super::{BuildOptions, Index};
+use super::BuildOptions;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
@@ -130,10 +130,9 @@ impl Ledger {
         self.lock().changes
     }
 
-    /// An update (a check, maybe a build) that began after `before` notices left `index`
-    /// (`None`: it failed, nothing is vouched for).
-    pub fn updated(&self, before: u64, index: Option<&Index>) {
-        let view = index.map(|i| stamps::view(&i.inner.searcher));
+    /// An update (a check, maybe a build) that began after `before` notices left the commit
+    /// `view` (`None`: it failed, or nothing is to be vouched for).
+    pub fn updated(&self, before: u64, view: Option<[u8; 32]>) {
         self.lock().fresh = view.map(|v| (before, v));
     }
 
