@@ -19,6 +19,8 @@ pub struct Inner {
     pub(super) searcher: Searcher,
     pub(super) fields: Fields,
     pub(super) catalog: Catalog,
+    /// What hits read their stored fields from.
+    pub(super) stores: super::hitdoc::Stores,
     // Made on first use, not at open: most commands need none of them, and at 100,000
     // reports the agency matcher alone (pinyin of every name) took over a second to make.
     agency_years: OnceLock<Vec<AgencyYears>>,
@@ -364,6 +366,10 @@ pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
         })?;
     let searcher = reader.searcher();
     let catalog = build_catalog(&searcher)?;
+    let stores = super::hitdoc::Stores::new(
+        searcher.segment_readers().len(),
+        schema::docstore_cache_blocks(index.settings().docstore_blocksize),
+    );
     let (_, fields) = schema::build();
     Ok(Index {
         inner: std::sync::Arc::new(Inner {
@@ -373,6 +379,7 @@ pub(crate) fn open(dir: &Path) -> Result<Index, IndexError> {
             searcher,
             fields,
             catalog,
+            stores,
             agency_years: OnceLock::new(),
             agency_matcher: OnceLock::new(),
             reports: OnceLock::new(),

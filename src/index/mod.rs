@@ -17,6 +17,7 @@ mod filter;
 mod first;
 pub mod folder;
 pub mod fresh;
+mod hitdoc;
 mod memory;
 mod merges;
 pub mod schema;

@@ -9,6 +9,7 @@
 
 use super::collect::{self, FacetTop, Filter, Passing, Scored};
 use super::filter::{template_code, FacetRule, Places, TEMPLATES};
+use super::hitdoc::HitDoc;
 use super::schema::{self, Fields};
 use super::snippet::passages;
 use super::syntax::{parse_query, Clause};
@@ -223,8 +224,8 @@ pub(super) fn hits_of<'a>(
     guarded(&inner.dir, "reading a stored report crashed", || {
         inner.index.search_executor().map(
             |s: &Scored| {
-                let doc: TantivyDocument = searcher.doc(s.addr)?;
-                Ok(make_hit(&inner.fields, &doc, s.score, clauses))
+                let doc = inner.stores.hit(searcher, &inner.fields, s.addr)?;
+                Ok(make_hit(doc, s.score, clauses))
             },
             top,
         )
@@ -235,20 +236,15 @@ fn text_of(doc: &TantivyDocument, f: tantivy::schema::Field) -> &str {
     doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("")
 }
 
-fn make_hit(f: &Fields, doc: &TantivyDocument, score: Score, clauses: &[Clause]) -> Hit {
-    let body = text_of(doc, f.body);
-    let year = doc
-        .get_first(f.year)
-        .and_then(|v| v.as_i64())
-        .filter(|&y| y != schema::NO_YEAR)
-        .map(|y| y as i32);
-    let (snippet, preview) = passages(body, clauses);
+fn make_hit(doc: HitDoc, score: Score, clauses: &[Clause]) -> Hit {
+    let year = doc.year.filter(|&y| y != schema::NO_YEAR).map(|y| y as i32);
+    let (snippet, preview) = passages(&doc.body, clauses);
     Hit {
-        path: text_of(doc, f.path).to_string(),
-        agency: text_of(doc, f.agency).to_string(),
+        path: doc.path,
+        agency: doc.agency,
         year,
-        title: text_of(doc, f.title).to_string(),
-        template: Template::parse(text_of(doc, f.template)).unwrap_or(Template::Free),
+        title: doc.title,
+        template: Template::parse(&doc.template).unwrap_or(Template::Free),
         score,
         snippet,
         preview,
