@@ -10,7 +10,7 @@
 
 use super::collect::Scored;
 use super::filter::{FacetRule, Places};
-use super::search::{exclusion_query, guarded, hits_of, tantivy_query, SEARCH_CRASHED};
+use super::search::{exclusion_query, guarded, hits_of, tantivy_query, Threads, SEARCH_CRASHED};
 use super::syntax::parse_query;
 use super::{Facets, Index, IndexError, Query, SearchResults, Stage};
 use std::sync::Arc;
@@ -105,7 +105,7 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
     })?;
     found.sort();
     found.truncate(want);
-    let hits = hits_of(index, found.iter().skip(q.offset), &clauses)?;
+    let hits = hits_of(index, found.iter().skip(q.offset), &clauses, Threads::This)?;
     Ok(SearchResults {
         hits,
         total: found.len(),

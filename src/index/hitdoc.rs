@@ -32,13 +32,14 @@ impl Stores {
         }
     }
 
-    /// The fields a hit shows of the document at `addr`.
-    pub(super) fn hit(
+    /// `make` of the fields a hit shows of the document at `addr`, borrowed where they lie.
+    pub(super) fn with_hit<T>(
         &self,
         searcher: &Searcher,
         fields: &Fields,
         addr: DocAddress,
-    ) -> tantivy::Result<HitDoc> {
+        make: impl FnOnce(HitRef<'_>) -> T,
+    ) -> tantivy::Result<T> {
         let ord = addr.segment_ord as usize;
         let store = self.segs.get(ord).and_then(|s| {
             s.get_or_init(|| {
@@ -47,16 +48,17 @@ impl Stores {
             })
             .as_ref()
         });
-        if ids_match(fields) {
-            if let Some(store) = store {
-                let bytes = store.get_document_bytes(addr.doc_id)?;
-                if let Some(hit) = parse(&bytes) {
-                    return Ok(hit.owned());
-                }
-            }
-            return searcher.doc::<HitDoc>(addr);
+        if !ids_match(fields) {
+            let doc = HitDoc::from_full(&searcher.doc(addr)?, fields);
+            return Ok(make(doc.as_ref()));
         }
-        Ok(HitDoc::from_full(&searcher.doc(addr)?, fields))
+        if let Some(store) = store {
+            let bytes = store.get_document_bytes(addr.doc_id)?;
+            if let Some(hit) = parse(&bytes) {
+                return Ok(make(hit));
+            }
+        }
+        Ok(make(searcher.doc::<HitDoc>(addr)?.as_ref()))
     }
 }
 
@@ -71,15 +73,15 @@ pub(super) struct HitRef<'a> {
     pub template: &'a str,
 }
 
-impl HitRef<'_> {
-    fn owned(&self) -> HitDoc {
-        HitDoc {
-            path: self.path.to_string(),
-            agency: self.agency.to_string(),
-            title: self.title.to_string(),
-            body: self.body.to_string(),
+impl HitDoc {
+    fn as_ref(&self) -> HitRef<'_> {
+        HitRef {
+            path: &self.path,
+            agency: &self.agency,
+            title: &self.title,
+            body: &self.body,
             year: self.year,
-            template: self.template.to_string(),
+            template: &self.template,
         }
     }
 }
@@ -272,8 +274,10 @@ mod tests {
                 let full: TantivyDocument = searcher.doc(addr).unwrap();
                 let hit: HitDoc = searcher.doc(addr).unwrap();
                 assert_eq!(hit, HitDoc::from_full(&full, &f));
-                let fast = index.inner.stores.hit(searcher, &f, addr).unwrap();
-                assert_eq!(fast, hit);
+                let fast = index.inner.stores.with_hit(searcher, &f, addr, |h| {
+                    assert_eq!(h, hit.as_ref());
+                });
+                assert!(fast.is_ok());
                 assert_eq!(hit.year, full.get_first(f.year).and_then(|v| v.as_i64()));
                 assert!(!hit.body.is_empty() && !hit.path.is_empty());
                 let last = full.field_values().last().map(|(field, _)| field);

@@ -9,7 +9,7 @@
 
 use super::collect::{self, FacetTop, Filter, Passing, Scored};
 use super::filter::{template_code, FacetRule, Places, TEMPLATES};
-use super::hitdoc::HitDoc;
+use super::hitdoc::HitRef;
 use super::schema::{self, Fields};
 use super::snippet::passages;
 use super::syntax::{parse_query, Clause};
@@ -178,7 +178,12 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     let fruit = guarded(&inner.dir, SEARCH_CRASHED, || {
         collect::run(searcher, query.as_ref(), &collector, inner.threads)
     })?;
-    let hits = hits_of(index, fruit.top.iter().skip(q.offset), &clauses)?;
+    let hits = hits_of(
+        index,
+        fruit.top.iter().skip(q.offset),
+        &clauses,
+        Threads::All,
+    )?;
     // Counts by agency id, not (name, count) pairs: a corpus can have tens of thousands of
     // agencies, and copying and sorting their names cost more than the search itself.
     let agencies = AgencyCounts::new(catalog.agencies.clone(), fruit.agency);
@@ -214,21 +219,33 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
 /// The hits for documents in rank order, with their snippets. Reading a stored report and
 /// cutting its snippet is the rest of a keystroke's cost: the hits are built side by side on
 /// the search threads, in rank order.
+/// Where [`hits_of`] makes the hits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Threads {
+    /// On the search threads.
+    All,
+    /// On the calling thread: for the first hits, where waking the search threads costs more
+    /// than it saves.
+    This,
+}
+
 pub(super) fn hits_of<'a>(
     index: &Index,
     top: impl Iterator<Item = &'a Scored> + Send,
     clauses: &[Clause],
+    threads: Threads,
 ) -> Result<Vec<Hit>, IndexError> {
     let inner = &index.inner;
     let searcher = &inner.searcher;
     guarded(&inner.dir, "reading a stored report crashed", || {
-        inner.index.search_executor().map(
-            |s: &Scored| {
-                let doc = inner.stores.hit(searcher, &inner.fields, s.addr)?;
-                Ok(make_hit(doc, s.score, clauses))
-            },
-            top,
-        )
+        let hit = |s: &Scored| {
+            let make = |doc: HitRef<'_>| make_hit(doc, s.score, clauses);
+            inner.stores.with_hit(searcher, &inner.fields, s.addr, make)
+        };
+        match threads {
+            Threads::All => inner.index.search_executor().map(hit, top),
+            Threads::This => top.map(hit).collect(),
+        }
     })
 }
 
@@ -236,15 +253,15 @@ fn text_of(doc: &TantivyDocument, f: tantivy::schema::Field) -> &str {
     doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("")
 }
 
-fn make_hit(doc: HitDoc, score: Score, clauses: &[Clause]) -> Hit {
+fn make_hit(doc: HitRef<'_>, score: Score, clauses: &[Clause]) -> Hit {
     let year = doc.year.filter(|&y| y != schema::NO_YEAR).map(|y| y as i32);
-    let (snippet, preview) = passages(&doc.body, clauses);
+    let (snippet, preview) = passages(doc.body, clauses);
     Hit {
-        path: doc.path,
-        agency: doc.agency,
+        path: doc.path.to_string(),
+        agency: doc.agency.to_string(),
         year,
-        title: doc.title,
-        template: Template::parse(&doc.template).unwrap_or(Template::Free),
+        title: doc.title.to_string(),
+        template: Template::parse(doc.template).unwrap_or(Template::Free),
         score,
         snippet,
         preview,
