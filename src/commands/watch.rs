@@ -301,3 +301,37 @@ fn clock() -> String {
         .map_or(0, |d| d.as_secs());
     format!("{:02}:{:02}:{:02} UTC", s / 3600 % 24, s / 60 % 60, s % 60)
 }
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use notify::Watcher;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    /// The vendored notify (vendor/notify/NIANBAO.md) asks inotify for no open notices:
+    /// reading a watched report queues nothing, writing it does.
+    #[test]
+    fn reading_a_watched_file_gives_no_notice_and_writing_it_does() {
+        let t = tempfile::tempdir().unwrap();
+        let file = t.path().join("甲局").join("2023.txt");
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(&file, "一、总体情况").unwrap();
+        let (tx, rx) = mpsc::channel();
+        let mut w = notify::recommended_watcher(move |e: notify::Result<notify::Event>| {
+            let _ = tx.send(e.map(|e| e.kind));
+        })
+        .unwrap();
+        w.watch(t.path(), notify::RecursiveMode::Recursive).unwrap();
+        for _ in 0..3 {
+            assert_eq!(std::fs::read_to_string(&file).unwrap(), "一、总体情况");
+        }
+        let read = rx.recv_timeout(Duration::from_millis(500));
+        assert!(read.is_err(), "a read gave a notice: {read:?}");
+        std::fs::write(&file, "一、总体情况 二").unwrap();
+        let wrote = rx.recv_timeout(Duration::from_secs(5));
+        assert!(
+            matches!(wrote, Ok(Ok(k)) if !k.is_access()),
+            "a write gave {wrote:?}"
+        );
+    }
+}
