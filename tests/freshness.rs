@@ -471,3 +471,49 @@ fn a_watcher_does_not_vouch_for_a_corpus_with_hard_links() {
 
     watching.stop();
 }
+
+/// The browser asks a running watcher too: on start (its updater) and in its periodic check,
+/// each skips its `stat`s on the watcher's word for a fresh index; after a change, never.
+#[cfg(target_os = "linux")]
+#[test]
+fn the_browser_takes_a_watchers_word_and_never_after_a_change() {
+    use nianbao::index::fresh::vouches_taken;
+    let env = Env::new();
+    let watching = Watching::start(&env, &["index", "--watch"]);
+    let vouched = || {
+        let o = env
+            .cmd(&["search", "政府信息公开"])
+            .env("NIANBAO_TRACE", "1")
+            .output()
+            .unwrap();
+        stderr(&o).contains("vouched for by `index --watch`")
+    };
+    assert!(
+        eventually(std::time::Duration::from_secs(30), vouched),
+        "the watcher never vouched"
+    );
+    let loader = nianbao::tui::loader::loader(env.corpus(), Some(env.index()), Default::default());
+    let loaded = loader(&mut |_, _| {}).unwrap();
+    let before = vouches_taken();
+    let update = loaded.updater.expect("an updater");
+    assert!(update(&mut |_, _| {}).unwrap().is_none(), "nothing changed");
+    assert_eq!(
+        vouches_taken(),
+        before + 1,
+        "the browser's start did not ask"
+    );
+    let mut watch = loaded.watch.expect("a periodic check");
+    assert!(watch().unwrap().is_none(), "nothing changed");
+    assert_eq!(
+        vouches_taken(),
+        before + 2,
+        "the periodic check did not ask"
+    );
+    // A change: whether the watcher has updated yet or not, its word is not taken for the
+    // engine the browser has open.
+    let (_, text) = report(7, 2022, "鹦鹉螺号");
+    env.write(&format!("{AGENCY}/2022.txt"), text.as_bytes());
+    let _ = watch();
+    assert_eq!(vouches_taken(), before + 2, "taken after a change");
+    watching.stop();
+}
