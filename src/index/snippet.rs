@@ -86,16 +86,8 @@ fn floor_boundary(s: &str, mut i: usize) -> usize {
     i
 }
 
-/// A window of `text` around `center` (byte), `before` chars before and `len` chars long,
-/// with the match ranges falling in it. `one_line` folds whitespace runs into one space.
-fn window(
-    text: &str,
-    center: usize,
-    before: usize,
-    len: usize,
-    ranges: &[Range<usize>],
-    one_line: bool,
-) -> Passage {
+/// The byte range of a window around `center`: `before` characters before it, `len` long.
+fn bounds(text: &str, center: usize, before: usize, len: usize) -> (usize, usize) {
     let center = floor_boundary(text, center);
     let start = text[..center]
         .char_indices()
@@ -106,6 +98,60 @@ fn window(
         .char_indices()
         .nth(len)
         .map_or(text.len(), |(i, _)| start + i);
+    (start, end)
+}
+
+/// The match ranges within `start..end`, moved by `to_out` into the window's text, touching
+/// ones merged.
+fn mapped(
+    ranges: &[Range<usize>],
+    start: usize,
+    end: usize,
+    to_out: impl Fn(usize) -> usize,
+) -> Vec<Range<usize>> {
+    let mut highlights: Vec<Range<usize>> = Vec::new();
+    for r in ranges {
+        if r.end <= start || r.start >= end {
+            continue;
+        }
+        let a = to_out(r.start.max(start));
+        let b = to_out(r.end.min(end));
+        if a >= b {
+            continue;
+        }
+        match highlights.last_mut() {
+            Some(last) if a <= last.end => last.end = last.end.max(b),
+            _ => highlights.push(a..b),
+        }
+    }
+    highlights
+}
+
+/// The window's text without trailing whitespace, and its highlights cut to it.
+fn finish(mut out: String, mut highlights: Vec<Range<usize>>) -> Passage {
+    let trimmed = out.trim_end().len();
+    out.truncate(trimmed);
+    for h in &mut highlights {
+        h.end = h.end.min(trimmed);
+    }
+    highlights.retain(|h| h.start < h.end);
+    Passage {
+        text: out,
+        highlights,
+    }
+}
+
+/// A window of `text` around `center` (byte), `before` chars before and `len` chars long,
+/// with the match ranges falling in it. `one_line` folds whitespace runs into one space.
+fn window(
+    text: &str,
+    center: usize,
+    before: usize,
+    len: usize,
+    ranges: &[Range<usize>],
+    one_line: bool,
+) -> Passage {
+    let (start, end) = bounds(text, center, before, len);
     // Copied a run of kept characters at a time (a passage is built for every hit, 50 a
     // keystroke). `marks` holds (source offset, output offset, is whitespace) for every
     // whitespace character and for the first character after each: between two marks the
@@ -158,31 +204,8 @@ fn window(
             m.1 + (b - m.0)
         }
     };
-    let mut highlights: Vec<Range<usize>> = Vec::new();
-    for r in ranges {
-        if r.end <= start || r.start >= end {
-            continue;
-        }
-        let a = to_out(r.start.max(start));
-        let b = to_out(r.end.min(end));
-        if a >= b {
-            continue;
-        }
-        match highlights.last_mut() {
-            Some(last) if a <= last.end => last.end = last.end.max(b),
-            _ => highlights.push(a..b),
-        }
-    }
-    let trimmed = out.trim_end().len();
-    out.truncate(trimmed);
-    for h in &mut highlights {
-        h.end = h.end.min(trimmed);
-    }
-    highlights.retain(|h| h.start < h.end);
-    Passage {
-        text: out,
-        highlights,
-    }
+    let highlights = mapped(ranges, start, end, to_out);
+    finish(out, highlights)
 }
 
 /// The snippet (one line) and the preview (lines kept) around the best match: the place where
@@ -274,16 +297,7 @@ mod tests {
         ranges: &[Range<usize>],
         one_line: bool,
     ) -> Passage {
-        let center = floor_boundary(text, center);
-        let start = text[..center]
-            .char_indices()
-            .rev()
-            .nth(before.saturating_sub(1))
-            .map_or(0, |(i, _)| i);
-        let end = text[start..]
-            .char_indices()
-            .nth(len)
-            .map_or(text.len(), |(i, _)| start + i);
+        let (start, end) = bounds(text, center, before, len);
         // Copy the window, mapping source byte offsets to output offsets for the highlights.
         let mut out = String::with_capacity(end - start);
         let mut map: Vec<(usize, usize)> = Vec::new();
@@ -308,31 +322,8 @@ mod tests {
                 Err(i) => map.get(i).map_or(out.len(), |m| m.1),
             }
         };
-        let mut highlights: Vec<Range<usize>> = Vec::new();
-        for r in ranges {
-            if r.end <= start || r.start >= end {
-                continue;
-            }
-            let a = to_out(r.start.max(start));
-            let b = to_out(r.end.min(end));
-            if a >= b {
-                continue;
-            }
-            match highlights.last_mut() {
-                Some(last) if a <= last.end => last.end = last.end.max(b),
-                _ => highlights.push(a..b),
-            }
-        }
-        let trimmed = out.trim_end().len();
-        out.truncate(trimmed);
-        for h in &mut highlights {
-            h.end = h.end.min(trimmed);
-        }
-        highlights.retain(|h| h.start < h.end);
-        Passage {
-            text: out,
-            highlights,
-        }
+        let highlights = mapped(ranges, start, end, to_out);
+        finish(out, highlights)
     }
 
     /// The run-at-a-time window gives what the character-at-a-time one gave, on text with
