@@ -15,8 +15,9 @@ use super::syntax::parse_query;
 use super::{Facets, Index, IndexError, Query, SearchResults, Stage};
 use std::sync::Arc;
 use std::time::Instant;
-use tantivy::query::{EnableScoring, Query as TQuery};
-use tantivy::{DocAddress, DocId, DocSet, TERMINATED};
+use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query as TQuery, TermQuery};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, DocSet, Term, TERMINATED};
 
 pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, IndexError> {
     let want = q.offset + q.limit;
@@ -38,9 +39,14 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
         catalog.places().clone()
     };
     let rule = FacetRule::new(q, &catalog.agencies, &places);
+    let agencies = agency_query(&inner.fields, &q.agencies);
     let (mut found, all_found) = guarded(&inner.dir, SEARCH_CRASHED, || {
         let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let exclude = match &excludes {
+            Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(searcher))?),
+            None => None,
+        };
+        let agencies = match &agencies {
             Some(q) => Some(q.weight(EnableScoring::disabled_from_searcher(searcher))?),
             None => None,
         };
@@ -60,14 +66,33 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
                 Some(w) => Some(w.scorer(seg, 1.0)?),
                 None => None,
             };
+            // The chosen agencies' reports, in order, from their postings: with a few agencies
+            // of a million reports, the catalog need not be read for every other report.
+            let mut chosen = match &agencies {
+                Some(w) => Some(w.scorer(seg, 1.0)?),
+                None => None,
+            };
             // The first document at or after `d` that passes the filters and matches no
             // excluded term; `max_doc` if none. Both are looked at before the query is, so an
             // exclusion of nearly every report (`-行`) costs a walk through its postings, not
             // a phrase check in every report it excludes. Called with increasing `d`, so the
             // catalog and the exclusion's postings are read at most once per segment.
             let mut next_candidate = |mut d: DocId| loop {
+                if let Some(a) = chosen.as_mut() {
+                    if a.doc() < d {
+                        a.seek(d);
+                    }
+                    // TERMINATED (u32::MAX) when no chosen agency's report is left.
+                    d = a.doc().min(max_doc);
+                }
                 while d < max_doc && !passes(d) {
                     d += 1;
+                    if chosen.is_some() {
+                        break;
+                    }
+                }
+                if d < max_doc && !passes(d) {
+                    continue;
                 }
                 let Some(x) = excluded.as_mut().filter(|_| d < max_doc) else {
                     return d;
@@ -114,6 +139,26 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
         clauses,
         stage: Stage::First { all_found },
     })
+}
+
+/// Agencies chosen at most this many: the union of their postings drives the first hits
+/// (beyond, reading the catalog for every report is as cheap).
+const DRIVING_AGENCIES: usize = 64;
+
+/// The reports of the chosen agencies (exact names), when there are few of them.
+fn agency_query(fields: &super::schema::Fields, agencies: &[String]) -> Option<Box<dyn TQuery>> {
+    if agencies.is_empty() || agencies.len() > DRIVING_AGENCIES {
+        return None;
+    }
+    let terms: Vec<(Occur, Box<dyn TQuery>)> = agencies
+        .iter()
+        .map(|a| {
+            let t = Term::from_field_text(fields.agency, a);
+            let q: Box<dyn TQuery> = Box::new(TermQuery::new(t, IndexRecordOption::Basic));
+            (Occur::Should, q)
+        })
+        .collect();
+    Some(Box::new(BooleanQuery::new(terms)))
 }
 
 #[cfg(test)]
