@@ -84,15 +84,14 @@ pub(super) fn first_hits(index: &Index, q: &Query) -> Result<SearchResults, Inde
                     }
                     // TERMINATED (u32::MAX) when no chosen agency's report is left.
                     d = a.doc().min(max_doc);
-                }
-                while d < max_doc && !passes(d) {
-                    d += 1;
-                    if chosen.is_some() {
-                        break;
+                    if d < max_doc && !passes(d) {
+                        d += 1;
+                        continue;
                     }
-                }
-                if d < max_doc && !passes(d) {
-                    continue;
+                } else {
+                    while d < max_doc && !passes(d) {
+                        d += 1;
+                    }
                 }
                 let Some(x) = excluded.as_mut().filter(|_| d < max_doc) else {
                     return d;

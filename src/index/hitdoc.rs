@@ -10,7 +10,6 @@
 //! before it. A document this reader does not understand (another value type) is read by
 //! tantivy's deserializer instead ([`HitDoc`]), which reads the same fields.
 
-use super::schema::Fields;
 use std::sync::OnceLock;
 use tantivy::schema::document::{DeserializeError, DocumentDeserialize, DocumentDeserializer};
 use tantivy::schema::{Field, OwnedValue};
@@ -36,7 +35,6 @@ impl Stores {
     pub(super) fn with_hit<T>(
         &self,
         searcher: &Searcher,
-        fields: &Fields,
         addr: DocAddress,
         make: impl FnOnce(HitRef<'_>) -> T,
     ) -> tantivy::Result<T> {
@@ -48,10 +46,6 @@ impl Stores {
             })
             .as_ref()
         });
-        if !ids_match(fields) {
-            let doc = HitDoc::from_full(&searcher.doc(addr)?, fields);
-            return Ok(make(doc.as_ref()));
-        }
         if let Some(store) = store {
             let bytes = store.get_document_bytes(addr.doc_id)?;
             if let Some(hit) = parse(&bytes) {
@@ -162,7 +156,7 @@ pub(super) struct HitDoc {
     pub template: String,
 }
 
-/// The fields' ids, as [`schema::build`] gives them (a test holds the two together):
+/// The fields' ids, as `schema::build` gives them (a test holds the two together):
 /// `DocumentDeserialize` is called without the schema.
 const PATH: u32 = 1;
 const AGENCY: u32 = 2;
@@ -219,11 +213,24 @@ impl DocumentDeserialize for HitDoc {
     }
 }
 
-impl HitDoc {
-    /// The same fields from tantivy's own document, which reads every stored value: for an
-    /// index whose field ids are not the ones above.
-    pub(super) fn from_full(doc: &tantivy::TantivyDocument, f: &Fields) -> HitDoc {
-        use tantivy::schema::Value;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::schema::Fields;
+    use tantivy::schema::Value;
+    use tantivy::TantivyDocument;
+
+    /// The ids above are the schema's (the index's schema is always this one: its format
+    /// version says so).
+    #[test]
+    fn the_ids_are_the_schemas() {
+        let f = crate::index::schema::build().1;
+        let ids = [f.path, f.agency, f.title, f.body, f.year, f.template].map(|x| x.field_id());
+        assert_eq!(ids, WANTED);
+    }
+
+    /// The same fields from tantivy's own document, which reads every stored value.
+    fn from_full(doc: &TantivyDocument, f: &Fields) -> HitDoc {
         let s = |field| {
             doc.get_first(field)
                 .and_then(|v| v.as_str())
@@ -239,26 +246,6 @@ impl HitDoc {
             template: s(f.template),
         }
     }
-}
-
-/// The ids above are the schema's.
-pub(super) fn ids_match(f: &Fields) -> bool {
-    [f.path, f.agency, f.title, f.body, f.year, f.template]
-        .iter()
-        .map(|x| x.field_id())
-        .eq(WANTED)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use tantivy::schema::Value;
-    use tantivy::TantivyDocument;
-
-    #[test]
-    fn the_ids_are_the_schemas() {
-        assert!(ids_match(&crate::index::schema::build().1));
-    }
 
     /// Every document of the sample index: the same fields as tantivy's own document gives,
     /// and the JSON is the last value stored (so a hit never reads it).
@@ -273,8 +260,8 @@ mod tests {
                 let addr = tantivy::DocAddress::new(ord as u32, d);
                 let full: TantivyDocument = searcher.doc(addr).unwrap();
                 let hit: HitDoc = searcher.doc(addr).unwrap();
-                assert_eq!(hit, HitDoc::from_full(&full, &f));
-                let fast = index.inner.stores.with_hit(searcher, &f, addr, |h| {
+                assert_eq!(hit, from_full(&full, &f));
+                let fast = index.inner.stores.with_hit(searcher, addr, |h| {
                     assert_eq!(h, hit.as_ref());
                 });
                 assert!(fast.is_ok());

@@ -216,19 +216,18 @@ pub(crate) fn search(index: &Index, q: &Query) -> Result<SearchResults, IndexErr
     })
 }
 
-/// The hits for documents in rank order, with their snippets. Reading a stored report and
-/// cutting its snippet is the rest of a keystroke's cost: the hits are built side by side on
-/// the search threads, in rank order.
 /// Where [`hits_of`] makes the hits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Threads {
-    /// On the search threads.
+    /// On the search threads, side by side.
     All,
     /// On the calling thread: for the first hits, where waking the search threads costs more
     /// than it saves.
     This,
 }
 
+/// The hits for documents in rank order, with their snippets. Reading a stored report and
+/// cutting its snippet is the rest of a keystroke's cost.
 pub(super) fn hits_of<'a>(
     index: &Index,
     top: impl Iterator<Item = &'a Scored> + Send,
@@ -240,7 +239,7 @@ pub(super) fn hits_of<'a>(
     guarded(&inner.dir, "reading a stored report crashed", || {
         let hit = |s: &Scored| {
             let make = |doc: HitRef<'_>| make_hit(doc, s.score, clauses);
-            inner.stores.with_hit(searcher, &inner.fields, s.addr, make)
+            inner.stores.with_hit(searcher, s.addr, make)
         };
         match threads {
             Threads::All => inner.index.search_executor().map(hit, top),
