@@ -44,7 +44,11 @@ impl Keyed {
             return None;
         }
         let from_k = self.key_offset_of(from);
-        let at = self.key.get(from_k..)?.find(&pat)? + from_k;
+        // memmem, not `str::find`: a report's parse looks up some hundred labels, and std's
+        // two-way search was a tenth of the parse. A UTF-8 needle only matches at character
+        // boundaries, so the byte offset is one.
+        let hay = self.key.get(from_k..)?;
+        let at = memchr::memmem::find(hay.as_bytes(), pat.as_bytes())? + from_k;
         Some((self.source_of(at), self.source_end_of(at + pat.len())))
     }
 
@@ -56,7 +60,7 @@ impl Keyed {
         }
         let before_k = self.key_offset_of(before);
         let hay = self.key.get(..before_k)?;
-        let at = hay.rfind(&pat)?;
+        let at = memchr::memmem::rfind(hay.as_bytes(), pat.as_bytes())?;
         Some((self.source_of(at), self.source_end_of(at + pat.len())))
     }
 
