@@ -1,5 +1,6 @@
 //! How long parsing takes: every report of corpus/ and the fixtures, one by one and all together;
-//! and each kind of published document (PDF, DOCX, HTML) from its bytes to the report.
+//! the index's tokenizer over their text; and each kind of published document (PDF, DOCX, HTML)
+//! from its bytes to the report.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
@@ -51,6 +52,25 @@ fn bench(c: &mut Criterion) {
     });
 }
 
+/// The index's tokenizer over the text of every shipped report, as tantivy's indexing threads
+/// run it on a report's body (most of a build's CPU besides tantivy's own).
+fn tokenize(c: &mut Criterion) {
+    let texts: Vec<String> = reports()
+        .iter()
+        .filter_map(|(p, b)| nianbao::report::parse_bytes(&p.to_string_lossy(), b).ok())
+        .map(|r| r.text)
+        .collect();
+    c.bench_function("tokenize corpus/ (every shipped report's text)", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for t in &texts {
+                nianbao::index::tokenizer::analyze_into(t, &mut |tok| n += tok.text.len());
+            }
+            black_box(n)
+        })
+    });
+}
+
 /// Each test document as published, from bytes to the report (the source layer and the parser).
 fn documents(c: &mut Criterion) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/documents");
@@ -81,5 +101,5 @@ fn documents(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench, documents);
+criterion_group!(benches, bench, tokenize, documents);
 criterion_main!(benches);

@@ -461,6 +461,25 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn an_ngram_is_its_source_span_without_whitespace(
+            text in "[中卫市局 \\n　ａ1，]{0,16}"
+        ) {
+            let mut n = 0;
+            analyze_into(&text, &mut |t| {
+                if t.kind != Kind::Word {
+                    let span: String =
+                        text[t.from..t.to].chars().filter(|c| !c.is_whitespace()).collect();
+                    assert_eq!(t.text, span, "{t:?} in {text:?}");
+                    n += 1;
+                }
+            });
+            let cjk = text.chars().filter(|&c| is_cjk(c)).count();
+            proptest::prop_assert!(n >= cjk);
+        }
+    }
+
     #[test]
     fn normalize_matches_tokenizer() {
         assert_eq!(normalize("交易中 \n心 ＡＢ c"), "交易中心 ab c");
