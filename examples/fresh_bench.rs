@@ -7,7 +7,9 @@
 //! changed: the freshness check alone on an open index (`fresh::check`), what a command pays
 //! before answering (open the index + the check, `commands::open_index`), and the full
 //! incremental build (`index` with nothing changed). The check is timed with the build's
-//! record (`stamps.rs`, what commands use) and without it (walking the corpus). Then one file's content changed (appended to, then restored):
+//! record (`stamps.rs`, what commands use) and without it (walking the corpus), and against its
+//! floor: a bare `fstatat` of every folder and file, on one thread and on two. Then one file's
+//! content changed (appended to, then restored):
 //! the check and update a command runs. The corpus is left as it was found.
 
 use nianbao::cli::Config;
@@ -122,6 +124,19 @@ fn main() {
         assert!(n > 0);
     });
     println!("| of which: walk the corpus, `stat` each file | {p50:.1} | {p99:.1} | {max:.1} |");
+    // The kernel's floor for a check by `stat`: one per folder and per file, the paths listed
+    // beforehand, nothing compared. What no check that looks at every file can go below.
+    #[cfg(unix)]
+    {
+        let paths = relative_paths(&corpus);
+        for threads in [1, 2] {
+            let (p50, p99, max) = time(reps, || stat_all(&corpus, &paths, threads));
+            println!(
+                "| floor: `fstatat` of {} folders and files, {threads} thread(s) | {p50:.1} | {p99:.1} | {max:.1} |",
+                paths.len()
+            );
+        }
+    }
     let (p50, p99, max) = time(reps, || {
         let mut sink = Vec::new();
         nianbao::commands::open_index(&config, &mut sink).expect("open_index");
@@ -163,4 +178,54 @@ fn first_report(corpus: &Path) -> Option<PathBuf> {
         .flatten()
         .find(|e| e.file_type().is_file() && nianbao::source::is_report_file(e.path()))
         .map(|e| e.into_path())
+}
+
+/// Every folder and file below `corpus`, relative to it, ready for `fstatat`.
+#[cfg(unix)]
+fn relative_paths(corpus: &Path) -> Vec<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    walkdir::WalkDir::new(corpus)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(corpus).ok()?;
+            std::ffi::CString::new(rel.as_os_str().as_bytes()).ok()
+        })
+        .collect()
+}
+
+/// `fstatat` of each of `paths` relative to `corpus`, split over `threads` threads.
+#[cfg(unix)]
+fn stat_all(corpus: &Path, paths: &[std::ffi::CString], threads: usize) {
+    use std::os::fd::AsRawFd;
+    let root = std::fs::File::open(corpus).unwrap_or_else(|e| fail(&e.to_string()));
+    let chunk = paths.len().div_ceil(threads).max(1);
+    let found: usize = std::thread::scope(|s| {
+        let handles: Vec<_> = paths
+            .chunks(chunk)
+            .map(|part| {
+                let fd = root.as_raw_fd();
+                s.spawn(move || {
+                    let mut st = std::mem::MaybeUninit::<libc::stat>::uninit();
+                    part.iter()
+                        .filter(|p| {
+                            // SAFETY: `p` is NUL-terminated, `fd` stays open for the scope,
+                            // `st` is only written.
+                            unsafe {
+                                libc::fstatat(
+                                    fd,
+                                    p.as_ptr(),
+                                    st.as_mut_ptr(),
+                                    libc::AT_SYMLINK_NOFOLLOW,
+                                ) == 0
+                            }
+                        })
+                        .count()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap_or(0)).sum()
+    });
+    assert_eq!(found, paths.len(), "a path vanished while timing");
 }
