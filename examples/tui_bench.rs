@@ -119,6 +119,8 @@ fn main() -> anyhow::Result<()> {
             .map(|p| p.join("nianbao").display().to_string())
             .unwrap_or_default()
     }));
+    // portable-pty looks a relative program up in PATH, not in the working folder.
+    let bin = std::fs::canonicalize(&bin).unwrap_or(bin);
 
     let t = Instant::now();
     let (idx, built) = index::build::ensure(&corpus, &dir, &mut |_| {})?;
