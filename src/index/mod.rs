@@ -20,6 +20,7 @@ pub mod fresh;
 mod hitdoc;
 mod memory;
 mod merges;
+mod preload;
 pub mod schema;
 mod search;
 mod snippet;
@@ -40,6 +41,7 @@ pub use figures::Figures;
 pub(crate) use files::key_of;
 pub(crate) use folder::writable;
 pub use memory::MemoryIndex;
+pub use preload::{default_budget as default_preload_budget, Preloaded};
 pub use snippet::match_ranges;
 pub use stored::StoredReport;
 pub use syntax::{parse_query, Clause};
@@ -369,6 +371,21 @@ impl Index {
         self.inner.reports();
         self.inner.agency_matcher();
         self.inner.catalog.places();
+    }
+
+    /// Reads into the page cache what is not there of this commit's files, at most `budget`
+    /// bytes, the parts every search reads first (`preload.rs`): for a long-lived process,
+    /// on a thread of its own, so that the first searches after a reboot do not wait on the
+    /// disk.
+    pub fn preload(&self, budget: u64) -> Preloaded {
+        let segments: Vec<String> = self
+            .inner
+            .searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.segment_id().uuid_string())
+            .collect();
+        preload::preload(&self.inner.dir, &segments, budget)
     }
 
     /// Opens an existing index, checking its format version and file checksums.

@@ -106,9 +106,22 @@ pub fn loader(corpus: PathBuf, dir: Option<PathBuf>, opts: index::BuildOptions) 
 /// start at once, and the go-to and region lists are ready before a user reaches for them.
 fn prepared(idx: Index) -> Arc<dyn Backend> {
     let warm = idx.clone();
+    let preload = preload_wanted();
     // Idle priority: a second of a core at 100,000 reports, while the user may be typing.
-    let _ = super::idle::spawn("nianbao-prepare", move || warm.prepare());
+    let _ = super::idle::spawn("nianbao-prepare", move || {
+        warm.prepare();
+        // After the lists: they read the per-report columns the preload would read first.
+        if preload {
+            warm.preload(index::default_preload_budget());
+        }
+    });
     Arc::new(idx)
+}
+
+/// Whether the browser reads the index into the page cache once opened (`index/preload.rs`):
+/// yes unless `NIANBAO_PRELOAD=0`, for a machine whose memory is better left to others.
+fn preload_wanted() -> bool {
+    std::env::var_os("NIANBAO_PRELOAD").is_none_or(|v| v != "0")
 }
 
 /// A stale index in a folder that cannot be written: said, with what to do.
