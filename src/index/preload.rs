@@ -9,8 +9,9 @@
 //! commands do not, since they would read far more than their one query needs.
 //!
 //! Only pages not already cached are read, found with `mincore`, so a warm index costs a
-//! look at each file's pages and no copying. Reads are one megabyte at a time, one in flight,
-//! so a search's own reads wait behind at most one of them. Files go in the order searches
+//! look at each file's pages. Reads are one megabyte at a time, one in flight, so a search's
+//! own reads wait behind at most one of them, and on Linux the bytes are not copied into the
+//! program ([`fill`]). Files go in the order searches
 //! need them (term dictionaries and per-document columns first, then postings, positions and
 //! stored reports), until a byte budget is spent: an index larger than memory keeps the
 //! parts every query reads.
@@ -67,7 +68,6 @@ fn mem_available(meminfo: &str) -> Option<u64> {
 
 #[cfg(unix)]
 fn file(path: &Path, budget: u64, done: &mut Preloaded) {
-    use std::os::unix::fs::FileExt;
     let Ok(f) = std::fs::File::open(path) else {
         return;
     };
@@ -103,18 +103,59 @@ fn file(path: &Path, budget: u64, done: &mut Preloaded) {
             done.left += len - at;
             return;
         }
-        match f.read_at(&mut buf[..want as usize], at) {
-            Ok(0) | Err(_) => {
+        match fill(&f, at, end, page, &mut buf) {
+            Some(()) => {
+                done.read += want;
+                at = end;
+            }
+            None => {
                 // Cut short or unreadable: what is left is left.
                 done.left += len - at;
                 return;
             }
-            Ok(n) => {
-                done.read += n as u64;
-                at += n as u64;
-            }
         }
     }
+}
+
+/// Brings bytes `at..end` of `f` into the page cache; `None` when they cannot be read.
+///
+/// Linux: `readahead(2)` fills the cache without copying the bytes into the program, then a
+/// one-byte read of the range's last page waits for it, so that one range at a time is in
+/// flight. Copying them out with `pread` instead cost 23 s of system CPU for the 10 GB of a
+/// million-report index on this virtual machine (94% of it in the kernel's copy, most likely
+/// host faults on pages the guest had handed back), against 2.4 s; at 100,000 reports the two
+/// were even.
+#[cfg(unix)]
+fn fill(f: &std::fs::File, at: u64, end: u64, page: u64, buf: &mut [u8]) -> Option<()> {
+    use std::os::unix::fs::FileExt;
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        let offset = libc::off64_t::try_from(at).ok()?;
+        // SAFETY: a valid descriptor; readahead only fills the page cache.
+        let r = unsafe { libc::readahead(f.as_raw_fd(), offset, (end - at) as usize) };
+        if r == 0 {
+            let last = (end - 1) / page * page;
+            return matches!(f.read_at(&mut buf[..1], last), Ok(n) if n > 0).then_some(());
+        }
+        // A file system without readahead: read the bytes instead.
+    }
+    let _ = page;
+    read_range(f, at, end, buf)
+}
+
+/// Reads bytes `at..end` of `f` through `buf`, which the page cache keeps.
+#[cfg(unix)]
+fn read_range(f: &std::fs::File, mut at: u64, end: u64, buf: &mut [u8]) -> Option<()> {
+    use std::os::unix::fs::FileExt;
+    while at < end {
+        let want = ((end - at) as usize).min(buf.len());
+        match f.read_at(&mut buf[..want], at) {
+            Ok(0) | Err(_) => return None,
+            Ok(n) => at += n as u64,
+        }
+    }
+    Some(())
 }
 
 #[cfg(not(unix))]
@@ -225,7 +266,15 @@ mod tests {
             assert!(one.read > 0, "{evicted} pages evicted, none read: {one:?}");
         }
         for e in ["term", "idx", "pos"] {
-            let (resident, pages) = resident_pages(&t.path().join(format!("{seg}.{e}")));
+            let path = t.path().join(format!("{seg}.{e}"));
+            // readahead returns before the middle of a range has arrived: wait for it.
+            let start = std::time::Instant::now();
+            while resident_pages(&path).0 < resident_pages(&path).1
+                && start.elapsed() < std::time::Duration::from_secs(10)
+            {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+            }
+            let (resident, pages) = resident_pages(&path);
             assert_eq!(resident, pages, "{e}");
         }
         // Everything cached now: a second preload reads nothing.
@@ -267,6 +316,22 @@ mod tests {
         assert!(expected > 0);
         let p = idx.preload(u64::MAX);
         assert_eq!((p.read + p.resident, p.left), (expected, 0), "{p:?}");
+    }
+
+    /// The way without readahead (another system, or a file system that refuses it) reads
+    /// the whole range, through a buffer smaller than it, and says when the file is shorter.
+    #[test]
+    fn reading_a_range_reads_all_of_it_or_says_it_cannot() {
+        let t = tempfile::tempdir().unwrap();
+        let p = t.path().join("a.pos");
+        std::fs::write(&p, vec![7u8; 10_000]).unwrap();
+        let f = std::fs::File::open(&p).unwrap();
+        let mut buf = [0u8; 3000];
+        assert_eq!(read_range(&f, 100, 10_000, &mut buf), Some(()));
+        assert_eq!(buf[0], 7);
+        assert_eq!(read_range(&f, 5000, 20_000, &mut buf), None);
+        assert_eq!(fill(&f, 0, 10_000, page_size(), &mut buf), Some(()));
+        assert_eq!(fill(&f, 0, 20_000, page_size(), &mut buf), None);
     }
 
     #[test]
