@@ -3,7 +3,8 @@
 //! tantivy maps its files into memory, so a search reads from the disk whatever is not in the
 //! page cache. After a reboot, or after other work pushed the index out, the first keystrokes
 //! of a session waited on the disk: at 100,000 reports with the caches dropped, first hits up
-//! to 104 ms and complete results up to 281 ms (README "Speed"), where 5 and 50 are asked.
+//! to 85–112 ms and complete results up to 200–204 ms (README "Speed"), where 5 and 50 are
+//! asked.
 //! Lucene offers the same remedy (`MMapDirectory` preload, Elasticsearch's
 //! `index.store.preload`). Here the browser asks for it on an idle-priority thread; one-shot
 //! commands do not, since they would read far more than their one query needs.
@@ -11,10 +12,9 @@
 //! Only pages not already cached are read, found with `mincore`, so a warm index costs a
 //! look at each file's pages. Reads are one megabyte at a time, one in flight, so a search's
 //! own reads wait behind at most one of them, and on Linux the bytes are not copied into the
-//! program ([`fill`]). Files go in the order searches
-//! need them (term dictionaries and per-document columns first, then postings, positions and
-//! stored reports), until a byte budget is spent: an index larger than memory keeps the
-//! parts every query reads.
+//! program ([`fill`]). Files go in the order searches need them (term dictionaries and
+//! per-document columns first, then postings, positions and stored reports), until a byte
+//! budget is spent: an index larger than memory keeps the parts every query reads.
 
 use std::path::Path;
 
@@ -39,10 +39,12 @@ const CHUNK: u64 = 1 << 20;
 /// ids, as `uuid_string` gives them) in `dir`, at most `budget` bytes.
 pub fn preload(dir: &Path, segments: &[String], budget: u64) -> Preloaded {
     let mut done = Preloaded::default();
+    // Only where the bytes must be copied out ([`fill`]): made then, once.
+    let mut buf = Vec::new();
     for ext in ORDER {
         for seg in segments {
             let path = dir.join(format!("{seg}.{ext}"));
-            file(&path, budget, &mut done);
+            file(&path, budget, &mut done, &mut buf);
         }
     }
     done
@@ -67,7 +69,7 @@ fn mem_available(meminfo: &str) -> Option<u64> {
 }
 
 #[cfg(unix)]
-fn file(path: &Path, budget: u64, done: &mut Preloaded) {
+fn file(path: &Path, budget: u64, done: &mut Preloaded, buf: &mut Vec<u8>) {
     let Ok(f) = std::fs::File::open(path) else {
         return;
     };
@@ -80,7 +82,6 @@ fn file(path: &Path, budget: u64, done: &mut Preloaded) {
         return;
     };
     let page = page_size();
-    let mut buf = vec![0u8; CHUNK as usize];
     let mut at = 0u64;
     // Runs of pages not in the cache, read a chunk at a time.
     while at < len {
@@ -103,7 +104,7 @@ fn file(path: &Path, budget: u64, done: &mut Preloaded) {
             done.left += len - at;
             return;
         }
-        match fill(&f, at, end, page, &mut buf) {
+        match fill(&f, at, end, page, buf) {
             Some(()) => {
                 done.read += want;
                 at = end;
@@ -126,7 +127,7 @@ fn file(path: &Path, budget: u64, done: &mut Preloaded) {
 /// host faults on pages the guest had handed back), against 2.4 s; at 100,000 reports the two
 /// were even.
 #[cfg(unix)]
-fn fill(f: &std::fs::File, at: u64, end: u64, page: u64, buf: &mut [u8]) -> Option<()> {
+fn fill(f: &std::fs::File, at: u64, end: u64, page: u64, buf: &mut Vec<u8>) -> Option<()> {
     use std::os::unix::fs::FileExt;
     #[cfg(target_os = "linux")]
     {
@@ -136,11 +137,14 @@ fn fill(f: &std::fs::File, at: u64, end: u64, page: u64, buf: &mut [u8]) -> Opti
         let r = unsafe { libc::readahead(f.as_raw_fd(), offset, (end - at) as usize) };
         if r == 0 {
             let last = (end - 1) / page * page;
-            return matches!(f.read_at(&mut buf[..1], last), Ok(n) if n > 0).then_some(());
+            return matches!(f.read_at(&mut [0u8; 1], last), Ok(1)).then_some(());
         }
         // A file system without readahead: read the bytes instead.
     }
     let _ = page;
+    if buf.is_empty() {
+        buf.resize(CHUNK as usize, 0);
+    }
     read_range(f, at, end, buf)
 }
 
@@ -159,7 +163,7 @@ fn read_range(f: &std::fs::File, mut at: u64, end: u64, buf: &mut [u8]) -> Optio
 }
 
 #[cfg(not(unix))]
-fn file(path: &Path, _: u64, done: &mut Preloaded) {
+fn file(path: &Path, _: u64, done: &mut Preloaded, _: &mut Vec<u8>) {
     done.left += std::fs::metadata(path).map_or(0, |m| m.len());
 }
 
@@ -326,12 +330,13 @@ mod tests {
         let p = t.path().join("a.pos");
         std::fs::write(&p, vec![7u8; 10_000]).unwrap();
         let f = std::fs::File::open(&p).unwrap();
-        let mut buf = [0u8; 3000];
+        let mut buf = vec![0u8; 3000];
         assert_eq!(read_range(&f, 100, 10_000, &mut buf), Some(()));
         assert_eq!(buf[0], 7);
         assert_eq!(read_range(&f, 5000, 20_000, &mut buf), None);
-        assert_eq!(fill(&f, 0, 10_000, page_size(), &mut buf), Some(()));
-        assert_eq!(fill(&f, 0, 20_000, page_size(), &mut buf), None);
+        let mut none = Vec::new();
+        assert_eq!(fill(&f, 0, 10_000, page_size(), &mut none), Some(()));
+        assert_eq!(fill(&f, 0, 20_000, page_size(), &mut none), None);
     }
 
     #[test]
