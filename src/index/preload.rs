@@ -128,10 +128,10 @@ fn file(path: &Path, budget: u64, done: &mut Preloaded, buf: &mut Vec<u8>) {
 /// were even.
 #[cfg(unix)]
 fn fill(f: &std::fs::File, at: u64, end: u64, page: u64, buf: &mut Vec<u8>) -> Option<()> {
-    use std::os::unix::fs::FileExt;
     #[cfg(target_os = "linux")]
     {
         use std::os::fd::AsRawFd;
+        use std::os::unix::fs::FileExt;
         let offset = libc::off64_t::try_from(at).ok()?;
         // SAFETY: a valid descriptor; readahead only fills the page cache.
         let r = unsafe { libc::readahead(f.as_raw_fd(), offset, (end - at) as usize) };
